@@ -1,0 +1,191 @@
+"""The trade build of an ACR and its failure codes (DOMAIN.md "Trade build")."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Literal
+
+from calc.margin import MarginFigures, account_margin
+from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve
+from calc.money import ONE, ZERO
+from calc.targets import sleeve_equity, target_quantities, target_values
+
+AcrKind = Literal["rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation"]
+ACR_KINDS: tuple[str, ...] = ("rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation")
+KINDS_WITH_AMOUNT = frozenset({"deposit", "withdrawal", "allocation", "liquidation"})
+ONE_DOLLAR = Decimal("1")
+
+FAILURE_REASONS: dict[str, str] = {
+    "MARGIN_NOT_ENABLED": "the sleeve would carry a margin debit but the account cannot margin",
+    "LEVERAGE_OUT_OF_RANGE": "the leverage is below 1.0 or above the account's maximum",
+    "MISSING_PRICE": "a symbol the build needs has no price",
+    "STALE_PRICE": "a symbol the build needs has a price older than the allowed age",
+    "REGT_INITIAL": "projected equity is below the Reg T initial requirement",
+    "MAINTENANCE": "projected equity is below the maintenance requirement",
+    "NAV_NOT_POSITIVE": "the sleeve's equity is zero or negative",
+    "APM_INSUFFICIENT": "the APM does not hold enough cash for this allocation",
+}
+
+FAILURE_FIXES: dict[str, str] = {
+    "MARGIN_NOT_ENABLED": "Confirm margin status with the custodian, or set leverage to 1.0.",
+    "LEVERAGE_OUT_OF_RANGE": "Save a leverage between 1.0 and the account's maximum.",
+    "MISSING_PRICE": "Load a price for the symbol, then fire again.",
+    "STALE_PRICE": "Refresh prices, then fire again.",
+    "REGT_INITIAL": "Lower the leverage or add cash before firing.",
+    "MAINTENANCE": "Lower the leverage or add cash before firing.",
+    "NAV_NOT_POSITIVE": "Fund the sleeve before applying leverage.",
+    "APM_INSUFFICIENT": "Add cash to the APM or allocate a smaller amount.",
+}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """An ACR's outcome: orders and the projected account, or a failure code and reason (no orders)."""
+
+    sleeve_id: str
+    kind: str
+    amount: Decimal
+    leverage: Decimal
+    code: str | None = None
+    reason: str = ""
+    orders: tuple[Order, ...] = ()
+    before: Account | None = None
+    projected: Account | None = None
+    projected_margin: MarginFigures | None = None
+    projected_sleeve_cash: Decimal | None = None
+    targets: dict[str, Decimal] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.code is None
+
+    @property
+    def fix(self) -> str:
+        return FAILURE_FIXES.get(self.code or "", "")
+
+
+def cash_movement(kind: str, amount: Decimal) -> tuple[Decimal, Decimal]:
+    """(sleeve cash change, APM cash change) of an ACR kind, applied before the targets."""
+    if kind == "one-dollar":
+        return ONE_DOLLAR, -ONE_DOLLAR
+    if kind == "deposit":
+        return amount, ZERO
+    if kind == "withdrawal":
+        return -amount, ZERO
+    if kind == "allocation":
+        return amount, -amount
+    if kind == "liquidation":
+        return -amount, amount
+    return ZERO, ZERO
+
+
+def _replace_sleeve(account: Account, sleeve: Sleeve) -> Account:
+    sleeves = [sleeve if s.id == sleeve.id else s for s in account.sleeves]
+    return account.model_copy(update={"sleeves": sleeves})
+
+
+def _fail(base: dict, code: str, detail: str = "") -> BuildResult:
+    reason = FAILURE_REASONS[code] + (f": {detail}" if detail else "")
+    return BuildResult(code=code, reason=reason, **base)
+
+
+def build_acr(
+    account: Account,
+    sleeve_id: str,
+    kind: str,
+    prices: dict[str, Price],
+    models: dict[str, Model],
+    today: date,
+    settings: CalcSettings = CalcSettings(),
+    amount: Decimal = ZERO,
+    leverage: Decimal | None = None,
+) -> BuildResult:
+    """Build an ACR for one model sleeve at its saved leverage (or `leverage`, for a preview)."""
+    sleeve = account.sleeve(sleeve_id)
+    lev = sleeve.leverage if leverage is None else leverage
+    base = {"sleeve_id": sleeve_id, "kind": kind, "amount": amount, "leverage": lev, "before": account}
+    if kind not in ACR_KINDS:
+        raise ValueError(f"unknown ACR kind {kind!r}")
+    if sleeve.kind != "model" or sleeve.model is None:
+        raise ValueError(f"sleeve {sleeve_id} is a {sleeve.kind} sleeve: ACRs build model sleeves only")
+    model = models[sleeve.model]
+
+    if not (ONE <= lev <= account.max_leverage):
+        return _fail(base, "LEVERAGE_OUT_OF_RANGE", f"{lev} not in [1.0, {account.max_leverage}]")
+
+    sleeve_delta, apm_delta = cash_movement(kind, amount)
+    apm = account.apm
+    if apm_delta < 0 and (apm is None or apm.cash + apm_delta < 0):
+        have = apm.cash if apm is not None else ZERO
+        return _fail(base, "APM_INSUFFICIENT", f"APM cash {have} cannot fund {-apm_delta}")
+    moved = _replace_sleeve(account, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
+    if apm is not None and apm_delta:
+        moved = _replace_sleeve(moved, apm.model_copy(update={"cash": apm.cash + apm_delta}))
+    sleeve = moved.sleeve(sleeve_id)
+
+    needed = sorted(set(model.weights) | {s for s, q in sleeve.positions.items() if q})
+    missing = [s for s in needed if s not in prices]
+    if missing:
+        return _fail(base, "MISSING_PRICE", ", ".join(missing))
+    oldest = today - timedelta(days=settings.max_price_age_days)
+    stale = [s for s in needed if prices[s].as_of < oldest]
+    if stale:
+        return _fail(base, "STALE_PRICE", ", ".join(stale))
+
+    equity = sleeve_equity(sleeve, prices)
+    if equity <= 0:
+        return _fail(base, "NAV_NOT_POSITIVE", f"equity {equity}")
+
+    targets = target_values(equity, lev, model, sleeve.track_manager, sleeve.cash_reserve)
+    wanted = target_quantities(targets, prices)
+    orders = _orders(sleeve, wanted, prices, settings.min_trade)
+
+    positions = dict(sleeve.positions)
+    cash = sleeve.cash
+    for order in orders:
+        signed = order.quantity if order.side == "buy" else -order.quantity
+        positions[order.symbol] = positions.get(order.symbol, ZERO) + signed
+        cash -= signed * order.price
+    positions = {s: q for s, q in positions.items() if q}
+    projected = _replace_sleeve(moved, sleeve.model_copy(update={"positions": positions, "cash": cash}))
+    figures = account_margin(projected, prices, settings.annual_rate, settings.initial_margin)
+    result = dict(base, orders=tuple(orders), projected=projected, projected_margin=figures,
+                  projected_sleeve_cash=cash, targets=targets)
+
+    if cash < 0 and not account.can_margin:
+        why = "margin is not enabled at the custodian" if not account.margin_enabled else f"a {account.type} account"
+        return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {why}")
+    if not figures.regt_ok:
+        return _fail_with(result, "REGT_INITIAL",
+                          f"equity {figures.equity:.2f} < requirement {figures.regt_requirement:.2f}")
+    if not figures.maintenance_ok:
+        return _fail_with(result, "MAINTENANCE",
+                          f"equity {figures.equity:.2f} < requirement {figures.requirement:.2f}")
+    return BuildResult(**result)
+
+
+def _fail_with(result: dict, code: str, detail: str) -> BuildResult:
+    """A failure that keeps the projection for display but carries no orders."""
+    kept = dict(result, orders=())
+    return BuildResult(code=code, reason=FAILURE_REASONS[code] + f": {detail}", **kept)
+
+
+def _orders(sleeve: Sleeve, wanted: dict[str, Decimal], prices: dict[str, Price], min_trade: Decimal) -> list[Order]:
+    """Sells of what the model does not hold, then sells of overweights, then buys."""
+    liquidations: list[Order] = []
+    trims: list[Order] = []
+    buys: list[Order] = []
+    for symbol in sorted(sleeve.positions):
+        held = sleeve.positions[symbol]
+        if held and symbol not in wanted:
+            liquidations.append(Order(sleeve_id=sleeve.id, symbol=symbol, side="sell", quantity=held,
+                                      price=prices[symbol].price))
+    for symbol in sorted(wanted):
+        delta = wanted[symbol] - sleeve.positions.get(symbol, ZERO)
+        if not delta:
+            continue
+        order = Order(sleeve_id=sleeve.id, symbol=symbol, side="buy" if delta > 0 else "sell",
+                      quantity=abs(delta), price=prices[symbol].price)
+        (buys if delta > 0 else trims).append(order)
+    return [o for o in liquidations + trims + buys if o.notional >= min_trade]

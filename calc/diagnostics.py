@@ -1,0 +1,135 @@
+"""Diagnostics: why an account is not leveraging as intended, each with the source document's fix."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from calc.margin import MarginFigures, account_margin
+from calc.models import Account, CalcSettings, Model, Price
+from calc.money import ONE
+from calc.targets import actual_leverage, invested_ratio
+
+DIAGNOSTIC_CODES: tuple[str, ...] = (
+    "NEGATIVE_APM",
+    "PENDING_LEVERAGE",
+    "MARGIN_NOT_ENABLED",
+    "MARGIN_CALL",
+    "LOW_CALL_DISTANCE",
+    "TACTICAL_TRACK_OFF",
+    "DRIFT",
+    "STALE_PRICES",
+)
+
+DIAGNOSTIC_FIXES: dict[str, str] = {
+    "NEGATIVE_APM": "Move the exposure into the model sleeve.",
+    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1.",
+    "MARGIN_NOT_ENABLED": "Confirm margin status with the custodian.",
+    "MARGIN_CALL": "Cure the call: deposit cash, deposit securities, or sell.",
+    "LOW_CALL_DISTANCE": "Reduce leverage or add cash.",
+    "TACTICAL_TRACK_OFF": "Turn track manager ON.",
+    "DRIFT": "Rebalance.",
+    "STALE_PRICES": "Refresh prices.",
+}
+
+DIAGNOSTIC_TITLES: dict[str, str] = {
+    "NEGATIVE_APM": "Negative APM balance",
+    "PENDING_LEVERAGE": "Leverage saved but not applied",
+    "MARGIN_NOT_ENABLED": "Leverage on an account that cannot margin",
+    "MARGIN_CALL": "Margin call",
+    "LOW_CALL_DISTANCE": "Close to a margin call",
+    "TACTICAL_TRACK_OFF": "Tactical model with track manager OFF",
+    "DRIFT": "Actual leverage drifted from target",
+    "STALE_PRICES": "Stale prices",
+}
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding on an account or one of its sleeves."""
+
+    code: str
+    detail: str
+    sleeve_id: str | None = None
+
+    @property
+    def fix(self) -> str:
+        return DIAGNOSTIC_FIXES[self.code]
+
+    @property
+    def title(self) -> str:
+        return DIAGNOSTIC_TITLES[self.code]
+
+
+def stale_symbols(account: Account, prices: dict[str, Price], today: date, max_age_days: int) -> list[str]:
+    """Held symbols whose price is older than the allowed age."""
+    oldest = today - timedelta(days=max_age_days)
+    held = {sym for s in account.sleeves for sym, q in s.positions.items() if q}
+    return sorted(sym for sym in held if sym in prices and prices[sym].as_of < oldest)
+
+
+def negative_apm_cause(account: Account) -> str:
+    """Say what a negative APM most likely is: margin misapplied at the account level, or a small fee/residue."""
+    apm = account.apm
+    if apm is None or apm.cash >= 0:
+        return ""
+    if apm.cash > Decimal("-1"):
+        return "fractional-share residue"
+    if apm.cash > Decimal("-500") and not any(s.kind == "model" and s.cash < 0 for s in account.sleeves):
+        return "likely account-level fees booked to the APM"
+    return "margin debit carried at the account level"
+
+
+def diagnose(
+    account: Account,
+    prices: dict[str, Price],
+    models: dict[str, Model],
+    today: date,
+    settings: CalcSettings = CalcSettings(),
+    figures: MarginFigures | None = None,
+) -> list[Diagnostic]:
+    """Every diagnostic on the account, in DIAGNOSTIC_CODES order."""
+    found: list[Diagnostic] = []
+    apm = account.apm
+    if apm is not None and apm.cash < 0:
+        found.append(Diagnostic("NEGATIVE_APM", f"APM cash {apm.cash:,.2f} ({negative_apm_cause(account)})", apm.id))
+    model_sleeves = [s for s in account.sleeves if s.kind == "model"]
+    for s in model_sleeves:
+        if s.leverage != s.applied:
+            found.append(Diagnostic("PENDING_LEVERAGE", f"saved {s.leverage} but applied {s.applied}", s.id))
+    if not account.can_margin:
+        for s in model_sleeves:
+            if s.leverage > ONE or s.applied > ONE:
+                why = "margin not enabled at custodian" if not account.margin_enabled else f"{account.type} account"
+                found.append(Diagnostic("MARGIN_NOT_ENABLED", f"leverage {max(s.leverage, s.applied)}; {why}", s.id))
+    fig = figures or account_margin(account, prices, settings.annual_rate, settings.initial_margin)
+    if fig.call > 0:
+        found.append(Diagnostic("MARGIN_CALL", f"call {fig.call:,.2f}: cash {fig.cure_cash:,.2f}, "
+                                f"securities {fig.cure_securities:,.2f}, or sell {fig.cure_sell:,.2f}"))
+    elif fig.debit > 0 and fig.call_distance < settings.call_distance_warning:
+        found.append(Diagnostic("LOW_CALL_DISTANCE", f"call distance {fig.call_distance:.1%} "
+                                f"< {settings.call_distance_warning:.0%}"))
+    for s in model_sleeves:
+        model = models.get(s.model or "")
+        if model is not None and model.tactical and not s.track_manager:
+            found.append(Diagnostic("TACTICAL_TRACK_OFF", f"model {model.id} is tactical", s.id))
+    for s in model_sleeves:
+        model = models.get(s.model or "")
+        actual = actual_leverage(s, prices)
+        if model is None or actual is None:
+            continue
+        expected = invested_ratio(s.applied, model, s.track_manager, s.cash_reserve)
+        if abs(actual - expected) > settings.drift_tolerance:
+            found.append(Diagnostic("DRIFT", f"actual {actual:.2f} vs target {expected:.2f}", s.id))
+    stale = stale_symbols(account, prices, today, settings.max_price_age_days)
+    if stale:
+        found.append(Diagnostic("STALE_PRICES", ", ".join(stale)))
+    return found
+
+
+def diagnostic_codes(diagnostics: list[Diagnostic]) -> list[str]:
+    """Distinct codes in canonical order."""
+    present = {d.code for d in diagnostics}
+    return [c for c in DIAGNOSTIC_CODES if c in present]
+
+

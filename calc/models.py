@@ -1,0 +1,167 @@
+"""Pydantic models of the book: prices, models, sleeves, accounts, orders, and calculation settings."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from calc.money import ONE, ZERO
+
+REGT_MAX_LEVERAGE = Decimal("2.0")
+WEIGHT_TOLERANCE = Decimal("1e-6")
+
+AccountType = Literal["margin", "cash", "ira"]
+# apm and model are managed here; the others exist on such platforms and are imported read-only.
+SleeveKind = Literal["apm", "model", "transition", "protected", "funding"]
+READ_ONLY_KINDS = frozenset({"transition", "protected", "funding"})
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Price(_Frozen):
+    """A security's last price and its margin treatment."""
+
+    symbol: str = Field(min_length=1, max_length=16)
+    price: Decimal = Field(gt=0, allow_inf_nan=False)
+    as_of: date
+    marginable: bool = True
+    maintenance: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
+    leverage_factor: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
+
+
+class Model(_Frozen):
+    """A model manager's target portfolio: weights per symbol plus a cash weight summing to 1."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    manager: str = ""
+    tactical: bool = False
+    weights: dict[str, Decimal]
+    cash: Decimal = Field(default=ZERO, ge=0, le=1, allow_inf_nan=False)
+
+    @field_validator("weights")
+    @classmethod
+    def _weights_non_negative(cls, weights: dict[str, Decimal]) -> dict[str, Decimal]:
+        for symbol, weight in weights.items():
+            if not weight.is_finite() or weight < 0 or weight > 1:
+                raise ValueError(f"weight of {symbol} must be between 0 and 1, got {weight}")
+        return weights
+
+    @model_validator(mode="after")
+    def _sums_to_one(self) -> Model:
+        total = sum(self.weights.values(), ZERO) + self.cash
+        if abs(total - ONE) > WEIGHT_TOLERANCE:
+            raise ValueError(f"weights plus cash must sum to 1, got {total}")
+        return self
+
+
+class Sleeve(_Frozen):
+    """A virtual slice of an account with its own holdings and cash (cash may be negative)."""
+
+    id: str = Field(min_length=1)
+    kind: SleeveKind
+    model: str | None = None
+    cash: Decimal = Field(default=ZERO, allow_inf_nan=False)
+    positions: dict[str, Decimal] = Field(default_factory=dict)
+    leverage: Decimal = Field(default=ONE, allow_inf_nan=False)
+    applied_leverage: Decimal | None = Field(default=None, allow_inf_nan=False)
+    track_manager: bool = True
+    cash_reserve: Decimal = Field(default=ZERO, ge=0, lt=1, allow_inf_nan=False)
+
+    @field_validator("positions")
+    @classmethod
+    def _no_negative_shares(cls, positions: dict[str, Decimal]) -> dict[str, Decimal]:
+        for symbol, qty in positions.items():
+            if not qty.is_finite() or qty < 0:
+                raise ValueError(f"shares of {symbol} must be zero or more, got {qty}")
+        return positions
+
+    @model_validator(mode="after")
+    def _check_kind(self) -> Sleeve:
+        if self.applied_leverage is None:
+            object.__setattr__(self, "applied_leverage", self.leverage)
+        if self.kind == "model" and not self.model:
+            raise ValueError("a model sleeve must name its model")
+        if self.kind != "model" and self.leverage != ONE:
+            raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has {self.leverage}")
+        if not (ONE <= self.leverage <= REGT_MAX_LEVERAGE):
+            raise ValueError(f"leverage must be between 1.0 and 2.0, got {self.leverage}")
+        return self
+
+    @property
+    def applied(self) -> Decimal:
+        """The applied leverage (never None once validated)."""
+        return self.applied_leverage if self.applied_leverage is not None else self.leverage
+
+
+class Account(_Frozen):
+    """One custodial account: margin is enforced by the custodian on the whole account."""
+
+    id: str = Field(min_length=1)
+    name: str = ""
+    custodian: str = ""
+    type: AccountType = "margin"
+    margin_enabled: bool = False
+    house_maintenance: Decimal = Field(default=Decimal("0.30"), ge=0, le=1, allow_inf_nan=False)
+    max_leverage: Decimal = Field(default=REGT_MAX_LEVERAGE, ge=1, le=REGT_MAX_LEVERAGE, allow_inf_nan=False)
+    sleeves: list[Sleeve] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_apm(self) -> Account:
+        ids = [s.id for s in self.sleeves]
+        if len(ids) != len(set(ids)):
+            raise ValueError("sleeve ids must be unique within the account")
+        if sum(1 for s in self.sleeves if s.kind == "apm") > 1:
+            raise ValueError("an account has at most one APM sleeve")
+        return self
+
+    @property
+    def can_margin(self) -> bool:
+        """Margin-enabled at the custodian and a margin-type account."""
+        return self.margin_enabled and self.type == "margin"
+
+    @property
+    def apm(self) -> Sleeve | None:
+        return next((s for s in self.sleeves if s.kind == "apm"), None)
+
+    def sleeve(self, sleeve_id: str) -> Sleeve:
+        for s in self.sleeves:
+            if s.id == sleeve_id:
+                return s
+        raise KeyError(sleeve_id)
+
+
+class Order(_Frozen):
+    """One whole-share order built by an ACR."""
+
+    sleeve_id: str
+    symbol: str
+    side: Literal["buy", "sell"]
+    quantity: Decimal
+    price: Decimal
+
+    @property
+    def notional(self) -> Decimal:
+        return self.quantity * self.price
+
+
+class CalcSettings(_Frozen):
+    """Tunable thresholds of the rules (DOMAIN.md defaults)."""
+
+    min_trade: Decimal = Field(default=ZERO, ge=0)
+    max_price_age_days: int = Field(default=5, ge=0)
+    call_distance_warning: Decimal = Field(default=Decimal("0.20"), ge=0, le=1)
+    drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0)
+    initial_margin: Decimal = Field(default=Decimal("0.50"), gt=0, le=1)
+    annual_rate: Decimal = Field(default=ZERO, ge=0)
+
+
+def price_map(prices: list[Price] | dict[str, Price]) -> dict[str, Price]:
+    """Prices keyed by symbol."""
+    if isinstance(prices, dict):
+        return prices
+    return {p.symbol: p for p in prices}

@@ -1,0 +1,39 @@
+"""Exact money: Decimal everywhere inside calc, rounded to cents only at the edges."""
+from __future__ import annotations
+
+from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+ONE = Decimal(1)
+
+
+def dec(value: object) -> Decimal:
+    """A Decimal from an int, str, float (via its shortest repr) or Decimal."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(value)  # type: ignore[arg-type]
+
+
+def to_cents(amount: Decimal) -> Decimal:
+    """Round a money amount to whole cents (banker's rounding, as ledgers do)."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_EVEN)
+
+
+def cents_int(amount: Decimal) -> int:
+    """Integer cents for storage."""
+    return int(to_cents(amount) * 100)
+
+
+def from_cents(cents: int) -> Decimal:
+    """A Decimal dollar amount from integer cents."""
+    return Decimal(cents) / 100
+
+
+def floor_shares(value: Decimal, price: Decimal) -> Decimal:
+    """Whole shares that `value` buys at `price`; the remainder stays in cash."""
+    if price <= 0 or value <= 0:
+        return ZERO
+    return (value / price).to_integral_value(rounding=ROUND_FLOOR)

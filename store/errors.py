@@ -1,0 +1,26 @@
+"""One hierarchy of store errors, each with a message written for an operator."""
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """Base of every error the store raises on purpose."""
+
+
+class NotFound(StoreError):
+    """No such account, sleeve, ACR or run."""
+
+
+class Conflict(StoreError):
+    """Someone else changed the row since it was read (optimistic concurrency)."""
+
+
+class Refused(StoreError):
+    """The request is valid but a rule forbids it (e.g. leverage on the APM, open checklist items)."""
+
+
+class InvalidInput(StoreError):
+    """The input is malformed; nothing was written."""
+
+    def __init__(self, message: str, problems: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems = problems or []
