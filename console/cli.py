@@ -1,21 +1,46 @@
 """The command line: `margin-console` opens the console; its commands are the headless front of the store."""
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import click
 
+from console.cli_book import COMMANDS, progress_bar
 from console.cli_calc import whatif
 from console.cli_support import ConsoleGroup
+from store.settings import Settings
+
+DEMO_ACCOUNTS = 2000
 
 
 @click.group(cls=ConsoleGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="MARGIN_CONSOLE_DB",
+              help="The book's SQLite file (default: the user data dir; env MARGIN_CONSOLE_DB).")
+@click.option("--operator", envvar="MARGIN_CONSOLE_OPERATOR", help="Who writes are attributed to (default: login name).")
+@click.option("--demo", "open_demo", is_flag=True, help="Open the console on a fresh demo book in a temporary file.")
 @click.pass_context
-def cli(ctx: click.Context) -> None:
-    """Operator console for leveraged model sleeves."""
-    if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bool) -> None:
+    """Operator console for leveraged model sleeves. With no command, opens the console."""
+    overrides = {k: v for k, v in (("db", db), ("operator", operator)) if v}
+    settings = Settings(**overrides)
+    ctx.ensure_object(dict)
+    ctx.obj.setdefault("settings", settings)
+    if ctx.invoked_subcommand is not None:
+        return
+    if open_demo:
+        settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.db"})
+        from store.service import Store
+
+        with Store(settings.db, settings) as store, progress_bar(DEMO_ACCOUNTS, "Generating demo book") as step:
+            store.generate_demo(DEMO_ACCOUNTS, 7, settings.operator, step)
+    from console.app import run_console
+
+    run_console(settings)
 
 
-cli.add_command(whatif)
+for command in (whatif, *COMMANDS):
+    cli.add_command(command)
 
 
 def main() -> None:

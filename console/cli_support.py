@@ -48,7 +48,11 @@ class ConsoleGroup(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
         try:
-            return super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+            result = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
+            # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.
+            if isinstance(result, int) and result:
+                sys.exit(result)
+            return result
         except click.exceptions.Exit as done:
             sys.exit(done.exit_code)
         except click.exceptions.Abort:

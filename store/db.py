@@ -1,0 +1,196 @@
+"""Opening the SQLite file: pragmas, forward migrations (PRAGMA user_version) and write transactions."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import sqlite_utils
+
+MIGRATIONS: list[str] = [
+    # 1: the book, the ACRs and orders, the append-only audit log.
+    """
+    CREATE TABLE prices (
+        symbol TEXT PRIMARY KEY,
+        price TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        marginable INTEGER NOT NULL DEFAULT 1,
+        maintenance TEXT,
+        leverage_factor TEXT
+    );
+    CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        manager TEXT NOT NULL DEFAULT '',
+        tactical INTEGER NOT NULL DEFAULT 0,
+        cash TEXT NOT NULL DEFAULT '0',
+        weights TEXT NOT NULL
+    );
+    CREATE TABLE rates (
+        custodian TEXT NOT NULL,
+        min_debit_cents INTEGER NOT NULL,
+        annual_rate TEXT NOT NULL,
+        PRIMARY KEY (custodian, min_debit_cents)
+    );
+    CREATE TABLE accounts (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        custodian TEXT NOT NULL DEFAULT '',
+        type TEXT NOT NULL CHECK (type IN ('margin', 'cash', 'ira')),
+        margin_enabled INTEGER NOT NULL,
+        house_maintenance TEXT NOT NULL,
+        max_leverage TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_by TEXT,
+        updated_at TEXT,
+        nav_cents INTEGER NOT NULL DEFAULT 0,
+        max_saved_leverage REAL NOT NULL DEFAULT 1.0,
+        diag_codes TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE sleeves (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        model TEXT REFERENCES models(id),
+        cash_cents INTEGER NOT NULL,
+        leverage TEXT NOT NULL,
+        applied_leverage TEXT NOT NULL,
+        track_manager INTEGER NOT NULL,
+        cash_reserve TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_by TEXT,
+        updated_at TEXT
+    );
+    CREATE INDEX sleeves_account ON sleeves(account_id, seq);
+    CREATE TABLE positions (
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        symbol TEXT NOT NULL,
+        quantity TEXT NOT NULL,
+        PRIMARY KEY (sleeve_id, symbol)
+    ) WITHOUT ROWID;
+    CREATE INDEX positions_symbol ON positions(symbol);
+    CREATE TABLE account_diagnostics (
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        code TEXT NOT NULL,
+        sleeve_id TEXT,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX account_diagnostics_account ON account_diagnostics(account_id);
+    CREATE INDEX account_diagnostics_code ON account_diagnostics(code, account_id);
+    CREATE TABLE acrs (
+        id INTEGER PRIMARY KEY,
+        request_key TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        kind TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL DEFAULT 0,
+        leverage TEXT NOT NULL,
+        status TEXT NOT NULL,
+        code TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        checklist TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX acrs_account ON acrs(account_id, id);
+    CREATE TABLE orders (
+        id INTEGER PRIMARY KEY,
+        acr_id INTEGER NOT NULL REFERENCES acrs(id),
+        seq INTEGER NOT NULL,
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+        quantity TEXT NOT NULL,
+        price TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new',
+        filled_quantity TEXT NOT NULL DEFAULT '0',
+        fill_price TEXT,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX orders_acr ON orders(acr_id, seq);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        action TEXT NOT NULL,
+        account_id TEXT,
+        sleeve_id TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_account ON audit(account_id, id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE VIRTUAL TABLE accounts_fts USING fts5(
+        id, name, custodian, content='accounts', content_rowid='rowid', prefix='1 2 3'
+    );
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the store; the connection belongs to the calling thread."""
+    path = Path(path)
+    if str(path) != ":memory:":
+        path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000, isolation_level=None)
+    conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = NORMAL")
+    db = sqlite_utils.Database(conn)
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration newer than the file's user_version, each in its own transaction."""
+    current = db.execute("PRAGMA user_version").fetchone()[0]
+    if current > SCHEMA_VERSION:
+        raise RuntimeError(f"the book was written by a newer margin-console (schema {current} > {SCHEMA_VERSION})")
+    for number in range(current + 1, SCHEMA_VERSION + 1):
+        with write(db):
+            for statement in _statements(MIGRATIONS[number - 1]):
+                db.execute(statement)
+            db.execute(f"PRAGMA user_version = {number}")
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
+
+
+@contextmanager
+def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction: BEGIN IMMEDIATE so writers queue on the busy timeout instead of deadlocking."""
+    conn = db.conn
+    if conn.in_transaction:
+        conn.execute("SAVEPOINT nested")
+        try:
+            yield db
+        except BaseException:
+            conn.execute("ROLLBACK TO nested")
+            conn.execute("RELEASE nested")
+            raise
+        conn.execute("RELEASE nested")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")

@@ -1,0 +1,50 @@
+"""Settings from the environment (prefix MARGIN_CONSOLE_), with platform defaults for paths."""
+from __future__ import annotations
+
+import getpass
+import os
+from decimal import Decimal
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from calc.models import CalcSettings
+
+
+def default_db_path() -> Path:
+    """The store's default file in the user data dir."""
+    return Path(user_data_dir("margin-console", appauthor=False)) / "book.db"
+
+
+def login_name() -> str:
+    """The operator's login name, or 'unknown' where the platform cannot tell."""
+    try:
+        return getpass.getuser()
+    except Exception:  # getuser raises when no login name can be found (containers, CI)
+        return os.environ.get("USER") or "unknown"
+
+
+class Settings(BaseSettings):
+    """Where the book lives, who the operator is, and the rule thresholds."""
+
+    model_config = SettingsConfigDict(env_prefix="MARGIN_CONSOLE_", extra="ignore")
+
+    db: Path = Field(default_factory=default_db_path, description="SQLite file of the book.")
+    operator: str = Field(default_factory=login_name, description="Who every write is attributed to.")
+    min_trade: Decimal = Field(default=Decimal(0), ge=0, description="Orders below this notional are skipped.")
+    max_price_age_days: int = Field(default=5, ge=0, description="Prices older than this are stale.")
+    call_distance_warning: Decimal = Field(default=Decimal("0.20"), ge=0, le=1,
+                                           description="LOW_CALL_DISTANCE below this fraction.")
+    drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, description="DRIFT beyond this leverage gap.")
+    busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
+
+    def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
+        return CalcSettings(
+            min_trade=self.min_trade,
+            max_price_age_days=self.max_price_age_days,
+            call_distance_warning=self.call_distance_warning,
+            drift_tolerance=self.drift_tolerance,
+            annual_rate=annual_rate,
+        )
