@@ -38,7 +38,7 @@ def trigger_value(debit: Decimal, rate: Decimal) -> Decimal:
     if debit <= 0:
         return ZERO
     if rate >= ONE:
-        return debit  # every dollar of value is required: any debit is a call at any LMV <= D/0
+        return debit  # D / (1 - m) has no finite value at m = 100 %: report the debit itself
     return debit / (ONE - rate)
 
 
@@ -46,8 +46,8 @@ def call_distance(lmv: Decimal, debit: Decimal, rate: Decimal) -> Decimal:
     """How far LMV can fall before a call, as a fraction: 1 - trigger / LMV (1 with no debit)."""
     if debit <= 0:
         return ONE
-    if lmv <= 0:
-        return ZERO
+    if lmv <= 0 or rate >= ONE:
+        return ZERO  # at a 100 % requirement any debit is already a call: no room to fall
     return ONE - trigger_value(debit, rate) / lmv
 
 
@@ -109,7 +109,8 @@ def margin_from_totals(
 ) -> MarginFigures:
     """Every account figure from LMV, debit and the maintenance requirement."""
     marginable = lmv if marginable_lmv is None else marginable_lmv
-    equity = lmv - debit
+    # Equity is LMV - debit; a net credit balance (cash_balance > 0) is equity too.
+    equity = lmv - debit + (max(ZERO, cash_balance) if cash_balance is not None else ZERO)
     rate = requirement / lmv if lmv > 0 else ZERO
     call = max(ZERO, requirement - equity)
     cure_cash, cure_securities, cure_sell = cures(call, rate)

@@ -210,11 +210,15 @@ class Store:
 
     def preview_acr(self, sleeve_id: str, kind: str, amount: Decimal = Decimal(0),
                     acknowledged: frozenset[str] | set[str] = frozenset(),
-                    leverage: Decimal | None = None) -> AcrPreview:
-        """The build and checklist an ACR would have now; writes nothing."""
+                    leverage: Decimal | None = None, track_manager: bool | None = None) -> AcrPreview:
+        """The build and checklist an ACR would have now (or at another leverage / toggle); writes nothing."""
         amount = self._checked_kind(kind, amount)
         account, _, _ = self._account_of(sleeve_id)
         sleeve = account.sleeve(sleeve_id)
+        if track_manager is not None and sleeve.kind == "model":
+            sleeve = sleeve.model_copy(update={"track_manager": track_manager})
+            account = account.model_copy(update={"sleeves": [sleeve if s.id == sleeve_id else s
+                                                             for s in account.sleeves]})
         if sleeve.kind != "model":
             raise Refused(f"{sleeve_id} is the {sleeve.kind.upper() if sleeve.kind == 'apm' else sleeve.kind} "
                           f"sleeve: ACRs rebuild model sleeves only")

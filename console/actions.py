@@ -1,0 +1,104 @@
+"""The one registry of user actions: it feeds every screen's bindings, the footer, the help screen and the palette."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One user-facing action: its binding id, keys, what it does, and where it applies."""
+
+    id: str
+    keys: str
+    action: str
+    description: str
+    tooltip: str
+    scope: str
+    show: bool = True
+    key_display: str | None = None
+    priority: bool = False
+    palette: bool = True
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.action, self.description, show=self.show, key_display=self.key_display,
+                       priority=self.priority, tooltip=self.tooltip, id=self.id)
+
+
+SCOPES = {
+    "app": "Everywhere",
+    "browser": "Account browser",
+    "detail": "Account detail",
+    "editor": "Leverage editor",
+    "acr": "Fire an ACR",
+    "doctor": "Doctor",
+    "history": "History",
+}
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("quit", "q", "app.quit", "Quit", "Leave the console (not while typing in a field).", "app"),
+    ActionSpec("force-quit", "ctrl+q", "app.quit", "Quit", "Leave the console from anywhere.", "app",
+               show=False, priority=True),
+    ActionSpec("help", "question_mark", "app.help", "Help", "Every key on every screen.", "app", key_display="?"),
+    ActionSpec("doctor", "d", "app.doctor", "Doctor", "Every diagnostic across the book, grouped by code.", "app"),
+    ActionSpec("filter", "slash", "filter", "Filter", "Filter accounts by id, name or custodian as you type.",
+               "browser", key_display="/"),
+    ActionSpec("open-account", "enter", "open", "Open", "Open the highlighted account's detail.", "browser"),
+    ActionSpec("next-page", "n", "page(1)", "Next page", "Show the next page of accounts.", "browser"),
+    ActionSpec("previous-page", "p", "page(-1)", "Prev page", "Show the previous page of accounts.", "browser"),
+    ActionSpec("clear-filter", "escape", "clear_filter", "Clear filter", "Clear the filter.", "browser", show=False),
+    ActionSpec("back", "escape", "back", "Back", "Go back to the previous screen.", "detail"),
+    ActionSpec("edit-leverage", "e", "edit", "Edit leverage",
+               "Edit the selected model sleeve's leverage with a live preview (target only, no trades).", "detail"),
+    ActionSpec("toggle-track", "t", "toggle_track", "Track mgr",
+               "Toggle the selected model sleeve's track-manager setting (saved, no trades).", "detail"),
+    ActionSpec("rebalance", "r", "acr('rebalance')", "Rebalance",
+               "Fire a rebalance ACR on the selected model sleeve, through the checklist.", "detail"),
+    ActionSpec("one-dollar", "a", "acr('one-dollar')", "$1 ACR",
+               "Allocate $1 from the APM to the selected model sleeve so an ACR rebuilds it.", "detail"),
+    ActionSpec("deposit", "ctrl+d", "acr_amount('deposit')", "Deposit",
+               "Fire a cash-management deposit ACR on the selected model sleeve.", "detail", show=False),
+    ActionSpec("withdrawal", "ctrl+w", "acr_amount('withdrawal')", "Withdrawal",
+               "Fire a cash-management withdrawal ACR on the selected model sleeve.", "detail", show=False),
+    ActionSpec("allocation", "ctrl+a", "acr_amount('allocation')", "Allocation",
+               "Allocate cash from the APM to the selected model sleeve (manual allocation ACR).", "detail", show=False),
+    ActionSpec("liquidation", "ctrl+l", "acr_amount('liquidation')", "Liquidation",
+               "Liquidate cash from the selected model sleeve back to the APM (manual liquidation ACR).", "detail",
+               show=False),
+    ActionSpec("history", "h", "history", "History", "This account's audit trail and ACRs.", "detail"),
+    ActionSpec("next-sleeve", "j", "focus_next", "Next sleeve", "Select the next sleeve card.", "detail", show=False),
+    ActionSpec("previous-sleeve", "k", "focus_previous", "Prev sleeve", "Select the previous sleeve card.", "detail",
+               show=False),
+    ActionSpec("editor-save", "enter", "save", "Save target", "Save the leverage target (no trades).", "editor",
+               priority=True),
+    ActionSpec("editor-toggle-track", "t", "toggle_track", "Track mgr", "Toggle track manager in the editor.",
+               "editor", priority=True),
+    ActionSpec("editor-cancel", "escape", "cancel", "Cancel", "Close the editor without saving.", "editor"),
+    ActionSpec("ack-1", "1", "ack(1)", "Ack 1", "Acknowledge: sleeve cash reviewed.", "acr", show=False),
+    ActionSpec("ack-2", "2", "ack(2)", "Ack 2", "Acknowledge: leverage is suitable.", "acr", show=False),
+    ActionSpec("ack-3", "3", "ack(3)", "Ack 3", "Acknowledge: exposure will be monitored.", "acr", show=False),
+    ActionSpec("ack-4", "4", "ack(4)", "Ack 4", "Acknowledge: the multiplier's impact is understood.", "acr",
+               show=False),
+    ActionSpec("ack-all", "x", "ack_all", "Ack all", "Acknowledge every open item (each is recorded).", "acr"),
+    ActionSpec("fire", "f", "fire", "Fire", "Fire the ACR after a confirmation whose default is Cancel.", "acr"),
+    ActionSpec("simulate-fills", "s", "simulate", "Sim fills", "Fill the built ACR's orders at their prices (demo).",
+               "acr"),
+    ActionSpec("acr-back", "escape", "back", "Back", "Leave without firing.", "acr"),
+    ActionSpec("doctor-open", "enter", "open", "Open account", "Open the highlighted finding's account.", "doctor"),
+    ActionSpec("doctor-back", "escape", "back", "Back", "Back to the previous screen.", "doctor"),
+    ActionSpec("history-back", "escape", "back", "Back", "Back to the account.", "history"),
+)
+
+
+def bindings(scope: str) -> list[Binding]:
+    """The bindings of one scope, straight from the registry."""
+    return [a.binding() for a in ACTIONS if a.scope == scope]
+
+
+def actions(scope: str) -> list[ActionSpec]:
+    return [a for a in ACTIONS if a.scope == scope]
+
+
+def display_key(spec: ActionSpec) -> str:
+    return spec.key_display or spec.keys.replace("question_mark", "?").replace("slash", "/")

@@ -1,0 +1,103 @@
+"""The Textual app: owns the settings, the clock and the store factory; runs all database work in workers."""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from textual.app import App
+from textual.worker import Worker, get_current_worker
+
+from console.actions import bindings
+from console.messages import AccountChanged
+from console.palette import ConsoleCommands
+from store.errors import StoreError
+from store.service import Clock, Store
+from store.settings import Settings
+
+T = TypeVar("T")
+
+
+class MarginConsoleApp(App[None]):
+    """Browse accounts, edit leverage and track manager, walk the checklist, fire ACRs."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "margin-console"
+    BINDINGS = bindings("app")
+    COMMANDS = App.COMMANDS | {ConsoleCommands}
+
+    def __init__(self, settings: Settings, clock: Clock | None = None, page_size: int = 100,
+                 cursor_blink: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clock = clock
+        self.page_size = page_size
+        self.cursor_blink = cursor_blink
+        self.sub_title = f"{settings.operator} · {Path(settings.db).name}"
+
+    @property
+    def operator(self) -> str:
+        return self.settings.operator
+
+    def open_store(self) -> Store:
+        """A new connection for the calling thread (SQLite connections are per thread)."""
+        return Store(self.settings.db, self.settings, self.clock)
+
+    def on_mount(self) -> None:
+        from console.screens.browser_screen import BrowserScreen
+
+        self.push_screen(BrowserScreen())
+
+    def run_store(self, job: Callable[[Store], T], done: Callable[[T], None], *, group: str,
+                  exclusive: bool = True, description: str = "") -> Worker[None]:
+        """Run `job` on a store in a thread worker; `done` runs on the event loop; store errors become notifications."""
+
+        def work() -> None:
+            try:
+                with self.open_store() as store:
+                    result = job(store)
+            except StoreError as error:
+                self.call_from_thread(self.notify, str(error), title=type(error).__name__, severity="error",
+                                      timeout=8)
+                return
+            except sqlite3.OperationalError as error:
+                text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
+                self.call_from_thread(self.notify, text, title="Database", severity="error", timeout=8)
+                return
+            except Exception as error:  # an operator sees a notification, never a traceback
+                self.call_from_thread(self.notify, f"{type(error).__name__}: {error}", title="Unexpected error",
+                                      severity="error", timeout=10)
+                return
+            if not get_current_worker().is_cancelled:
+                self.call_from_thread(done, result)
+
+        return self.run_worker(work, thread=True, exclusive=exclusive, group=group, exit_on_error=False,
+                               description=description or group)
+
+    def account_changed(self, account_id: str) -> None:
+        """Tell every screen on the stack that an account was written."""
+        for screen in self.screen_stack:
+            screen.post_message(AccountChanged(account_id))
+
+    def open_account(self, account_id: str) -> None:
+        from console.screens.detail_screen import DetailScreen
+
+        self.push_screen(DetailScreen(account_id))
+
+    def action_help(self) -> None:
+        from console.screens.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_doctor(self) -> None:
+        from console.screens.doctor_screen import DoctorScreen
+
+        if not isinstance(self.screen, DoctorScreen):
+            self.push_screen(DoctorScreen())
+
+
+def run_console(settings: Settings, **kwargs: Any) -> None:
+    """Open the console on the book in `settings.db`."""
+    MarginConsoleApp(settings, **kwargs).run()

@@ -1,0 +1,46 @@
+"""The command palette: every action of the current screen from the registry, and accounts by id or name."""
+from __future__ import annotations
+
+import asyncio
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from console.actions import ActionSpec, actions, display_key
+
+ACCOUNT_HITS = 8
+
+
+class ConsoleCommands(Provider):
+    """Actions for where the operator is now, then accounts matching the typed words."""
+
+    def _specs(self) -> list[ActionSpec]:
+        scope = getattr(self.screen, "SCOPE", "")
+        return [a for a in actions(scope) + actions("app") if a.palette and a.id != "force-quit"]
+
+    def _run(self, spec: ActionSpec) -> None:
+        self.app.call_later(self.screen.run_action, spec.action)
+
+    async def discover(self) -> Hits:
+        for spec in self._specs():
+            yield DiscoveryHit(f"{spec.description} ({display_key(spec)})", partial(self._run, spec),
+                               help=spec.tooltip)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for spec in self._specs():
+            text = f"{spec.description} ({display_key(spec)})"
+            score = max(matcher.match(text), matcher.match(spec.tooltip) * 0.8)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(self._run, spec), text=text, help=spec.tooltip)
+        if len(query.strip()) < 2:
+            return
+        page = await asyncio.to_thread(self._find_accounts, query)
+        for row in page:
+            text = f"Open account {row.id} {row.name} ({row.custodian})"
+            yield Hit(0.9, matcher.highlight(text), partial(self.app.open_account, row.id), text=text,
+                      help="Open this account's detail")
+
+    def _find_accounts(self, query: str) -> list:
+        with self.app.open_store() as store:  # type: ignore[attr-defined]
+            return store.account_page(query, ACCOUNT_HITS, 0).rows

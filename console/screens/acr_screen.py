@@ -1,0 +1,173 @@
+"""Fire an ACR: the checklist gate, a trade preview, a confirmation defaulting to Cancel, then the result."""
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from calc import Checklist, evaluate_checklist
+from calc.checklist import ACK_IDS
+from console.actions import bindings
+from console.screens.confirm_modal import ConfirmModal
+from store.views import AcrPreview, AcrRecord
+from widgets.checklist_panel import ChecklistPanel
+from widgets.formatting import cash, money, pct
+from widgets.order_table import OrderTable
+
+KIND_TITLES = {
+    "rebalance": "Rebalance",
+    "one-dollar": "$1 allocation",
+    "deposit": "Cash deposit",
+    "withdrawal": "Cash withdrawal",
+    "allocation": "Manual allocation",
+    "liquidation": "Manual liquidation",
+}
+
+
+class AcrScreen(Screen[None]):
+    """Nothing trades until every evaluated item passes, every acknowledgement is given and the operator confirms."""
+
+    SCOPE = "acr"
+    BINDINGS = bindings("acr")
+
+    def __init__(self, account_id: str, sleeve_id: str, kind: str, amount: Decimal = Decimal(0)) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.sleeve_id = sleeve_id
+        self.kind = kind
+        self.amount = amount
+        # One key per screen: a second confirm or a retried keypress can never make a second ACR.
+        self.request_key = f"tui:{uuid.uuid4().hex}"
+        self.acknowledged: set[str] = set()
+        self.preview: AcrPreview | None = None
+        self.checklist: Checklist | None = None
+        self.result: AcrRecord | None = None
+        self.firing = False
+
+    def compose(self) -> ComposeResult:
+        amount = f" of {money(self.amount)}" if self.amount else ""
+        yield Header()
+        yield Static(f"{KIND_TITLES[self.kind]}{amount} on {self.sleeve_id}", id="acr-title", classes="title")
+        with VerticalScroll(id="acr-body"):
+            yield ChecklistPanel(id="checklist")
+            yield Static("Building the preview…", id="acr-summary", classes="panel")
+            yield OrderTable(id="acr-orders")
+            yield Static("", id="result")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#acr-orders").border_title = "Trade preview"
+        self.load()
+
+    def load(self) -> None:
+        sleeve_id, kind, amount = self.sleeve_id, self.kind, self.amount
+        self.app.run_store(lambda store: store.preview_acr(sleeve_id, kind, amount),  # type: ignore[attr-defined]
+                           self._show_preview, group="acr-preview")
+
+    def _show_preview(self, preview: AcrPreview) -> None:
+        self.preview = preview
+        b = preview.build
+        self.query_one("#acr-title", Static).update(
+            f"{KIND_TITLES[self.kind]}{f' of {money(self.amount)}' if self.amount else ''} on {self.sleeve_id} "
+            f"at {b.leverage:.2f}x · {preview.account.name}")
+        lines = []
+        if b.projected_margin is not None:
+            m = b.projected_margin
+            lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
+                         f"Account debit {money(m.debit)} · Equity {money(m.equity)}")
+            lines.append(f"Call distance {pct(m.call_distance) if m.debit > 0 else 'no debit'} · "
+                         f"Reg T req {money(m.regt_requirement)} · Maintenance req {money(m.requirement)}")
+        if not b.ok:
+            lines.append(f"[red b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
+        else:
+            lines.append(f"{len(b.orders)} order(s), sells first.")
+        self.query_one("#acr-summary", Static).update("\n".join(lines))
+        self.query_one(OrderTable).show_orders(b.orders)
+        self._evaluate()
+
+    def _evaluate(self) -> None:
+        if self.preview is None:
+            return
+        p = self.preview
+        self.checklist = evaluate_checklist(p.account, p.sleeve_id, p.kind, p.build, self.acknowledged)
+        self.query_one(ChecklistPanel).show(self.checklist)
+
+    def action_ack(self, number: int) -> None:
+        if self.result is not None:
+            return
+        ack = ACK_IDS[number - 1]
+        self.acknowledged ^= {ack}
+        self._evaluate()
+
+    def action_ack_all(self) -> None:
+        if self.result is not None:
+            return
+        self.acknowledged = set(ACK_IDS)
+        self._evaluate()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_fire(self) -> None:
+        if self.result is not None:
+            self.notify(f"ACR {self.result.id} is already {self.result.status}.", severity="warning")
+            return
+        if self.checklist is None or self.preview is None or self.firing:
+            return
+        if self.checklist.failed:
+            # A blocked attempt trades nothing, so it needs no confirmation; it is recorded with its code.
+            self._fire()
+            return
+        if self.checklist.awaiting:
+            open_items = ", ".join(str(ACK_IDS.index(i.id) + 1) for i in self.checklist.awaiting)
+            self.notify(f"Acknowledge the open checklist items first ({open_items}, or x for all).",
+                        severity="warning")
+            return
+        b = self.preview.build
+        question = (f"Fire a {KIND_TITLES[self.kind].lower()} ACR on {self.sleeve_id} at {b.leverage:.2f}x?\n"
+                    f"{len(b.orders)} order(s) will be built; projected sleeve cash "
+                    f"{cash(b.projected_sleeve_cash or Decimal(0))}.")
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._fire()
+
+        self.app.push_screen(ConfirmModal(question), answered)
+
+    def _fire(self) -> None:
+        self.firing = True
+        sleeve_id, kind, amount, key = self.sleeve_id, self.kind, self.amount, self.request_key
+        acks = frozenset(self.acknowledged)
+        operator = self.app.operator  # type: ignore[attr-defined]
+        self.app.run_store(  # type: ignore[attr-defined]
+            lambda store: store.fire_acr(sleeve_id, kind, operator, amount, acks, key),
+            self._show_result, group="write", exclusive=False)
+
+    def _show_result(self, record: AcrRecord) -> None:
+        self.firing = False
+        self.result = record
+        box = self.query_one("#result", Static)
+        box.set_class(record.failed, "-failed")
+        box.set_class(not record.failed, "-built")
+        if record.failed:
+            box.update(f"[red b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
+        else:
+            box.update(f"[green b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
+                       f"applied leverage is now {record.leverage:.2f}x. Press s to simulate fills, escape to go back.")
+            self.query_one(OrderTable).show_orders(record.orders)
+            self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
+        box.scroll_visible()
+        self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
+
+    def action_simulate(self) -> None:
+        record = self.result
+        if record is None or record.failed or record.status != "built":
+            self.notify("Fire a built ACR first; only its open orders can be filled.", severity="warning")
+            return
+        operator = self.app.operator  # type: ignore[attr-defined]
+        self.app.run_store(lambda store: store.simulate_fills(record.id, operator),  # type: ignore[attr-defined]
+                           self._show_result, group="write", exclusive=False)

@@ -1,0 +1,108 @@
+"""The account browser: one SQL page at a time, filtered live as the operator types."""
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from console.actions import bindings
+from console.messages import AccountChanged
+from store.views import AccountPage
+from widgets.account_table import AccountTable
+
+
+class BrowserScreen(Screen[None]):
+    """Find an account among the whole book in a keystroke or two."""
+
+    SCOPE = "browser"
+    BINDINGS = bindings("browser")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filter_text = ""
+        self.page_offset = 0
+        self.page: AccountPage | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="Filter: id, name or custodian (enter to browse, escape to clear)", id="filter")
+        yield AccountTable(id="accounts")
+        yield Static("Loading the book…", id="status", classes="status-line")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(Input).cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        self.query_one(AccountTable).focus()
+        self.load()
+
+    def load(self) -> None:
+        text, offset, limit = self.filter_text, self.page_offset, self.app.page_size  # type: ignore[attr-defined]
+        self.app.run_store(  # type: ignore[attr-defined]
+            lambda store: store.account_page(text, limit, offset),
+            lambda page: self._show(page, text),
+            group="browser-page",
+        )
+
+    def _show(self, page: AccountPage, text: str) -> None:
+        if text != self.filter_text:
+            return  # a newer keystroke's page is on its way
+        self.page = page
+        table = self.query_one(AccountTable)
+        row = table.cursor_row
+        table.show_rows(page.rows)
+        if page.rows:
+            table.move_cursor(row=min(row, len(page.rows) - 1))
+        first = page.offset + 1 if page.rows else 0
+        last = page.offset + len(page.rows)
+        scope = f"{page.total:,} match '{text}'" if text else "all accounts"
+        self.query_one("#status", Static).update(
+            f"Book {page.book_size:,} accounts · {scope} · rows {first:,}-{last:,} of {page.total:,}"
+            + (" · n/p pages" if page.total > page.limit else ""))
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self.page_offset = 0
+        self.load()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(AccountTable).focus()
+
+    @on(DataTable.RowSelected, "#accounts")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        self.load()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.add_class("-visible")
+        box.focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        if box.value:
+            box.value = ""
+        box.remove_class("-visible")
+        self.query_one(AccountTable).focus()
+
+    def action_open(self) -> None:
+        account = self.query_one(AccountTable).selected_account
+        if account is None:
+            self.notify("No account here: clear the filter with escape.", severity="warning")
+            return
+        self.app.open_account(account)  # type: ignore[attr-defined]
+
+    def action_page(self, step: int) -> None:
+        if self.page is None:
+            return
+        limit = self.page.limit
+        target = self.page_offset + step * limit
+        if target < 0 or target >= max(self.page.total, 1):
+            self.notify("No more pages that way.", severity="information", timeout=2)
+            return
+        self.page_offset = target
+        self.load()

@@ -1,0 +1,156 @@
+"""One account: sleeve cards, the margin panel, diagnostics with their fixes, and the keys that perform them."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from console.actions import bindings
+from console.messages import AccountChanged
+from store.views import AccountDetail, SleeveView
+from widgets.diagnostics_list import DiagnosticsList
+from widgets.margin_panel import MarginPanel
+from widgets.sleeve_card import SleeveCard
+
+BANNER = "⚠ Leverage saved but not applied: run a rebalance (r) or a $1 ACR (a)"
+
+
+class DetailScreen(Screen[None]):
+    """Why this account is or is not leveraging, and the fix in a keystroke."""
+
+    SCOPE = "detail"
+    BINDINGS = bindings("detail")
+
+    def __init__(self, account_id: str) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.detail: AccountDetail | None = None
+        self._focus_sleeve: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
+        yield Static(BANNER, id="banner")
+        yield VerticalScroll(id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        account_id = self.account_id
+        self.app.run_store(lambda store: store.account_detail(account_id), self._show,  # type: ignore[attr-defined]
+                           group=f"detail-{account_id}")
+
+    async def _show(self, detail: AccountDetail) -> None:
+        focused = self.selected_sleeve
+        keep = self._focus_sleeve or (focused.id if focused else None)
+        self.detail = detail
+        a = detail.account
+        margin = "margin enabled" if a.margin_enabled else "margin NOT enabled"
+        self.query_one("#account-title", Static).update(
+            f"{a.id} · {a.name} · {a.custodian} · {a.type} · {margin} · NAV {detail.nav:,.2f}")
+        self.query_one("#banner").set_class(detail.pending, "-visible")
+        body = self.query_one("#detail-body", VerticalScroll)
+        await body.remove_children()
+        cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
+        await body.mount_all([*cards, MarginPanel(detail.margin, detail.annual_rate, id="margin"),
+                              DiagnosticsList(detail.diagnostics, id="diagnostics")])
+        target = next((c for c in cards if c.sleeve.id == keep), None)
+        if target is None:
+            target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)
+        if target is None:
+            target = next((c for c in cards if c.sleeve.kind == "model"), cards[0] if cards else None)
+        if target is not None:
+            target.focus()
+        self._focus_sleeve = None
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        if message.account_id == self.account_id:
+            self.load()
+
+    @property
+    def selected_sleeve(self) -> SleeveView | None:
+        focused = self.focused
+        if isinstance(focused, SleeveCard):
+            return focused.sleeve
+        return None
+
+    def _model_sleeve(self, verb: str) -> SleeveView | None:
+        sleeve = self.selected_sleeve
+        if self.detail is None:
+            return None
+        if sleeve is None:
+            self.notify(f"Select a model sleeve (j/k) to {verb}.", severity="warning")
+            return None
+        if sleeve.kind == "apm":
+            self.notify(f"{sleeve.id} is the APM: leverage belongs on a model sleeve, never the APM. "
+                        f"Select a model sleeve (j/k).", severity="error", timeout=6)
+            return None
+        if not sleeve.editable:
+            self.notify(f"{sleeve.id} is a {sleeve.kind} sleeve, shown read-only.", severity="error")
+            return None
+        return sleeve
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_next(self) -> None:
+        self.focus_next(SleeveCard)
+
+    def action_focus_previous(self) -> None:
+        self.focus_previous(SleeveCard)
+
+    def action_edit(self) -> None:
+        sleeve = self._model_sleeve("edit its leverage")
+        if sleeve is None or self.detail is None:
+            return
+        from console.screens.editor_modal import LeverageEditor
+
+        self._focus_sleeve = sleeve.id
+        self.app.push_screen(LeverageEditor(self.detail, sleeve))
+
+    def action_toggle_track(self) -> None:
+        sleeve = self._model_sleeve("toggle track manager")
+        if sleeve is None:
+            return
+        on = not sleeve.track_manager
+        operator = self.app.operator  # type: ignore[attr-defined]
+        self._focus_sleeve = sleeve.id
+
+        def done(_: int) -> None:
+            self.notify(f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded).")
+            self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
+
+        self.app.run_store(  # type: ignore[attr-defined]
+            lambda store: store.set_track_manager(sleeve.id, on, operator, sleeve.version), done,
+            group="write", exclusive=False)
+
+    def action_acr(self, kind: str, amount: str = "0") -> None:
+        sleeve = self._model_sleeve("fire an ACR")
+        if sleeve is None or self.detail is None:
+            return
+        from console.screens.acr_screen import AcrScreen
+
+        self._focus_sleeve = sleeve.id
+        self.app.push_screen(AcrScreen(self.account_id, sleeve.id, kind, Decimal(amount)))
+
+    def action_acr_amount(self, kind: str) -> None:
+        sleeve = self._model_sleeve(f"fire a {kind}")
+        if sleeve is None:
+            return
+        from console.screens.amount_modal import AmountModal
+
+        def chosen(amount: Decimal | None) -> None:
+            if amount is not None:
+                self.action_acr(kind, str(amount))
+
+        self.app.push_screen(AmountModal(kind, sleeve.id), chosen)
+
+    def action_history(self) -> None:
+        from console.screens.history_screen import HistoryScreen
+
+        self.app.push_screen(HistoryScreen(self.account_id))

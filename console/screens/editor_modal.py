@@ -1,0 +1,159 @@
+"""The leverage editor: validation as you type, a live preview from calc, and the track-manager toggle."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.validation import ValidationResult, Validator
+from textual.widgets import Footer, Input, Label, Static
+
+from console.actions import bindings
+from store.views import AccountDetail, AcrPreview, SleeveView
+from widgets.formatting import cash, money, pct
+from widgets.order_table import OrderTable
+
+
+class LeverageRange(Validator):
+    def __init__(self, maximum: Decimal) -> None:
+        super().__init__()
+        self.maximum = maximum
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return self.failure("Enter a multiplier such as 1.5")
+        if not number.is_finite() or not (Decimal(1) <= number <= self.maximum):
+            return self.failure(f"Leverage must be between 1.00 and {self.maximum:.2f}")
+        if number.as_tuple().exponent < -4:  # type: ignore[operator]
+            return self.failure("At most 4 decimal places")
+        return self.success()
+
+
+def parse_leverage(text: str, maximum: Decimal) -> Decimal | None:
+    result = LeverageRange(maximum).validate(text)
+    return Decimal(text) if result.is_valid else None
+
+
+class LeverageEditor(ModalScreen[None]):
+    """Saving writes the target only: nothing trades until an ACR fires."""
+
+    SCOPE = "editor"
+    BINDINGS = bindings("editor")
+
+    def __init__(self, detail: AccountDetail, sleeve: SleeveView) -> None:
+        super().__init__()
+        self.detail = detail
+        self.sleeve = sleeve
+        self.track_manager = sleeve.track_manager
+        self.maximum = detail.account.max_leverage
+        self._debounce: Timer | None = None
+        self.validation_message = ""
+
+    def compose(self) -> ComposeResult:
+        s = self.sleeve
+        with Vertical(classes="dialog", id="editor"):
+            yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {s.saved:.2f}x · applied {s.applied:.2f}x")
+            yield Input(value=f"{s.saved}", id="leverage", validators=[LeverageRange(self.maximum)],
+                        restrict=r"[0-9.]*", max_length=8)
+            yield Label("", id="validation")
+            yield Static("", id="track")
+            yield Static("Preview…", id="preview")
+            yield OrderTable(id="preview-orders")
+            yield Label("[dim]Saving writes the target only; fire a rebalance (r) or a $1 ACR (a) to apply it.[/dim]")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        box = self.query_one(Input)
+        box.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        box.focus()
+        self._show_track()
+        self._request_preview()
+
+    def _show_track(self) -> None:
+        state = "ON (follows the model manager's cash targets)" if self.track_manager else \
+            f"OFF (advisor controls cash; reserve {self.sleeve.cash_reserve:.0%})"
+        changed = " [b](changed, saved with the target)[/b]" if self.track_manager != self.sleeve.track_manager else ""
+        self.query_one("#track", Static).update(f"Track manager (t): {state}{changed}")
+
+    @property
+    def leverage(self) -> Decimal | None:
+        return parse_leverage(self.query_one(Input).value, self.maximum)
+
+    @on(Input.Changed, "#leverage")
+    def _changed(self, event: Input.Changed) -> None:
+        result = event.validation_result
+        message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
+        self.validation_message = message
+        self.query_one("#validation", Label).update(f"[red]{message}[/]" if message else "")
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(0.15, self._request_preview)
+
+    def _request_preview(self) -> None:
+        leverage = self.leverage
+        if leverage is None:
+            self.query_one("#preview", Static).update("[dim]No preview until the leverage is valid.[/dim]")
+            self.query_one(OrderTable).clear()
+            return
+        sleeve_id, track = self.sleeve.id, self.track_manager
+
+        def job(store):  # type: ignore[no-untyped-def]
+            return store.preview_acr(sleeve_id, "rebalance", leverage=leverage, track_manager=track)
+
+        self.app.run_store(job, self._show_preview, group="editor-preview")  # type: ignore[attr-defined]
+
+    def _show_preview(self, preview: AcrPreview) -> None:
+        if preview.build.leverage != self.leverage:
+            return
+        b = preview.build
+        lines = [f"At {b.leverage:.2f}x (rebalance preview):"]
+        if b.projected_margin is not None:
+            m = b.projected_margin
+            distance = pct(m.call_distance) if m.debit > 0 else "no debit"
+            lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
+                         f"Exposure {money(sum((o for o in b.targets.values()), Decimal(0)))}")
+            lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "
+                         f"Maintenance {'pass' if m.maintenance_ok else 'FAIL'}")
+        if not b.ok:
+            lines.append(f"[red b]{b.code}[/]: {b.reason}. Fix: {b.fix}")
+        else:
+            lines.append(f"{len(b.orders)} order(s):")
+        self.query_one("#preview", Static).update("\n".join(lines))
+        self.query_one(OrderTable).show_orders(b.orders)
+
+    def action_toggle_track(self) -> None:
+        self.track_manager = not self.track_manager
+        self._show_track()
+        self._request_preview()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_save(self) -> None:
+        leverage = self.leverage
+        if leverage is None:
+            self.notify(f"Fix the leverage first: {self.validation_message or 'enter a multiplier'}",
+                        severity="error")
+            return
+        s, track = self.sleeve, self.track_manager
+        operator = self.app.operator  # type: ignore[attr-defined]
+
+        def job(store):  # type: ignore[no-untyped-def]
+            version = store.set_leverage(s.id, leverage, operator, s.version)
+            if track != s.track_manager:
+                version = store.set_track_manager(s.id, track, operator, version)
+            return version
+
+        def done(_: int) -> None:
+            extra = f", track manager {'ON' if track else 'OFF'}" if track != s.track_manager else ""
+            self.notify(f"Saved leverage {leverage} on {s.id}{extra}: target only, nothing traded. "
+                        f"Press a for a $1 ACR or r to rebalance.", timeout=8)
+            self.app.account_changed(self.detail.account.id)  # type: ignore[attr-defined]
+            self.dismiss(None)
+
+        self.app.run_store(job, done, group="write", exclusive=False)  # type: ignore[attr-defined]

@@ -1,0 +1,38 @@
+"""Help generated from the action registry, so it can never disagree with the footer or the palette."""
+from __future__ import annotations
+
+from rich.markup import escape
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from console.actions import ACTIONS, SCOPES, display_key
+
+
+def help_text() -> str:
+    lines: list[str] = []
+    for scope, title in SCOPES.items():
+        lines.append(f"[b]{title}[/b]")
+        for spec in ACTIONS:
+            if spec.scope == scope:
+                lines.append(f"  [b]{escape(display_key(spec)):>8}[/b]  {escape(spec.description)}: "
+                             f"{escape(spec.tooltip)}")
+        lines.append("")
+    lines.append("[b]ctrl+p[/b] opens the command palette: every action here, and accounts by id or name.")
+    return "\n".join(lines)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Escape, q or ? closes it."""
+
+    BINDINGS = [("escape", "close", "Close"), ("q", "close", "Close"), ("question_mark", "close", "Close")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="help"):
+            yield Static("[b]margin-console keys[/b] (escape closes)")
+            with VerticalScroll(id="help-body"):
+                yield Static(help_text(), id="help-text")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,56 @@
+"""The account browser's table: renders one page of AccountRow; never holds the whole book."""
+from __future__ import annotations
+
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from store.views import AccountRow
+from widgets.formatting import lev, money
+
+BADGES = {
+    "NEGATIVE_APM": "APM-",
+    "PENDING_LEVERAGE": "PEND",
+    "MARGIN_NOT_ENABLED": "NOMRG",
+    "MARGIN_CALL": "CALL",
+    "LOW_CALL_DISTANCE": "LOWCD",
+    "TACTICAL_TRACK_OFF": "TRKOFF",
+    "DRIFT": "DRIFT",
+    "STALE_PRICES": "STALE",
+}
+
+
+class AccountTable(DataTable):
+    """One page of accounts; the row key is the account id."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="table-down"),
+        Binding("k", "cursor_up", "Up", show=False, id="table-up"),
+    ]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+
+    def on_mount(self) -> None:
+        self.add_column("Account", key="id")
+        self.add_column("Name", key="name")
+        self.add_column("Custodian", key="custodian")
+        self.add_column("Type", key="type")
+        self.add_column("Mrg", key="margin")
+        self.add_column("NAV", key="nav")
+        self.add_column("Lev", key="lev")
+        self.add_column("Diagnostics", key="codes")
+
+    def show_rows(self, rows: list[AccountRow]) -> None:
+        self.clear()
+        for r in rows:
+            self.add_row(
+                r.id, r.name[:24], r.custodian[:12], r.type, "yes" if r.margin_enabled else "no",
+                money(r.nav), lev(r.max_saved_leverage), " ".join(BADGES[c] for c in r.codes), key=r.id,
+            )
+
+    @property
+    def selected_account(self) -> str | None:
+        if self.row_count == 0:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
+        return key.value

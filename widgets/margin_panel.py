@@ -1,0 +1,42 @@
+"""The account margin panel: LMV, debit, equity, requirement, call and cures, call distance, interest."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from textual.widgets import Static
+
+from calc import MarginFigures
+from widgets.formatting import money, pct
+
+
+class MarginPanel(Static):
+    """What the custodian enforces on the whole account."""
+
+    DEFAULT_CSS = """
+    MarginPanel {
+        border: round $primary-darken-2;
+        padding: 0 1;
+        height: auto;
+    }
+    """
+
+    def __init__(self, figures: MarginFigures, annual_rate: Decimal, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.figures = figures
+        self.annual_rate = annual_rate
+        self.border_title = "Account margin"
+
+    def render(self) -> str:
+        m = self.figures
+        distance = pct(m.call_distance) if m.debit > 0 else "no debit"
+        lines = [
+            f"LMV {money(m.lmv)} · Debit {money(m.debit)} · Equity {money(m.equity)}",
+            f"Maintenance req {money(m.requirement)} · Call distance {distance}",
+        ]
+        if m.call > 0:
+            lines.append(f"[b]MARGIN CALL {money(m.call)}[/b]: deposit {money(m.cure_cash)}, "
+                         f"or securities {money(m.cure_securities)}, or sell {money(m.cure_sell)}")
+        else:
+            lines.append("No margin call")
+        lines.append(f"Interest {money(m.daily_interest)}/day at {pct(self.annual_rate, 2)} (actual/360)")
+        return "\n".join(lines)

@@ -1,0 +1,33 @@
+"""Orders (a preview or an ACR's) as a compact table."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from textual.widgets import DataTable
+
+from widgets.formatting import money
+
+
+class OrderTable(DataTable):
+    """Side, symbol, quantity, price, notional and (for stored orders) status."""
+
+    DEFAULT_CSS = """
+    OrderTable {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", **kwargs)
+
+    def on_mount(self) -> None:
+        for label in ("Side", "Symbol", "Qty", "Price", "Notional", "Status"):
+            self.add_column(label, key=label.lower())
+
+    def show_orders(self, orders: Iterable[Any]) -> None:
+        self.clear()
+        for i, o in enumerate(orders):
+            self.add_row(o.side.upper(), o.symbol, f"{o.quantity:,}", money(o.price), money(o.notional),
+                         getattr(o, "status", "preview"), key=str(i))

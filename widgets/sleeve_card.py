@@ -1,0 +1,47 @@
+"""One sleeve's card: kind, model, saved / applied / actual leverage, track manager, cash and exposure."""
+from __future__ import annotations
+
+from textual.widgets import Static
+
+from store.views import SleeveView
+from widgets.formatting import cash, lev, money
+
+
+class SleeveCard(Static, can_focus=True):
+    """A focusable card; the focused card is the sleeve the detail screen's keys act on."""
+
+    DEFAULT_CSS = """
+    SleeveCard {
+        border: round $primary-darken-2;
+        padding: 0 1;
+        height: auto;
+    }
+    SleeveCard:focus {
+        border: round $accent;
+        background: $boost;
+    }
+    SleeveCard.-pending {
+        border: round $warning;
+    }
+    SleeveCard.-pending:focus {
+        border: double $warning;
+    }
+    """
+
+    def __init__(self, sleeve: SleeveView, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sleeve = sleeve
+        self.border_title = f"{sleeve.id} · {sleeve.kind.upper()}"
+        self.set_class(sleeve.pending, "-pending")
+
+    def render(self) -> str:
+        s = self.sleeve
+        if s.kind == "model":
+            model = f"{s.model} {s.model_name}".strip() + (" (tactical)" if s.tactical else "")
+            track = "ON" if s.track_manager else f"OFF (reserve {s.cash_reserve:.0%})"
+            pending = "  [b]PENDING[/b]" if s.pending else ""
+            return (f"Model {model}\n"
+                    f"Leverage saved {lev(s.saved)} · applied {lev(s.applied)} · actual {lev(s.actual)}{pending}\n"
+                    f"Track manager {track} · Cash {cash(s.cash)} · Exposure {money(s.exposure)}")
+        return (f"{'Advisor-managed portfolio' if s.kind == 'apm' else s.kind.title() + ' sleeve (read-only)'}\n"
+                f"Cash {cash(s.cash)} · Exposure {money(s.exposure)} · Equity {money(s.equity)}")
