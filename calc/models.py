@@ -90,6 +90,11 @@ class Sleeve(_Frozen):
             raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has {self.leverage}")
         if not (ONE <= self.leverage <= REGT_MAX_LEVERAGE):
             raise ValueError(f"leverage must be between 1.0 and 2.0, got {self.leverage}")
+        if not (ONE <= self.applied <= REGT_MAX_LEVERAGE):
+            raise ValueError(f"applied_leverage must be between 1.0 and 2.0, got {self.applied}")
+        if self.kind != "model" and self.applied != ONE:
+            raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has applied "
+                             f"{self.applied}")
         return self
 
     @property
