@@ -1,0 +1,62 @@
+"""Fixtures for Pilot and snapshot tests: a fresh store per test, a fixed clock, a non-blinking app."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from console.app import MarginConsoleApp
+from store.service import Store
+from store.settings import Settings
+
+DATA = Path(__file__).parent.parent / "data"
+FIXED_NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture
+def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings isolated from the environment: a temp book and a fixed operator."""
+    for name in ("MARGIN_CONSOLE_DB", "MARGIN_CONSOLE_OPERATOR"):
+        monkeypatch.delenv(name, raising=False)
+    return Settings(db=tmp_path / "book.db", operator="alice")
+
+
+@pytest.fixture
+def story_db(settings: Settings) -> Path:
+    """The small fixed book (tests/data/story_book.json) imported through the store API."""
+    with Store(settings.db, settings, fixed_clock) as store:
+        store.import_book(json.loads((DATA / "story_book.json").read_text()), "seed")
+    return settings.db
+
+
+@pytest.fixture
+def demo_db(settings: Settings) -> Path:
+    """A 40-account demo book (seed 7): the showcase plus random accounts."""
+    with Store(settings.db, settings, fixed_clock) as store:
+        store.generate_demo(40, 7, "seed")
+    return settings.db
+
+
+@pytest.fixture
+def make_app(settings: Settings):
+    """Build the app without running it: fixed clock, no cursor blink, no animations."""
+
+    def build(page_size: int = 100) -> MarginConsoleApp:
+        app = MarginConsoleApp(settings, clock=fixed_clock, page_size=page_size, cursor_blink=False)
+        app.animation_level = "none"
+        return app
+
+    return build
+
+
+async def settle(pilot) -> None:
+    """Wait for every worker, then let the UI process what they posted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
