@@ -107,6 +107,8 @@ def build_acr(
     base = {"sleeve_id": sleeve_id, "kind": kind, "amount": amount, "leverage": lev, "before": account}
     if kind not in ACR_KINDS:
         raise ValueError(f"unknown ACR kind {kind!r}")
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"an ACR amount must be zero or more, got {amount}")
     if sleeve.kind != "model" or sleeve.model is None:
         raise ValueError(f"sleeve {sleeve_id} is a {sleeve.kind} sleeve: ACRs build model sleeves only")
     model = models[sleeve.model]

@@ -48,7 +48,8 @@ def call_distance(lmv: Decimal, debit: Decimal, rate: Decimal) -> Decimal:
         return ONE
     if lmv <= 0 or rate >= ONE:
         return ZERO  # at a 100 % requirement any debit is already a call: no room to fall
-    return ONE - trigger_value(debit, rate) / lmv
+    # Already in call means no room left, never "negative room", so the figure only falls as risk rises.
+    return max(ZERO, ONE - trigger_value(debit, rate) / lmv)
 
 
 def sleeve_call_distance(leverage: Decimal, rate: Decimal) -> Decimal:
@@ -57,7 +58,7 @@ def sleeve_call_distance(leverage: Decimal, rate: Decimal) -> Decimal:
         return ONE
     if rate >= ONE:
         return ZERO
-    return ONE - (leverage - ONE) / (leverage * (ONE - rate))
+    return max(ZERO, ONE - (leverage - ONE) / (leverage * (ONE - rate)))
 
 
 def daily_interest(debit: Decimal, annual_rate: Decimal) -> Decimal:
