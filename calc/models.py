@@ -72,6 +72,13 @@ class Sleeve(_Frozen):
     track_manager: bool = True
     cash_reserve: Decimal = Field(default=ZERO, ge=0, lt=1, allow_inf_nan=False)
 
+    @field_validator("leverage", "applied_leverage")
+    @classmethod
+    def _leverage_in_range(cls, value: Decimal | None, info) -> Decimal | None:  # type: ignore[no-untyped-def]
+        if value is not None and not (ONE <= value <= REGT_MAX_LEVERAGE):
+            raise ValueError(f"{info.field_name} must be between 1.0 and 2.0, got {value}")
+        return value
+
     @field_validator("positions")
     @classmethod
     def _no_negative_shares(cls, positions: dict[str, Decimal]) -> dict[str, Decimal]:
@@ -88,10 +95,6 @@ class Sleeve(_Frozen):
             raise ValueError("a model sleeve must name its model")
         if self.kind != "model" and self.leverage != ONE:
             raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has {self.leverage}")
-        if not (ONE <= self.leverage <= REGT_MAX_LEVERAGE):
-            raise ValueError(f"leverage must be between 1.0 and 2.0, got {self.leverage}")
-        if not (ONE <= self.applied <= REGT_MAX_LEVERAGE):
-            raise ValueError(f"applied_leverage must be between 1.0 and 2.0, got {self.applied}")
         if self.kind != "model" and self.applied != ONE:
             raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has applied "
                              f"{self.applied}")

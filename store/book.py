@@ -70,7 +70,8 @@ def _validate(cls: type[BaseModel], item: Any, where: str, problems: list[str]) 
         return None
 
 
-def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: set[str] | None = None) -> Book:
+def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: set[str] | None = None,
+               known_sleeves: set[str] | None = None) -> Book:
     """Validate a whole book; raise InvalidInput listing every bad row, or return it ready to write."""
     problems: list[str] = []
     if not isinstance(data, dict):
@@ -113,14 +114,17 @@ def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: 
         account = _validate(Account, item, where, problems)
         if account is None:
             continue
+        already = bool(known_accounts) and account.id in known_accounts  # type: ignore[operator]
         if account.id in seen["accounts"]:
             problems.append(f"{where}.id: duplicate account id {account.id}")
-        elif known_accounts and account.id in known_accounts:
+        elif already:
             problems.append(f"{where}.id: account {account.id} is already in the store")
         seen["accounts"].add(account.id)
         for j, sleeve in enumerate(account.sleeves):
             if sleeve.id in seen["sleeves"]:
                 problems.append(f"{where}.sleeves[{j}].id: duplicate sleeve id {sleeve.id}")
+            elif not already and known_sleeves and sleeve.id in known_sleeves:
+                problems.append(f"{where}.sleeves[{j}].id: sleeve {sleeve.id} is already in the store")
             seen["sleeves"].add(sleeve.id)
             if sleeve.model is not None and sleeve.model not in models_known:
                 problems.append(f"{where}.sleeves[{j}].model: unknown model {sleeve.model}")

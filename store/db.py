@@ -61,6 +61,7 @@ MIGRATIONS: list[str] = [
         track_manager INTEGER NOT NULL,
         cash_reserve TEXT NOT NULL,
         version INTEGER NOT NULL DEFAULT 1,
+        target_version INTEGER NOT NULL DEFAULT 1,
         updated_by TEXT,
         updated_at TEXT
     );

@@ -104,7 +104,8 @@ class Store:
     def parse(self, data: Any) -> Book:
         known_accounts = {r[0] for r in self.db.execute("SELECT id FROM accounts")} if self.account_count() else set()
         known_models = {r[0] for r in self.db.execute("SELECT id FROM models")}
-        return parse_book(data, known_accounts, known_models)
+        known_sleeves = {r[0] for r in self.db.execute("SELECT id FROM sleeves")} if known_accounts else set()
+        return parse_book(data, known_accounts, known_models, known_sleeves)
 
     def import_book(self, data: Any, operator: str, progress: Progress | None = None,
                     source: str = "import") -> dict[str, int]:
@@ -169,8 +170,8 @@ class Store:
             if leverage.as_tuple().exponent < -4:  # type: ignore[operator]
                 raise InvalidInput(f"leverage takes at most 4 decimal places, got {leverage}")
             before = row["leverage"]
-            self.db.execute("UPDATE sleeves SET leverage = ?, version = version + 1, updated_by = ?, updated_at = ? "
-                            "WHERE id = ?", [str(leverage), operator, self._now(), sleeve_id])
+            self.db.execute("UPDATE sleeves SET leverage = ?, version = version + 1, target_version = target_version + 1, "
+                            "updated_by = ?, updated_at = ? WHERE id = ?", [str(leverage), operator, self._now(), sleeve_id])
             self._audit(operator, "set-leverage", row["account_id"], sleeve_id,
                         {"from": before, "to": str(leverage), "applied": row["applied_leverage"]})
             self._refresh(row["account_id"])
@@ -180,8 +181,8 @@ class Store:
         """Save the track-manager toggle (no trades); returns the sleeve's new version."""
         with write(self.db):
             row = self._editable_sleeve(sleeve_id, expected_version)
-            self.db.execute("UPDATE sleeves SET track_manager = ?, version = version + 1, updated_by = ?, "
-                            "updated_at = ? WHERE id = ?", [int(on), operator, self._now(), sleeve_id])
+            self.db.execute("UPDATE sleeves SET track_manager = ?, version = version + 1, "
+                            "target_version = target_version + 1, updated_by = ?, updated_at = ? WHERE id = ?", [int(on), operator, self._now(), sleeve_id])
             self._audit(operator, "track-manager", row["account_id"], sleeve_id,
                         {"from": bool(row["track_manager"]), "to": on})
             self._refresh(row["account_id"])
@@ -232,11 +233,17 @@ class Store:
         return self.calc_settings(self.annual_rate(account.custodian, debit))
 
     def default_request_key(self, sleeve_id: str, kind: str, amount: Decimal) -> str:
-        """A key that repeats for a retried command against an unchanged sleeve, account and price set."""
+        """The same command against the same saved target, account and prices on the same day is a retry.
+
+        The ACR itself changes cash and applied leverage, so the key rests on what only the operator or a
+        price load changes; a retried command returns the first ACR, failed or built.
+        """
         row = self._sleeve_row(sleeve_id)
-        acc_version = self.db.execute("SELECT version FROM accounts WHERE id = ?", [row["account_id"]]).fetchone()[0]
+        account_version = self.db.execute("SELECT version FROM accounts WHERE id = ?",
+                                          [row["account_id"]]).fetchone()[0]
         prices = self.db.execute("SELECT max(as_of), count(*) FROM prices").fetchone()
-        return f"{sleeve_id}:{kind}:{amount}:s{row['version']}:a{acc_version}:p{prices[0]}/{prices[1]}"
+        return (f"auto:{sleeve_id}:{kind}:{amount}:t{row['target_version']}:a{account_version}:"
+                f"p{prices[0]}/{prices[1]}:{self.today().isoformat()}")
 
     def fire_acr(self, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
                  acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
@@ -326,13 +333,13 @@ class Store:
         with write(self.db):
             for line, rec in enumerate(records, start=2):
                 try:
-                    order_id = int(rec["order_id"])
-                    qty = Decimal(rec["filled_quantity"] or "0")
-                    price = Decimal(rec["fill_price"] or "0")
+                    order_id = int(rec.get("order_id") or "")
+                    qty = Decimal(rec.get("filled_quantity") or "0")
+                    price = Decimal(rec.get("fill_price") or "0")
                 except (ValueError, InvalidOperation):
                     problems.append(f"line {line}: order_id, filled_quantity and fill_price must be numbers")
                     continue
-                status = rec["status"].strip()
+                status = (rec.get("status") or "").strip()
                 order = self._order(order_id)
                 if order is None:
                     problems.append(f"line {line}: no order {order_id}")

@@ -31,21 +31,22 @@ class AccountTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
 
     def on_mount(self) -> None:
+        # Why-not-leveraging columns come first so an 80-column terminal never cuts them off.
         self.add_column("Account", key="id")
         self.add_column("Name", key="name")
-        self.add_column("Custodian", key="custodian")
-        self.add_column("Type", key="type")
-        self.add_column("Mrg", key="margin")
-        self.add_column("NAV", key="nav")
         self.add_column("Lev", key="lev")
         self.add_column("Diagnostics", key="codes")
+        self.add_column("NAV", key="nav")
+        self.add_column("Custodian", key="custodian")
+        self.add_column("Type", key="type")
+        self.add_column("Margin", key="margin")
 
     def show_rows(self, rows: list[AccountRow]) -> None:
         self.clear()
         for r in rows:
             self.add_row(
-                r.id, r.name[:24], r.custodian[:12], r.type, "yes" if r.margin_enabled else "no",
-                money(r.nav), lev(r.max_saved_leverage), " ".join(BADGES[c] for c in r.codes), key=r.id,
+                r.id, r.name[:18], lev(r.max_saved_leverage), " ".join(BADGES[c] for c in r.codes),
+                money(r.nav), r.custodian[:12], r.type, "yes" if r.margin_enabled else "no", key=r.id,
             )
 
     @property
