@@ -14,6 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 from console.actions import bindings
 from store.views import AccountDetail, AcrPreview, SleeveView
 from widgets.formatting import cash, money, pct
+from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
 
 
@@ -58,8 +59,7 @@ class LeverageEditor(ModalScreen[None]):
         s = self.sleeve
         with Vertical(classes="dialog", id="editor"):
             yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {s.saved:.2f}x · applied {s.applied:.2f}x")
-            yield Input(value=f"{s.saved}", id="leverage", validators=[LeverageRange(self.maximum)],
-                        restrict=r"[0-9.]*", max_length=8)
+            yield LeverageInput(value=f"{s.saved}", id="leverage", validators=[LeverageRange(self.maximum)])
             yield Label("", id="validation")
             yield Static("", id="track")
             yield Static("Preview…", id="preview")
