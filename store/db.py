@@ -131,6 +131,31 @@ MIGRATIONS: list[str] = [
         id, name, custodian, content='accounts', content_rowid='rowid', prefix='1 2 3'
     );
     """,
+    # 2: guided pre-margin walkthroughs, each step's outcome kept for the support ticket.
+    """
+    CREATE TABLE walkthrough_runs (
+        id INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        operator TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'open'
+    );
+    CREATE INDEX walkthrough_runs_account ON walkthrough_runs(account_id, id);
+    CREATE TABLE walkthrough_steps (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES walkthrough_runs(id),
+        step TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('completed', 'skipped', 'blocked', 'retried')),
+        reason TEXT NOT NULL DEFAULT '',
+        evaluated TEXT NOT NULL DEFAULT '',
+        confirmed TEXT NOT NULL DEFAULT '',
+        acr_id INTEGER REFERENCES acrs(id),
+        at TEXT NOT NULL
+    );
+    CREATE INDEX walkthrough_steps_run ON walkthrough_steps(run_id, id);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -190,6 +190,26 @@ class Store:
             self._refresh(row["account_id"])
             return row["version"] + 1
 
+    def confirm_custodian_margin(self, account_id: str, enabled: bool, operator: str, reference: str = "",
+                                 expected_version: int | None = None) -> int:
+        """Record what the custodian confirmed about margin on the account; returns the account's new version."""
+        with write(self.db):
+            found = rows(self.db, "SELECT * FROM accounts WHERE id = ?", [account_id])
+            if not found:
+                raise NotFound(f"no account {account_id}")
+            row = found[0]
+            if expected_version is not None and row["version"] != expected_version:
+                who = row["updated_by"] or "another operator"
+                raise Conflict(f"account {account_id} was changed by {who} since you opened it: reload and try again")
+            if enabled and row["type"] != "margin":
+                raise Refused(f"{account_id} is a {row['type']} account: a custodian cannot enable margin on it")
+            self.db.execute("UPDATE accounts SET margin_enabled = ?, version = version + 1, updated_by = ?, "
+                            "updated_at = ? WHERE id = ?", [int(enabled), operator, self._now(), account_id])
+            self._audit(operator, "custodian-margin", account_id, None,
+                        {"from": bool(row["margin_enabled"]), "to": enabled, "reference": reference})
+            self._refresh(account_id)
+            return row["version"] + 1
+
     # -- ACRs ----------------------------------------------------------------------------------------
 
     def _account_of(self, sleeve_id: str) -> tuple[Account, dict[str, int], int]:

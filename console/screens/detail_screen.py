@@ -5,14 +5,17 @@ from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from console.actions import bindings
 from console.messages import AccountChanged
+from store.risk import SleeveRisk, account_risk
 from store.views import AccountDetail, SleeveView
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
+from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
 
 BANNER = "⚠ Leverage saved but not applied: run a rebalance (r) or a $1 ACR (a)"
@@ -29,6 +32,7 @@ class DetailScreen(Screen[None]):
         self.account_id = account_id
         self.detail: AccountDetail | None = None
         self._focus_sleeve: str | None = None
+        self._risks: dict[str, SleeveRisk] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,7 +62,7 @@ class DetailScreen(Screen[None]):
         await body.remove_children()
         cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
         await body.mount_all([*cards, MarginPanel(detail.margin, detail.annual_rate, id="margin"),
-                              DiagnosticsList(detail.diagnostics, id="diagnostics")])
+                              RiskPanel(id="risk"), DiagnosticsList(detail.diagnostics, id="diagnostics")])
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)
@@ -67,6 +71,32 @@ class DetailScreen(Screen[None]):
         if target is not None:
             target.focus()
         self._focus_sleeve = None
+        self.load_risk()
+
+    def load_risk(self) -> None:
+        """Every model sleeve's risk (now vs the saved leverage), read in a store worker."""
+        account_id = self.account_id
+        self.app.run_store(lambda store: account_risk(store, account_id), self._show_risk,  # type: ignore[attr-defined]
+                           group=f"risk-{account_id}")
+
+    def _show_risk(self, risks: dict[str, SleeveRisk]) -> None:
+        self._risks = risks
+        self._update_risk()
+
+    def _update_risk(self) -> None:
+        """The risk panel follows the selected model sleeve (and stays on the last one while the APM is selected)."""
+        panel = next(iter(self.query(RiskPanel)), None)
+        if panel is None:
+            return
+        selected = self.selected_sleeve
+        shown = panel.risk[0].sleeve_id if panel.risk else None
+        sleeve_id = next((i for i in (selected.id if selected else None, shown) if i in self._risks),
+                         next(iter(self._risks), None))
+        panel.show(self._risks.get(sleeve_id) if sleeve_id else None, "No model sleeve: nothing to stress.")
+
+    def on_descendant_focus(self, event: DescendantFocus) -> None:
+        if isinstance(event.widget, SleeveCard) and self._risks:
+            self._update_risk()
 
     def on_account_changed(self, message: AccountChanged) -> None:
         if message.account_id == self.account_id:
@@ -149,6 +179,21 @@ class DetailScreen(Screen[None]):
                 self.action_acr(kind, str(amount))
 
         self.app.push_screen(AmountModal(kind, sleeve.id), chosen)
+
+    def action_walkthrough(self) -> None:
+        sleeve = self._model_sleeve("walk through")
+        if sleeve is None:
+            return
+        from console.screens.walkthrough_screen import WalkthroughScreen
+
+        self._focus_sleeve = sleeve.id
+        self.app.push_screen(WalkthroughScreen(self.account_id, sleeve.id))
+
+    def action_troubleshoot(self) -> None:
+        from console.screens.troubleshoot_screen import TroubleshootScreen
+
+        sleeve = self.selected_sleeve
+        self.app.push_screen(TroubleshootScreen(self.account_id, sleeve.id if sleeve and sleeve.editable else None))
 
     def action_history(self) -> None:
         from console.screens.history_screen import HistoryScreen

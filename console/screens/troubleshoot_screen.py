@@ -1,0 +1,135 @@
+"""The troubleshooter: pick a symptom, see the cause the data points to, apply the fix in a keystroke."""
+from __future__ import annotations
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from calc.troubleshoot import SYMPTOMS, Finding
+from console.actions import bindings
+from console.messages import AccountChanged
+from console.screens.confirm_modal import ConfirmModal
+
+
+class TroubleshootScreen(Screen[None]):
+    """Each symptom is checked against the account's actual state, never answered with canned text."""
+
+    SCOPE = "troubleshoot"
+    BINDINGS = bindings("troubleshoot")
+    DEFAULT_CSS = """
+    TroubleshootScreen #symptoms { height: auto; max-height: 6; }
+    TroubleshootScreen #finding { height: auto; }
+    """
+
+    def __init__(self, account_id: str, sleeve_id: str | None = None) -> None:
+        super().__init__()
+        self.account_id = account_id
+        self.sleeve_id = sleeve_id
+        self.symptom = next(iter(SYMPTOMS))
+        self.finding: Finding | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(f"Troubleshoot {self.account_id}: pick the symptom the advisor reports", classes="title")
+        yield OptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
+        yield Static("Checking…", id="finding", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        symptoms = self.query_one("#symptoms", OptionList)
+        symptoms.highlighted = 0
+        symptoms.focus()
+
+    @on(OptionList.OptionHighlighted, "#symptoms")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.symptom = event.option.id
+            self.check()
+
+    @on(OptionList.OptionSelected, "#symptoms")
+    def _selected(self) -> None:
+        self.action_fix()
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        if message.account_id == self.account_id:
+            self.check()
+
+    def check(self) -> None:
+        from store.troubleshoot import troubleshoot
+
+        account_id, symptom, sleeve_id = self.account_id, self.symptom, self.sleeve_id
+        self.app.run_store(lambda store: troubleshoot(store, account_id, symptom, sleeve_id),  # type: ignore[attr-defined]
+                           self._show, group="troubleshoot")
+
+    def _show(self, finding: Finding) -> None:
+        if finding.symptom != self.symptom:
+            return
+        self.finding = finding
+        head = "[b yellow]⚠ Found[/]" if finding.present else "[b green]✔[/]"
+        lines = [f"{head}: {escape(finding.cause)}"]
+        lines += [f"  · {escape(e)}" for e in finding.evidence]
+        lines += [f"  {escape(step)}" for step in finding.plan]
+        if finding.present and finding.fix:
+            lines.append(f"[b]Fix:[/b] {escape(finding.fix)}")
+        if finding.action is not None:
+            lines.append(f"[b]f[/b] or enter: {ACTION_LABELS[finding.action]}")
+        box = self.query_one("#finding", Static)
+        box.update("\n".join(lines))
+        box.border_title = SYMPTOMS[finding.symptom]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_fix(self) -> None:
+        f = self.finding
+        if f is None or f.action is None or f.sleeve_id is None and f.action != "confirm-margin":
+            self.notify("No fix to apply from the console for this finding.", severity="information")
+            return
+        operator = self.app.operator  # type: ignore[attr-defined]
+        account_id, sleeve_id = self.account_id, f.sleeve_id
+        if f.action in ("fire-one-dollar", "rebalance"):
+            from console.screens.acr_screen import AcrScreen
+
+            kind = "one-dollar" if f.action == "fire-one-dollar" else "rebalance"
+            self.app.push_screen(AcrScreen(account_id, sleeve_id, kind))  # type: ignore[arg-type]
+        elif f.action == "track-manager-on":
+            self.app.run_store(  # type: ignore[attr-defined]
+                lambda store: store.set_track_manager(sleeve_id, True, operator),
+                lambda _: self._done(f"Track manager ON on {sleeve_id} (saved, nothing traded)."),
+                group="write", exclusive=False)
+        elif f.action == "confirm-margin":
+            self._confirm(f"Record that the custodian confirmed margin is ENABLED on {account_id}?\n"
+                          "Only record what the custodian has confirmed.", "Record",
+                          lambda store: store.confirm_custodian_margin(account_id, True, operator,
+                                                                       "confirmed via troubleshooter"),
+                          f"Recorded the custodian's margin confirmation on {account_id}.")
+        elif f.action == "move-exposure" and f.leverage is not None:
+            leverage = f.leverage
+            self._confirm(f"Save leverage {leverage}x on {sleeve_id} (target only, nothing trades)?\n"
+                          "Then follow the plan: sell the APM holdings, allocate, rebalance.", "Save",
+                          lambda store: store.set_leverage(sleeve_id, leverage, operator),
+                          f"Saved {leverage}x on {sleeve_id}: follow the plan's steps to move the exposure.")
+
+    def _confirm(self, question: str, label: str, job, message: str) -> None:  # type: ignore[no-untyped-def]
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.run_store(job, lambda _: self._done(message), group="write",  # type: ignore[attr-defined]
+                                   exclusive=False)
+
+        self.app.push_screen(ConfirmModal(question, label), answered)
+
+    def _done(self, message: str) -> None:
+        self.notify(message, timeout=6)
+        self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
+
+
+ACTION_LABELS = {
+    "fire-one-dollar": "fire the pending $1 ACR (through the checklist)",
+    "rebalance": "rebalance (through the checklist)",
+    "move-exposure": "save the model sleeve's new leverage for the move",
+    "confirm-margin": "record the custodian's margin confirmation",
+    "track-manager-on": "turn track manager ON",
+}

@@ -1,0 +1,67 @@
+"""The troubleshooter screen: a symptom checked against the data, and its fix applied in a keystroke."""
+from __future__ import annotations
+
+from console.screens.acr_screen import AcrScreen
+from console.screens.confirm_modal import ConfirmModal
+from console.screens.troubleshoot_screen import TroubleshootScreen
+from store.service import Store
+from tests.functional.conftest import fixed_clock, settle
+
+
+async def test_pending_leverage_symptom_opens_the_one_dollar_acr(story_db, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_account("A-1001")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, TroubleshootScreen)
+        assert screen.finding is not None and screen.finding.present
+        assert screen.finding.action == "fire-one-dollar"
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, AcrScreen) and app.screen.kind == "one-dollar"
+
+
+async def test_margin_disabled_symptom_records_the_custodian_confirmation(demo_db, make_app, settings):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_account("A-000004")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.symptom == "not-leveraging" and screen.finding.action == "confirm-margin"
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("enter")  # Cancel is the default: nothing recorded
+        await settle(pilot)
+        with Store(settings.db, settings, fixed_clock) as store:
+            assert not store.account_detail("A-000004").account.margin_enabled
+        await pilot.press("f")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TroubleshootScreen)
+        assert not screen.finding.present
+    with Store(settings.db, settings, fixed_clock) as store:
+        assert store.account_detail("A-000004").account.margin_enabled
+        assert store.audit("A-000004")[0].operator == "alice"
+
+
+async def test_healthy_account_shows_the_symptom_is_not_the_case(demo_db, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_account("A-000001")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert not app.screen.finding.present
+        assert "every saved leverage has been applied" in app.screen.finding.cause

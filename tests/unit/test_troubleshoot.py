@@ -1,0 +1,136 @@
+"""The troubleshooter: each symptom on an account that has it and on one that does not."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+
+from calc.checklist import ACK_IDS
+from console.cli import cli
+from store.errors import InvalidInput, NotFound, Refused
+from store.service import Store
+from store.troubleshoot import troubleshoot, troubleshoot_all
+from tests.unit.conftest import fixed_clock, story_data
+
+ALL = set(ACK_IDS)
+
+
+@pytest.fixture
+def demo(tmp_path):
+    store = Store(tmp_path / "book.db", clock=fixed_clock)
+    store.generate_demo(30, 7, "seed")
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def story(tmp_path):
+    store = Store(tmp_path / "story.db", clock=fixed_clock)
+    store.import_book(story_data(), "seed")
+    yield store
+    store.close()
+
+
+def test_nothing_happened_names_the_missing_acr_and_offers_the_one_dollar_acr(story):
+    found = troubleshoot(story, "A-1001", "nothing-happened")
+    assert found.present and found.action == "fire-one-dollar" and found.sleeve_id == "A-1001-M1"
+    assert "saved 1.50x, applied 1.00x" in found.evidence[0]
+    assert "2 order(s)" in found.evidence[-1]
+
+
+def test_nothing_happened_is_not_the_case_once_the_acr_is_built_and_filled(story):
+    acr = story.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
+    built = troubleshoot(story, "A-1001", "nothing-happened")
+    assert built.present and f"ACR {acr.id}" in built.cause and "not filled" in built.cause
+    story.simulate_fills(acr.id, "alice")
+    done = troubleshoot(story, "A-1001", "nothing-happened")
+    assert not done.present and done.action is None
+    assert "saved = applied = 1.50x" in done.evidence[0]
+
+
+def test_nothing_happened_reports_the_failure_that_would_block_the_acr(story):
+    found = troubleshoot(story, "A-1002", "nothing-happened")
+    assert found.present and "MARGIN_NOT_ENABLED" in found.cause and found.action is None
+
+
+def test_negative_apm_margin_at_account_level_builds_the_move_into_the_model_sleeve(demo):
+    found = troubleshoot(demo, "A-000005", "negative-apm")
+    assert found.present and found.action == "move-exposure" and found.sleeve_id == "A-000005-M1"
+    detail = demo.account_detail("A-000005")
+    apm, sleeve = detail.sleeve("A-000005-APM"), detail.sleeve("A-000005-M1")
+    # Same exposure on the combined equity: (sleeve LMV + APM LMV) / (sleeve equity + APM equity).
+    expected = ((sleeve.exposure + apm.exposure) / (sleeve.equity + apm.equity)).quantize(Decimal("0.01"))
+    assert found.leverage == expected and Decimal(1) < expected <= Decimal(2)
+    assert len(found.plan) == 3 and "QQQ" in found.plan[0]
+
+
+def test_negative_apm_from_fees_is_not_called_margin(demo):
+    found = troubleshoot(demo, "A-000006", "negative-apm")
+    assert found.present and "fees" in found.cause and found.action is None
+
+
+def test_negative_apm_is_not_the_case_with_a_positive_apm(demo):
+    found = troubleshoot(demo, "A-000001", "negative-apm")
+    assert not found.present and "5,000.00" in found.cause
+
+
+def test_not_leveraging_margin_disabled_offers_to_record_the_custodian_confirmation(demo):
+    found = troubleshoot(demo, "A-000004", "not-leveraging")
+    assert found.present and found.action == "confirm-margin"
+    demo.confirm_custodian_margin("A-000004", True, "alice", "call ref 1")
+    after = troubleshoot(demo, "A-000004", "not-leveraging")
+    assert not after.present
+    assert demo.audit("A-000004")[0].action == "custodian-margin"
+
+
+def test_not_leveraging_cash_account_is_not_offered_a_custodian_confirmation(demo):
+    found = troubleshoot(demo, "A-000003", "not-leveraging")
+    assert found.present and "cash account" in found.cause and found.action is None
+    with pytest.raises(Refused):
+        demo.confirm_custodian_margin("A-000003", True, "alice")
+
+
+def test_not_leveraging_tactical_track_off_offers_track_manager_on(demo):
+    found = troubleshoot(demo, "A-000009", "not-leveraging")
+    assert found.present and found.action == "track-manager-on"
+
+
+def test_cannot_generate_an_acr_names_the_blocking_checklist_item(demo):
+    found = troubleshoot(demo, "A-000005", "cannot-acr")
+    assert found.present and "NEGATIVE_APM" in found.cause
+    healthy = troubleshoot(demo, "A-000001", "cannot-acr")
+    assert not healthy.present and healthy.action == "fire-one-dollar"
+
+
+def test_unknown_symptom_and_account_are_refused(demo):
+    with pytest.raises(InvalidInput):
+        troubleshoot(demo, "A-000001", "nope")
+    with pytest.raises(NotFound):
+        troubleshoot(demo, "A-999999", "negative-apm")
+    assert len(troubleshoot_all(demo, "A-000001")) == 4
+
+
+def test_cli_troubleshoot_and_confirm_margin(tmp_path):
+    from click.testing import CliRunner
+
+    db = tmp_path / "cli.db"
+    with Store(db, clock=fixed_clock) as store:
+        store.generate_demo(30, 7, "seed")
+    runner = CliRunner()
+    env = {"MARGIN_CONSOLE_DB": str(db), "MARGIN_CONSOLE_OPERATOR": "alice"}
+    result = runner.invoke(cli, ["troubleshoot", "A-000004", "--json"], env=env, obj={"clock": fixed_clock})
+    assert result.exit_code == 0, result.output
+    findings = {f["symptom"]: f for f in json.loads(result.stdout)["findings"]}
+    assert set(findings) == {"nothing-happened", "negative-apm", "not-leveraging", "cannot-acr"}
+    assert findings["not-leveraging"]["action"] == "confirm-margin"
+    text = runner.invoke(cli, ["troubleshoot", "A-000004", "--symptom", "not-leveraging"], env=env,
+                         obj={"clock": fixed_clock})
+    assert "[!] Account not leveraging" in text.stdout and "Fix:" in text.stdout
+    ok = runner.invoke(cli, ["confirm-margin", "A-000004", "enabled", "--reference", "T-1"], env=env,
+                       obj={"clock": fixed_clock})
+    assert ok.exit_code == 0 and "Recorded" in ok.stdout
+    bad = runner.invoke(cli, ["confirm-margin", "A-000003", "enabled"], env=env, obj={"clock": fixed_clock})
+    assert bad.exit_code == 1 and "cash account" in bad.stderr and "Traceback" not in bad.output
+    unknown = runner.invoke(cli, ["troubleshoot", "A-000004", "--symptom", "nope"], env=env)
+    assert unknown.exit_code == 2 and len(unknown.stderr.strip().splitlines()) == 1
