@@ -7,6 +7,7 @@ from calc.diagnostics import DIAGNOSTIC_CODES, DIAGNOSTIC_FIXES, DIAGNOSTIC_TITL
 from calc.margin import MarginFigures, account_margin, call_distance, daily_interest, security_maintenance, sleeve_call_distance, trigger_value
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, price_map
 from calc.money import cents_int, dec, from_cents, to_cents
+from calc.risk import DEFAULT_MOVES, RiskReport, RiskScenario, proposed_risk, risk_report, stress
 from calc.targets import actual_leverage, invested_ratio, market_value, sleeve_equity, target_quantities, target_values
 from calc.whatif import WhatIf, whatif_leverage, whatif_totals
 
@@ -18,4 +19,5 @@ __all__ = [
     "diagnose", "diagnostic_codes", "evaluate_checklist", "from_cents", "invested_ratio", "market_value",
     "price_map", "security_maintenance", "sleeve_call_distance", "sleeve_equity", "target_quantities",
     "target_values", "to_cents", "trigger_value", "whatif_leverage", "whatif_totals",
+    "DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress",
 ]

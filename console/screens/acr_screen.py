@@ -13,10 +13,12 @@ from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
 from console.actions import bindings
 from console.screens.confirm_modal import ConfirmModal
+from store.risk import SleeveRisk, sleeve_risk
 from store.views import AcrPreview, AcrRecord
 from widgets.checklist_panel import ChecklistPanel
 from widgets.formatting import cash, money, pct
 from widgets.order_table import OrderTable
+from widgets.risk_panel import RiskPanel
 
 KIND_TITLES = {
     "rebalance": "Rebalance",
@@ -54,6 +56,7 @@ class AcrScreen(Screen[None]):
         yield Static(f"{KIND_TITLES[self.kind]}{amount} on {self.sleeve_id}", id="acr-title", classes="title")
         with VerticalScroll(id="acr-body"):
             yield ChecklistPanel(id="checklist")
+            yield RiskPanel(title="Risk (read before acknowledging 2-4)", id="risk")
             yield Static("Building the preview…", id="acr-summary", classes="panel")
             yield OrderTable(id="acr-orders")
             yield Static("", id="result")
@@ -65,8 +68,17 @@ class AcrScreen(Screen[None]):
 
     def load(self) -> None:
         sleeve_id, kind, amount = self.sleeve_id, self.kind, self.amount
-        self.app.run_store(lambda store: store.preview_acr(sleeve_id, kind, amount),  # type: ignore[attr-defined]
-                           self._show_preview, group="acr-preview")
+
+        def job(store):  # type: ignore[no-untyped-def]
+            preview = store.preview_acr(sleeve_id, kind, amount)
+            return preview, sleeve_risk(store, sleeve_id, preview=preview)
+
+        self.app.run_store(job, self._show_loaded, group="acr-preview")  # type: ignore[attr-defined]
+
+    def _show_loaded(self, loaded: tuple[AcrPreview, SleeveRisk]) -> None:
+        preview, risk = loaded
+        self._show_preview(preview)
+        self.query_one(RiskPanel).show(risk)
 
     def _show_preview(self, preview: AcrPreview) -> None:
         self.preview = preview

@@ -5,17 +5,19 @@ from decimal import Decimal, InvalidOperation
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
 from console.actions import bindings
+from store.risk import SleeveRisk, sleeve_risk
 from store.views import AccountDetail, AcrPreview, SleeveView
 from widgets.formatting import cash, money, pct
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
+from widgets.risk_panel import RiskPanel
 
 
 class LeverageRange(Validator):
@@ -57,7 +59,7 @@ class LeverageEditor(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         s = self.sleeve
-        with Vertical(classes="dialog", id="editor"):
+        with VerticalScroll(classes="dialog", id="editor"):
             yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {s.saved:.2f}x · applied {s.applied:.2f}x")
             yield LeverageInput(value=f"{s.saved}", id="leverage", validators=[LeverageRange(self.maximum)])
             yield Label("", id="validation")
@@ -65,6 +67,7 @@ class LeverageEditor(ModalScreen[None]):
             yield Static("Preview…", id="preview")
             yield OrderTable(id="preview-orders")
             yield Label("[dim]Saving writes the target only; fire a rebalance (r) or a $1 ACR (a) to apply it.[/dim]")
+            yield RiskPanel(id="risk")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -99,13 +102,22 @@ class LeverageEditor(ModalScreen[None]):
         if leverage is None:
             self.query_one("#preview", Static).update("[dim]No preview until the leverage is valid.[/dim]")
             self.query_one(OrderTable).clear()
+            self.query_one(RiskPanel).show(None, "No risk scenarios until the leverage is valid.")
             return
         sleeve_id, track = self.sleeve.id, self.track_manager
 
         def job(store):  # type: ignore[no-untyped-def]
-            return store.preview_acr(sleeve_id, "rebalance", leverage=leverage, track_manager=track)
+            preview = store.preview_acr(sleeve_id, "rebalance", leverage=leverage, track_manager=track)
+            return preview, sleeve_risk(store, sleeve_id, preview=preview)
 
-        self.app.run_store(job, self._show_preview, group="editor-preview")  # type: ignore[attr-defined]
+        self.app.run_store(job, self._show_loaded, group="editor-preview")  # type: ignore[attr-defined]
+
+    def _show_loaded(self, loaded: tuple[AcrPreview, SleeveRisk]) -> None:
+        preview, risk = loaded
+        if preview.build.leverage != self.leverage:
+            return
+        self._show_preview(preview)
+        self.query_one(RiskPanel).show(risk)
 
     def _show_preview(self, preview: AcrPreview) -> None:
         if preview.build.leverage != self.leverage:
