@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.actions import ActionSpec, actions, display_key
+from store.service import fts_query
 
 ACCOUNT_HITS = 8
 
@@ -33,8 +34,8 @@ class ConsoleCommands(Provider):
             score = max(matcher.match(text), matcher.match(spec.tooltip) * 0.8)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(self._run, spec), text=text, help=spec.tooltip)
-        if len(query.strip()) < 2:
-            return
+        if len(query.strip()) < 2 or fts_query(query) is None:
+            return  # no words to match: listing arbitrary accounts would mislead
         page = await asyncio.to_thread(self._find_accounts, query)
         for row in page:
             text = f"Open account {row.id} {row.name} ({row.custodian})"
