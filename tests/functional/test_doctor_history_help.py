@@ -221,3 +221,20 @@ async def test_help_lists_every_action_and_escape_closes(story_db, make_app):
         await pilot.press("q")
         await settle(pilot)
         assert app.is_running and app.screen is detail
+
+
+async def test_d_from_an_account_opened_by_the_doctor_returns_to_that_doctor(demo_db, make_app):
+    from console.screens.doctor_screen import DoctorScreen
+    from tests.functional.conftest import settle
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        app.open_account("A-000005")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DoctorScreen)
+        assert sum(isinstance(s, DoctorScreen) for s in app.screen_stack) == 1
