@@ -9,6 +9,7 @@ import click
 from console.cli_book import COMMANDS, progress_bar
 from console.cli_calc import whatif
 from console.cli_troubleshoot import COMMANDS as TROUBLESHOOT_COMMANDS
+from console.cli_walkthrough import COMMANDS as WALKTHROUGH_COMMANDS
 from console.cli_support import ConsoleGroup
 from store.settings import Settings
 
@@ -40,7 +41,7 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
     run_console(settings)
 
 
-for command in (whatif, *COMMANDS, *TROUBLESHOOT_COMMANDS):
+for command in (whatif, *COMMANDS, *TROUBLESHOOT_COMMANDS, *WALKTHROUGH_COMMANDS):
     cli.add_command(command)
 
 

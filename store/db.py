@@ -131,7 +131,8 @@ MIGRATIONS: list[str] = [
         id, name, custodian, content='accounts', content_rowid='rowid', prefix='1 2 3'
     );
     """,
-    # 2: guided pre-margin walkthroughs, each step's outcome kept for the support ticket.
+    # 2: guided pre-margin walkthroughs, each step's outcome kept for the support ticket. The run's own saves
+    # and ACRs are the audit rows after audit_mark (the log's last id at the start) up to audit_end (its finish).
     """
     CREATE TABLE walkthrough_runs (
         id INTEGER PRIMARY KEY,
@@ -140,7 +141,9 @@ MIGRATIONS: list[str] = [
         operator TEXT NOT NULL,
         started_at TEXT NOT NULL,
         finished_at TEXT,
-        status TEXT NOT NULL DEFAULT 'open'
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'completed', 'incomplete')),
+        audit_mark INTEGER NOT NULL DEFAULT 0,
+        audit_end INTEGER
     );
     CREATE INDEX walkthrough_runs_account ON walkthrough_runs(account_id, id);
     CREATE TABLE walkthrough_steps (
@@ -152,6 +155,7 @@ MIGRATIONS: list[str] = [
         evaluated TEXT NOT NULL DEFAULT '',
         confirmed TEXT NOT NULL DEFAULT '',
         acr_id INTEGER REFERENCES acrs(id),
+        operator TEXT NOT NULL DEFAULT '',
         at TEXT NOT NULL
     );
     CREATE INDEX walkthrough_steps_run ON walkthrough_steps(run_id, id);
@@ -171,7 +175,9 @@ def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite_utils.Datab
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
-    db = sqlite_utils.Database(conn)
+    # No sqlite-utils plugins on the system of record: loading them scans every installed package's entry
+    # points (12-19 ms on each process's first open, on the console's path to its first page).
+    db = sqlite_utils.Database(conn, execute_plugins=False)
     migrate(db)
     return db
 

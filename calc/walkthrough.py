@@ -1,0 +1,283 @@
+"""The source document's "How to use it" as three evaluated steps, and its quick checklist (pure, no I/O).
+
+Step 1 (leverage): choose the model sleeve, edit the leverage, save the target.
+Step 2 (activate): leverage changes do NOT apply automatically: a rebalance, a cash management deposit or
+withdrawal, a manual allocation or liquidation, or a $1 allocation must build an ACR.
+Step 3 (checklist): the quick checklist: custodian enabled for margin, leverage applied to the model sleeve,
+the activation done, sleeve cash reviewed (the one item the operator acknowledges).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from calc.build import FAILURE_FIXES
+from calc.models import REGT_MAX_LEVERAGE, Account
+from calc.money import ONE, ZERO
+
+STEPS: tuple[str, ...] = ("leverage", "activate", "checklist")
+STEP_TITLES: dict[str, str] = {
+    "leverage": "Update leverage",
+    "activate": "Activate the change",
+    "checklist": "Quick checklist",
+}
+STEP_SOURCE: dict[str, str] = {
+    "leverage": "Go to Target, select the model sleeve, edit the Leverage tab, save the target.",
+    "activate": "Leverage changes do NOT apply automatically: run a rebalance or submit an ACR "
+                "(cash management deposit/withdrawal, manual allocation/liquidation, or allocate $1).",
+    "checklist": "Before using margin: custodian enabled for margin, leverage applied to the model sleeve, "
+                 "rebalance/CMA/manual allocation done, sleeve cash reviewed.",
+}
+# An ACR in one of these states used the saved leverage (its build succeeded).
+ACTIVATED_STATUSES = frozenset({"built", "submitted", "complete", "complete_with_errors"})
+ACTIVATION_KINDS: dict[str, str] = {
+    "rebalance": "Rebalance",
+    "one-dollar": "$1 allocation",
+    "deposit": "Cash management deposit",
+    "withdrawal": "Cash management withdrawal",
+    "allocation": "Manual allocation",
+    "liquidation": "Manual liquidation",
+}
+
+ItemStatus = Literal["passed", "failed", "awaiting", "acknowledged"]
+MARKS: dict[str, str] = {"passed": "[x]", "acknowledged": "[x]", "failed": "[ ]", "awaiting": "[ ]"}
+
+
+@dataclass(frozen=True)
+class RunAcr:
+    """An ACR fired on the sleeve during the run, as the evaluation needs it."""
+
+    id: int
+    kind: str
+    status: str
+    leverage: Decimal
+    code: str | None = None
+    reason: str = ""
+    amount: Decimal = ZERO
+
+    @property
+    def activated(self) -> bool:
+        return self.status in ACTIVATED_STATUSES
+
+    @property
+    def label(self) -> str:
+        amount = f" of {self.amount:,.2f}" if self.amount else ""
+        return f"ACR {self.id} ({ACTIVATION_KINDS.get(self.kind, self.kind)}{amount})"
+
+
+@dataclass(frozen=True)
+class QuickItem:
+    """One item of the source document's quick checklist."""
+
+    id: str
+    title: str
+    evaluated: bool
+    status: ItemStatus
+    detail: str = ""
+    fix: str = ""
+    code: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("passed", "acknowledged")
+
+    def line(self) -> str:
+        """One Markdown task-list line, e.g. `[x] Custodian account enabled for margin: ...`."""
+        text = f"{MARKS[self.status]} {self.title}"
+        if self.status == "failed":
+            text += " (FAILED"
+            text += f" {self.code})" if self.code else ")"
+        elif self.status == "awaiting":
+            text += " (awaiting the operator)"
+        if self.detail:
+            text += f": {self.detail}"
+        if self.status == "failed" and self.fix:
+            text += f". Fix: {self.fix}"
+        return text
+
+
+@dataclass(frozen=True)
+class StepEvaluation:
+    """What the store says now about one step, what the operator must confirm, and whether `c` may complete it."""
+
+    step: str
+    says: tuple[str, ...]
+    confirm: str
+    can_complete: bool
+    refusal: str = ""
+    items: tuple[QuickItem, ...] = ()
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.says)
+
+
+def _cash(value: Decimal) -> str:
+    return f"{-value:,.2f} debit" if value < 0 else f"{value:,.2f}"
+
+
+def _lev(value: Decimal) -> str:
+    return f"{value:.2f}x"
+
+
+def max_leverage(account: Account) -> Decimal:
+    return min(account.max_leverage, REGT_MAX_LEVERAGE)
+
+
+def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "", last_saved: str = "",
+                           saved_in_run: bool = False) -> StepEvaluation:
+    """Step 1: the saved target on the model sleeve; `c` confirms it when it is a valid model-sleeve target."""
+    sleeve = account.sleeve(sleeve_id)
+    top = max_leverage(account)
+    if sleeve.kind != "model":
+        says = (f"{sleeve.id} is a {sleeve.kind} sleeve: leverage belongs on a model sleeve",)
+        return StepEvaluation("leverage", says,
+                              "Select a model sleeve.", False,
+                              f"{sleeve.id} is not a model sleeve: leverage is never applied to the APM")
+    model = f"model {sleeve.model}" + (f" ({model_name})" if model_name else "")
+    track = "ON (follows the model manager's cash)" if sleeve.track_manager else \
+        f"OFF (advisor controls cash, reserve {sleeve.cash_reserve:.0%})"
+    says = [f"{sleeve.id} · {model} · saved {_lev(sleeve.leverage)} · applied {_lev(sleeve.applied)} · "
+            f"account max {_lev(top)}",
+            f"Track manager {track}"]
+    if last_saved:
+        says.append(f"Target last saved {last_saved}" + (" (in this run)" if saved_in_run else " (before this run)"))
+    if sleeve.leverage > ONE and not account.can_margin:
+        why = "margin is not enabled at the custodian" if not account.margin_enabled else \
+            f"it is a {account.type} account"
+        says.append(f"Warning: {account.id} cannot margin ({why}); step 2 will be blocked above 1.00x")
+    if not (ONE <= sleeve.leverage <= top):
+        return StepEvaluation("leverage", tuple(says), "Save a leverage within range (enter opens the editor).",
+                              False, f"saved leverage {_lev(sleeve.leverage)} is outside 1.00x-{_lev(top)}")
+    return StepEvaluation("leverage", tuple(says),
+                          f"The saved target {_lev(sleeve.leverage)} is what the advisor asked for "
+                          f"(enter edits and saves it; c confirms the saved target).", True)
+
+
+def _latest(run_acrs: Sequence[RunAcr]) -> RunAcr | None:
+    return run_acrs[-1] if run_acrs else None
+
+
+def _latest_activated(run_acrs: Sequence[RunAcr]) -> RunAcr | None:
+    return next((a for a in reversed(run_acrs) if a.activated), None)
+
+
+def evaluate_activation_step(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = ()) -> StepEvaluation:
+    """Step 2: the saved leverage is in effect (applied == saved), by an ACR of this run or an earlier one."""
+    sleeve = account.sleeve(sleeve_id)
+    says = [f"Saved {_lev(sleeve.leverage)} · applied {_lev(sleeve.applied)}"
+            + (" · PENDING: nothing has traded" if sleeve.leverage != sleeve.applied else " · in effect")]
+    for acr in run_acrs:
+        outcome = f"failed {acr.code}" if acr.status == "failed" else acr.status
+        says.append(f"{acr.label} at {_lev(acr.leverage)}: {outcome}")
+    if not run_acrs:
+        says.append("No ACR fired in this run")
+    confirm = "Choose the activation and fire it through the checklist gate (enter)."
+    if sleeve.leverage == sleeve.applied:
+        done = _latest_activated(run_acrs)
+        how = f"by {done.label}" if done else "before this run"
+        return StepEvaluation("activate", tuple(says), f"Saved leverage applied {how}.", True)
+    latest = _latest(run_acrs)
+    if latest is not None and latest.status == "failed":
+        refusal = f"{latest.label} failed {latest.code}: {FAILURE_FIXES.get(latest.code or '', latest.reason)}"
+    else:
+        refusal = (f"saved {_lev(sleeve.leverage)} is not applied ({_lev(sleeve.applied)}): "
+                   "fire a rebalance or an ACR first (enter)")
+    return StepEvaluation("activate", tuple(says), confirm, False, refusal)
+
+
+def quick_checklist(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = (),
+                    acknowledged: bool = False, open_orders: int = 0,
+                    open_order_cash: Decimal = ZERO) -> tuple[QuickItem, ...]:
+    """The source document's four quick-checklist items: three evaluated, sleeve cash acknowledged.
+
+    `open_orders` / `open_order_cash`: the sleeve's unfilled orders and the cash they move when they fill
+    (buys negative), so the reviewed cash shows the margin debit the built ACR will create.
+    """
+    sleeve = account.sleeve(sleeve_id)
+    apm = account.apm
+    items: list[QuickItem] = []
+
+    title = "Custodian account enabled for margin"
+    if account.can_margin:
+        items.append(QuickItem("margin-enabled", title, True, "passed",
+                               f"{account.custodian or 'custodian'}: margin enabled, {account.type} account"))
+    elif sleeve.leverage <= ONE and sleeve.applied <= ONE and sleeve.cash >= 0:
+        items.append(QuickItem("margin-enabled", title, True, "passed", "not needed: no leverage on this sleeve"))
+    else:
+        why = "margin is not enabled at the custodian" if not account.margin_enabled else \
+            f"this is a {account.type} account"
+        items.append(QuickItem("margin-enabled", title, True, "failed",
+                               f"leverage {_lev(sleeve.leverage)} needs margin, but {why}",
+                               "Confirm margin status with the custodian.", "MARGIN_NOT_ENABLED"))
+
+    title = "Leverage applied to model sleeve"
+    if sleeve.kind != "model":
+        items.append(QuickItem("model-sleeve", title, True, "failed", f"{sleeve.id} is a {sleeve.kind} sleeve",
+                               "Apply leverage to a model sleeve."))
+    elif apm is not None and apm.cash < 0:
+        items.append(QuickItem("model-sleeve", title, True, "failed",
+                               f"APM cash is {apm.cash:,.2f}: margin shows on the APM",
+                               "Move the exposure into the model sleeve.", "NEGATIVE_APM"))
+    else:
+        apm_text = f"; APM cash {apm.cash:,.2f}, not negative" if apm is not None else ""
+        items.append(QuickItem("model-sleeve", title, True, "passed",
+                               f"{sleeve.id} saved {_lev(sleeve.leverage)}, applied {_lev(sleeve.applied)}{apm_text}"))
+
+    title = "Rebalance, CMA, manual allocation/liquidation"
+    done = _latest_activated(run_acrs)
+    latest = _latest(run_acrs)
+    if sleeve.leverage == sleeve.applied:
+        how = f"{done.label} {done.status}" if done else "no ACR needed in this run"
+        items.append(QuickItem("activation", title, True, "passed",
+                               f"{how}; applied {_lev(sleeve.applied)} equals saved"))
+    elif latest is not None and latest.status == "failed":
+        items.append(QuickItem("activation", title, True, "failed",
+                               f"{latest.label} failed {latest.code}; saved {_lev(sleeve.leverage)} "
+                               f"not applied ({_lev(sleeve.applied)})",
+                               FAILURE_FIXES.get(latest.code or "", "Fix the cause and fire again."), latest.code))
+    else:
+        items.append(QuickItem("activation", title, True, "failed",
+                               f"saved {_lev(sleeve.leverage)} not applied ({_lev(sleeve.applied)})",
+                               "Run a rebalance, trigger an ACR, or allocate $1 (step 2).", "PENDING_LEVERAGE"))
+
+    after = sleeve.cash + open_order_cash
+    where = "margin debit inside the model sleeve" if after < 0 else "no debit in the sleeve"
+    text = f"sleeve cash {_cash(sleeve.cash)}"
+    if open_orders:
+        text += f", {_cash(after)} once the {open_orders} open order(s) fill"
+    items.append(QuickItem("sleeve-cash-reviewed", "Sleeve cash reviewed", False,
+                           "acknowledged" if acknowledged else "awaiting", f"{text} ({where})"))
+    return tuple(items)
+
+
+def evaluate_checklist_step(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = (),
+                            acknowledged: bool = False, open_orders: int = 0,
+                            open_order_cash: Decimal = ZERO) -> StepEvaluation:
+    """Step 3: the quick checklist; it completes when every evaluated item passes and sleeve cash is reviewed."""
+    items = quick_checklist(account, sleeve_id, run_acrs, acknowledged, open_orders, open_order_cash)
+    failed = [i for i in items if i.status == "failed"]
+    cash_item = items[-1]
+    confirm = f"Review the sleeve cash: {cash_item.detail} (enter)."
+    if failed:
+        refusal = "; ".join(f"{i.title}: {i.detail}" for i in failed)
+        return StepEvaluation("checklist", tuple(i.line() for i in items), confirm, False, refusal, items)
+    if not acknowledged:
+        return StepEvaluation("checklist", tuple(i.line() for i in items), confirm, False,
+                              "the sleeve cash has not been reviewed yet (enter)", items)
+    return StepEvaluation("checklist", tuple(i.line() for i in items), confirm, True, "", items)
+
+
+def evaluate_step(step: str, account: Account, sleeve_id: str, *, model_name: str = "", last_saved: str = "",
+                  saved_in_run: bool = False, run_acrs: Sequence[RunAcr] = (), acknowledged: bool = False,
+                  open_orders: int = 0, open_order_cash: Decimal = ZERO) -> StepEvaluation:
+    """Any step by name."""
+    if step == "leverage":
+        return evaluate_leverage_step(account, sleeve_id, model_name, last_saved, saved_in_run)
+    if step == "activate":
+        return evaluate_activation_step(account, sleeve_id, run_acrs)
+    if step == "checklist":
+        return evaluate_checklist_step(account, sleeve_id, run_acrs, acknowledged, open_orders, open_order_cash)
+    raise ValueError(f"unknown walkthrough step {step!r}: choose one of {', '.join(STEPS)}")

@@ -1,0 +1,59 @@
+"""`margin-console walkthrough`: list stored walkthrough runs and export one as Markdown for a support ticket."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from calc.walkthrough import STEPS
+from console.cli_book import json_option, open_store
+from console.cli_support import emit_json, emit_table
+from store.errors import InvalidInput
+from store.walkthrough import export_markdown, list_runs, load_run
+
+STATE_MARKS = {"completed": "done", "skipped": "skipped", "blocked": "BLOCKED", "open": "open"}
+
+
+@click.group("walkthrough")
+def walkthrough() -> None:
+    """Guided walkthrough runs (started from an account with w in the console)."""
+
+
+@walkthrough.command("list")
+@click.option("--account", "account_id", help="Only this account's runs.")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@json_option
+@click.pass_context
+def list_(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
+    """Walkthrough runs, newest first, with each step's state."""
+    with open_store(ctx) as store:
+        runs = list_runs(store, account_id, limit)
+    if as_json:
+        emit_json([r.__dict__ for r in runs])
+        return
+    emit_table([{"run": r.id, "account": r.account_id, "sleeve": r.sleeve_id, "operator": r.operator,
+                 "started": r.started_at, "finished": r.finished_at or "-", "status": r.status,
+                 "steps": " ".join(f"{n}:{STATE_MARKS[r.states[s]]}" for n, s in enumerate(STEPS, start=1))}
+                for r in runs])
+
+
+@walkthrough.command("export")
+@click.argument("run_id", type=int)
+@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the Markdown to this file instead of stdout.")
+@click.pass_context
+def export(ctx: click.Context, run_id: int, out: Path | None) -> None:
+    """A run as Markdown for a support ticket: account, sleeve, operator, times, steps, ACRs, checklist."""
+    with open_store(ctx) as store:
+        text = export_markdown(load_run(store, run_id))
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    click.echo(f"Walkthrough run {run_id} -> {out}")
+
+
+COMMANDS = [walkthrough]

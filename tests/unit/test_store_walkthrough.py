@@ -1,0 +1,415 @@
+"""Walkthrough runs in the store: start, record, finish, load, export, and the `walkthrough` CLI group."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from calc import ACK_IDS
+from calc.walkthrough import RunAcr, evaluate_activation_step, evaluate_leverage_step, quick_checklist
+from store.errors import InvalidInput, NotFound, Refused
+from store.records import load_account
+from store.service import Store
+from store.walkthrough import (
+    acr_by_request_key, export_markdown, finish_run, leverage_saved_since, list_runs, load_run, open_run,
+    record_step, resume_or_start, start_run,
+)
+from tests.unit.conftest import STORY_BOOK, count, snapshot
+
+SLEEVE = "A-1001-M1"
+CASH_SLEEVE = "A-1002-M1"
+
+
+def fire(store: Store, sleeve_id: str = SLEEVE, kind: str = "one-dollar", key: str | None = None):
+    return store.fire_acr(sleeve_id, kind, "alice", acknowledged=set(ACK_IDS), request_key=key)
+
+
+def actions(store: Store) -> list[str]:
+    return [r.action for r in store.audit()]
+
+
+def full_story(store: Store) -> int:
+    """The source document's story: save 1.5, a $1 ACR through the gate, the checklist reviewed."""
+    run = start_run(store, SLEEVE, "alice")
+    store.set_leverage(SLEEVE, Decimal("1.5"), "alice")
+    record_step(store, run, "leverage", "completed", "alice", confirmed="Target 1.50x saved in the editor")
+    acr = fire(store, key="story")
+    record_step(store, run, "activate", "completed", "alice", acr_id=acr.id, confirmed="$1 ACR confirmed")
+    record_step(store, run, "checklist", "completed", "alice", confirmed="Sleeve cash reviewed", finish=True)
+    return run
+
+
+# -- schema ---------------------------------------------------------------------------------------------
+
+
+def test_migration_2_has_the_run_and_step_columns(story_store: Store):
+    runs = {r[1] for r in story_store.db.execute("PRAGMA table_info(walkthrough_runs)")}
+    steps = {r[1] for r in story_store.db.execute("PRAGMA table_info(walkthrough_steps)")}
+    assert {"operator", "started_at", "finished_at", "status", "audit_mark", "audit_end"} <= runs
+    assert {"step", "outcome", "reason", "evaluated", "confirmed", "acr_id", "operator", "at"} <= steps
+
+
+def test_the_outcome_check_constraint_holds_in_sql(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    with pytest.raises(sqlite3.IntegrityError):
+        story_store.db.execute("INSERT INTO walkthrough_steps (run_id, step, outcome, at) VALUES (?, 'leverage', "
+                               "'maybe', 'now')", [run])
+
+
+# -- start ----------------------------------------------------------------------------------------------
+
+
+def test_start_run_writes_the_run_and_one_audit_row(story_store: Store):
+    before = len(story_store.audit())
+    run = start_run(story_store, SLEEVE, "alice")
+    view = load_run(story_store, run)
+    assert (view.account_id, view.sleeve_id, view.operator, view.status) == ("A-1001", SLEEVE, "alice", "open")
+    assert view.started_at == "2026-11-21T15:00:00+00:00" and view.finished_at is None
+    assert view.audit_mark == before and view.records == () and view.acrs == ()
+    assert [s for s in ("leverage", "activate", "checklist") if view.state(s) != "open"] == []
+    assert view.current_step == "leverage"
+    top = story_store.audit()[0]
+    assert (top.action, top.operator, top.account_id, top.sleeve_id, top.detail) == \
+        ("walkthrough-start", "alice", "A-1001", SLEEVE, {"run": run})
+
+
+@pytest.mark.parametrize("sleeve, error", [("A-1001-APM", Refused), ("NOPE", NotFound)])
+def test_start_run_refuses_the_apm_and_unknown_sleeves(story_store: Store, db_path: Path, sleeve, error):
+    state = snapshot(db_path)
+    with pytest.raises(error):
+        start_run(story_store, sleeve, "alice")
+    assert snapshot(db_path) == state
+
+
+def test_start_run_needs_an_operator(story_store: Store):
+    with pytest.raises(InvalidInput):
+        start_run(story_store, SLEEVE, "  ")
+
+
+def test_resume_or_start_resumes_the_operators_open_run_only(story_store: Store):
+    first, resumed = resume_or_start(story_store, SLEEVE, "alice")
+    assert not resumed
+    assert resume_or_start(story_store, SLEEVE, "alice") == (first, True)
+    other, resumed = resume_or_start(story_store, SLEEVE, "bob")
+    assert other != first and not resumed
+    finish_run(story_store, first, "alice")
+    assert open_run(story_store, SLEEVE, "alice") is None
+    assert resume_or_start(story_store, SLEEVE, "alice")[1] is False
+
+
+# -- record_step validation -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kwargs, error, text", [
+    ({"run_id": 999}, NotFound, "no walkthrough run 999"),
+    ({"step": "step-4"}, InvalidInput, "unknown walkthrough step"),
+    ({"outcome": "maybe"}, InvalidInput, "unknown outcome"),
+    ({"outcome": "skipped"}, InvalidInput, "needs a reason"),
+    ({"outcome": "skipped", "reason": "   "}, InvalidInput, "needs a reason"),
+    ({"outcome": "blocked"}, InvalidInput, "needs a reason"),
+    ({"operator": ""}, InvalidInput, "operator"),
+    ({"acr_id": 12345}, NotFound, "no ACR 12345"),
+])
+def test_record_step_refuses_bad_input_and_writes_nothing(story_store: Store, db_path: Path, kwargs, error, text):
+    run = start_run(story_store, SLEEVE, "alice")
+    args = {"run_id": run, "step": "leverage", "outcome": "completed", "operator": "alice", **kwargs}
+    state = snapshot(db_path)
+    with pytest.raises(error, match=text):
+        record_step(story_store, **args)
+    assert snapshot(db_path) == state
+
+
+def test_a_skip_with_a_reason_is_recorded_with_an_audit_row(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    audits = len(story_store.audit())
+    record = record_step(story_store, run, "leverage", "skipped", "bob", reason="  advisor keeps 1.5  ")
+    assert (record.step, record.outcome, record.reason, record.operator) == ("leverage", "skipped",
+                                                                             "advisor keeps 1.5", "bob")
+    assert "saved 1.50x · applied 1.00x" in record.evaluated  # what the store said at the write
+    assert len(story_store.audit()) == audits + 1
+    top = story_store.audit()[0]
+    assert top.action == "walkthrough-step" and top.operator == "bob"
+    assert top.detail == {"run": run, "step": "leverage", "outcome": "skipped", "reason": "advisor keeps 1.5",
+                          "acr": None}
+    view = load_run(story_store, run)
+    assert view.state("leverage") == "skipped" and view.current_step == "activate"
+
+
+def test_step_2_cannot_complete_while_the_leverage_is_pending(story_store: Store, db_path: Path):
+    run = start_run(story_store, SLEEVE, "alice")
+    state = snapshot(db_path)
+    with pytest.raises(Refused, match=r"step 2 \(Activate the change\) cannot be completed: saved 1.50x is not "
+                                      r"applied"):
+        record_step(story_store, run, "activate", "completed", "alice")
+    assert snapshot(db_path) == state
+
+
+def test_step_2_completes_with_the_runs_acr(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    acr = fire(story_store)
+    record = record_step(story_store, run, "activate", "completed", "alice", acr_id=acr.id)
+    assert record.acr_id == acr.id
+    assert "ACR 1 ($1 allocation) at 1.50x: built" in record.evaluated
+    view = load_run(story_store, run)
+    assert [a.id for a in view.acrs] == [acr.id] and view.state("activate") == "completed"
+
+
+def test_an_acr_fired_before_the_run_or_on_another_sleeve_is_refused(story_store: Store):
+    before = fire(story_store, key="before")
+    other = fire(story_store, CASH_SLEEVE, key="other")
+    run = start_run(story_store, SLEEVE, "alice")
+    with pytest.raises(Refused, match="was not fired during walkthrough run"):
+        record_step(story_store, run, "activate", "completed", "alice", acr_id=before.id)
+    with pytest.raises(Refused, match="not on this run's sleeve"):
+        record_step(story_store, run, "activate", "blocked", "alice", reason="x", acr_id=other.id)
+    # The leverage was applied before the run: step 2 completes without an ACR of its own.
+    record = record_step(story_store, run, "activate", "completed", "alice", confirmed="applied before the run")
+    assert "Saved 1.50x · applied 1.50x · in effect" in record.evaluated
+
+
+def test_a_failed_acr_records_a_blocked_step_never_a_completed_one(story_store: Store):
+    run = start_run(story_store, CASH_SLEEVE, "alice")
+    acr = fire(story_store, CASH_SLEEVE)
+    assert acr.status == "failed" and acr.code == "MARGIN_NOT_ENABLED"
+    with pytest.raises(Refused, match="record the step as blocked"):
+        record_step(story_store, run, "activate", "completed", "alice", acr_id=acr.id)
+    record_step(story_store, run, "activate", "blocked", "alice", reason=f"{acr.code}: {acr.reason}", acr_id=acr.id)
+    view = load_run(story_store, run)
+    assert view.state("activate") == "blocked" and view.current_step == "leverage"
+    record_step(story_store, run, "activate", "retried", "alice")
+    assert load_run(story_store, run).state("activate") == "open"
+
+
+def test_step_3_needs_the_sleeve_cash_acknowledgement_and_passing_items(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    with pytest.raises(Refused, match="Rebalance, CMA, manual allocation/liquidation"):
+        record_step(story_store, run, "checklist", "completed", "alice", confirmed="reviewed")
+    fire(story_store)
+    with pytest.raises(Refused, match="sleeve cash has not been reviewed"):
+        record_step(story_store, run, "checklist", "completed", "alice")
+    record = record_step(story_store, run, "checklist", "completed", "alice", confirmed="Sleeve cash reviewed")
+    assert record.evaluated.splitlines() == [
+        "[x] Custodian account enabled for margin: Schwab: margin enabled, margin account",
+        "[x] Leverage applied to model sleeve: A-1001-M1 saved 1.50x, applied 1.50x; APM cash 4,999.00, not negative",
+        "[x] Rebalance, CMA, manual allocation/liquidation: ACR 1 ($1 allocation) built; applied 1.50x equals saved",
+        "[x] Sleeve cash reviewed: sleeve cash 100,001.00, 49,999.00 debit once the 2 open order(s) fill "
+        "(margin debit inside the model sleeve)",
+    ]
+
+
+def test_the_cash_account_checklist_is_refused_on_margin(story_store: Store):
+    run = start_run(story_store, CASH_SLEEVE, "alice")
+    with pytest.raises(Refused, match="Custodian account enabled for margin: leverage 1.50x needs margin"):
+        record_step(story_store, run, "checklist", "completed", "alice", confirmed="reviewed")
+
+
+def test_a_settled_step_takes_no_second_outcome_until_it_is_retried(story_store: Store, db_path: Path):
+    run = start_run(story_store, SLEEVE, "alice")
+    with pytest.raises(Refused, match=r"step 1 \(Update leverage\) is open: there is nothing to retry"):
+        record_step(story_store, run, "leverage", "retried", "alice")
+    record_step(story_store, run, "leverage", "completed", "alice")
+    state = snapshot(db_path)
+    for outcome, reason in (("completed", ""), ("skipped", "why"), ("blocked", "why")):
+        with pytest.raises(Refused, match="is already completed: retry it first"):
+            record_step(story_store, run, "leverage", outcome, "alice", reason=reason)
+    assert snapshot(db_path) == state
+    record_step(story_store, run, "leverage", "retried", "alice")
+    record_step(story_store, run, "leverage", "skipped", "alice", reason="keeping the saved target")
+    assert [r.outcome for r in load_run(story_store, run).records] == ["completed", "retried", "skipped"]
+
+
+# -- finish ---------------------------------------------------------------------------------------------
+
+
+def test_the_full_story_finishes_completed(story_store: Store):
+    run = full_story(story_store)
+    view = load_run(story_store, run)
+    assert view.status == "completed" and view.finished and view.finished_at == "2026-11-21T15:00:00+00:00"
+    assert [view.state(s) for s in ("leverage", "activate", "checklist")] == ["completed"] * 3
+    assert view.audit_end == story_store.audit()[0].id
+    assert actions(story_store)[:6] == ["walkthrough-finish", "walkthrough-step", "walkthrough-step", "acr-built",
+                                        "walkthrough-step", "set-leverage"]
+
+
+def test_a_run_with_a_skip_finishes_incomplete_and_takes_no_more_records(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    record_step(story_store, run, "leverage", "skipped", "alice", reason="target set yesterday")
+    assert finish_run(story_store, run, "alice") == "incomplete"
+    with pytest.raises(Refused, match="is incomplete"):
+        record_step(story_store, run, "activate", "retried", "alice")
+    with pytest.raises(Refused, match="already incomplete"):
+        finish_run(story_store, run, "alice")
+    with pytest.raises(NotFound):
+        finish_run(story_store, 77, "alice")
+
+
+def test_acrs_after_the_run_finished_are_not_the_runs(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    finish_run(story_store, run, "alice")
+    fire(story_store)
+    assert load_run(story_store, run).acrs == ()
+
+
+def test_leverage_saved_since_and_acr_by_request_key(story_store: Store):
+    mark = story_store.audit()[0].id
+    assert not leverage_saved_since(story_store, SLEEVE, mark)
+    story_store.set_leverage(SLEEVE, Decimal("1.25"), "alice")
+    assert leverage_saved_since(story_store, SLEEVE, mark)
+    assert not leverage_saved_since(story_store, CASH_SLEEVE, mark)
+    assert acr_by_request_key(story_store, "nope") is None
+    acr = fire(story_store, key="tui:abc")
+    assert acr_by_request_key(story_store, "tui:abc").id == acr.id
+
+
+def test_list_runs_newest_first_with_step_states(story_store: Store):
+    first = full_story(story_store)
+    second = start_run(story_store, CASH_SLEEVE, "bob")
+    record_step(story_store, second, "leverage", "skipped", "bob", reason="advisor call")
+    runs = list_runs(story_store)
+    assert [r.id for r in runs] == [second, first]
+    assert runs[0].states == {"leverage": "skipped", "activate": "open", "checklist": "open"}
+    assert [r.id for r in list_runs(story_store, "A-1001")] == [first]
+    with pytest.raises(NotFound):
+        list_runs(story_store, "A-9999")
+
+
+# -- export ---------------------------------------------------------------------------------------------
+
+
+def test_export_of_the_story_names_everything_a_ticket_needs(story_store: Store):
+    run = full_story(story_store)
+    text = export_markdown(load_run(story_store, run))
+    assert text.startswith(f"# Margin walkthrough run {run}: A-1001 Jane Doe Trust\n")
+    for expected in (
+        "| Account | A-1001 · Jane Doe Trust |",
+        "| Custodian | Schwab · margin account · margin enabled |",
+        "| Sleeve | A-1001-M1 · model CORE6040 (Core 60/40) |",
+        "| Leverage now | saved 1.50x · applied 1.50x |",
+        "| Operator | alice |",
+        "| Started | 2026-11-21T15:00:00+00:00 |",
+        "| Finished | 2026-11-21T15:00:00+00:00 |",
+        "| Status | completed |",
+        "## Step 1: Update leverage (completed)",
+        "> Go to Target, select the model sleeve, edit the Leverage tab, save the target.",
+        "- What was confirmed: Target 1.50x saved in the editor",
+        "## Step 2: Activate the change (completed)",
+        "- ACR: 1 (one-dollar, built)",
+        "## Step 3: Quick checklist (completed)",
+        "### ACR 1: $1 allocation, built",
+        "| 1 | buy | AGG | 600 | 100.00 | 60,000.00 | new | 0 |",
+        "| 2 | buy | SPY | 180 | 500.00 | 90,000.00 | new | 0 |",
+        "- [x] Custodian account enabled for margin: Schwab: margin enabled, margin account",
+        "- [x] Sleeve cash reviewed: sleeve cash 100,001.00, 49,999.00 debit once the 2 open order(s) fill "
+        "(margin debit inside the model sleeve)",
+        "| 3 | 2026-11-21T15:00:00+00:00 | 3 Quick checklist | completed | alice | - | - |",
+    ):
+        assert expected in text, expected
+
+
+def test_export_shows_the_acrs_current_status_after_fills(story_store: Store):
+    run = full_story(story_store)
+    story_store.simulate_fills(1, "alice")
+    text = export_markdown(load_run(story_store, run))
+    assert "### ACR 1: $1 allocation, complete" in text
+    assert "| 1 | buy | AGG | 600 | 100.00 | 60,000.00 | filled | 600 |" in text
+    assert "| Sleeve cash now | 49,999.00 debit |" in text
+
+
+def test_export_of_a_blocked_run_carries_the_code_the_fix_and_the_current_checklist(story_store: Store):
+    run = start_run(story_store, CASH_SLEEVE, "alice")
+    record_step(story_store, run, "leverage", "completed", "alice", confirmed="Target 1.50x confirmed as saved")
+    acr = fire(story_store, CASH_SLEEVE)
+    record_step(story_store, run, "activate", "blocked", "alice", reason=f"{acr.code}: {acr.reason}", acr_id=acr.id)
+    text = export_markdown(load_run(story_store, run))
+    assert "| Custodian | Fidelity · cash account · margin NOT enabled |" in text
+    assert "| Finished | not finished |" in text and "| Status | open |" in text
+    assert "Warning: A-1002 cannot margin (margin is not enabled at the custodian)" in text
+    assert "## Step 2: Activate the change (blocked)" in text
+    assert "- Reason: MARGIN_NOT_ENABLED: " in text
+    assert "### ACR 1: $1 allocation, failed" in text
+    assert "- Failure: **MARGIN_NOT_ENABLED**" in text
+    assert "- Fix: Confirm margin status with the custodian, or set leverage to 1.0." in text
+    assert "- Orders: none" in text
+    assert "## Step 3: Quick checklist (open)" in text
+    assert "_Not completed in the run: as the store says at export (2026-11-21T15:00:00+00:00)._" in text
+    assert "- [ ] Custodian account enabled for margin (FAILED MARGIN_NOT_ENABLED): leverage 1.50x needs margin, " \
+           "but margin is not enabled at the custodian. Fix: Confirm margin status with the custodian." in text
+
+
+def test_export_escapes_table_cells_and_keeps_earlier_records(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    record_step(story_store, run, "leverage", "skipped", "alice", reason="a | b")
+    record_step(story_store, run, "leverage", "retried", "alice")
+    record_step(story_store, run, "leverage", "completed", "alice", confirmed="ok")
+    text = export_markdown(load_run(story_store, run))
+    assert "| a \\| b |" in text
+    assert "- Earlier records: skipped at 2026-11-21T15:00:00+00:00 by alice (a | b); retried at " in text
+
+
+# -- calc: the pure evaluation --------------------------------------------------------------------------
+
+
+def test_quick_checklist_names_the_negative_apm(story_store: Store):
+    account = load_account(story_store.db, "A-1003")[0]
+    items = quick_checklist(account, "A-1003-M1")
+    assert [(i.id, i.status, i.code) for i in items] == [
+        ("margin-enabled", "passed", None),  # 1.0x on an IRA needs no margin
+        ("model-sleeve", "failed", "NEGATIVE_APM"),
+        ("activation", "passed", None),
+        ("sleeve-cash-reviewed", "awaiting", None),
+    ]
+    assert items[1].fix == "Move the exposure into the model sleeve."
+
+
+def test_step_evaluations_are_pure_functions_of_the_account(story_store: Store):
+    account = load_account(story_store.db, "A-1001")[0]
+    lev = evaluate_leverage_step(account, "A-1001-M1", "Core 60/40")
+    assert lev.can_complete and lev.says[0].startswith("A-1001-M1 · model CORE6040 (Core 60/40) · saved 1.50x")
+    apm = evaluate_leverage_step(account, "A-1001-APM")
+    assert not apm.can_complete and "never applied to the APM" in apm.refusal
+    failed = RunAcr(3, "rebalance", "failed", Decimal("1.5"), "REGT_INITIAL", "too much")
+    act = evaluate_activation_step(account, "A-1001-M1", [failed])
+    assert not act.can_complete and act.refusal.startswith("ACR 3 (Rebalance) failed REGT_INITIAL")
+
+
+# -- CLI ------------------------------------------------------------------------------------------------
+
+
+def test_cli_export_prints_the_markdown_and_writes_a_file(run, story_store: Store, tmp_path: Path):
+    run_id = full_story(story_store)
+    done = run("walkthrough", "export", run_id)
+    assert done.exit_code == 0 and done.stderr == ""
+    assert done.stdout == export_markdown(load_run(story_store, run_id))
+    out = tmp_path / "ticket.md"
+    done = run("walkthrough", "export", run_id, "--out", out)
+    assert done.exit_code == 0 and done.stdout == f"Walkthrough run {run_id} -> {out}\n"
+    assert out.read_text(encoding="utf-8").startswith("# Margin walkthrough run 1: A-1001 Jane Doe Trust")
+
+
+def test_cli_export_of_an_unknown_run_is_one_error_line(run, story_store: Store):
+    done = run("walkthrough", "export", "42")
+    assert done.exit_code == 1
+    assert done.stderr.strip().splitlines() == ["margin-console: error: no walkthrough run 42"]
+
+
+def test_cli_list_table_and_json(run, story_store: Store):
+    first = full_story(story_store)
+    second = start_run(story_store, CASH_SLEEVE, "bob")
+    table = run("walkthrough", "list")
+    assert table.exit_code == 0
+    lines = table.stdout.splitlines()
+    assert lines[0].split() == ["run", "account", "sleeve", "operator", "started", "finished", "status", "steps"]
+    assert lines[2].split()[:3] == [str(second), "A-1002", "A-1002-M1"] and lines[2].endswith("1:open 2:open 3:open")
+    assert lines[3].endswith("completed  1:done 2:done 3:done")
+    data = json.loads(run("walkthrough", "list", "--account", "A-1001", "--json").stdout)
+    assert [(d["id"], d["status"], d["states"]["checklist"]) for d in data] == [(first, "completed", "completed")]
+    assert count(story_store.path, "walkthrough_runs") == 2
+
+
+def test_cli_list_of_an_empty_book(run, db_path: Path):
+    assert run("import", STORY_BOOK).exit_code == 0
+    done = run("walkthrough", "list")
+    assert done.exit_code == 0 and done.stdout == "(none)\n"
