@@ -48,8 +48,11 @@ class LeverageEditor(ModalScreen[None]):
     SCOPE = "editor"
     BINDINGS = bindings("editor")
 
-    def __init__(self, detail: AccountDetail, sleeve: SleeveView) -> None:
+    DETAIL_HINT = "Press a for a $1 ACR or r to rebalance."
+
+    def __init__(self, detail: AccountDetail, sleeve: SleeveView, next_step: str = DETAIL_HINT) -> None:
         super().__init__()
+        self.next_step = next_step
         self.detail = detail
         self.sleeve = sleeve
         self.track_manager = sleeve.track_manager
@@ -164,7 +167,7 @@ class LeverageEditor(ModalScreen[None]):
         def done(_: int) -> None:
             extra = f", track manager {'ON' if track else 'OFF'}" if track != s.track_manager else ""
             self.notify(f"Saved leverage {leverage} on {s.id}{extra}: target only, nothing traded. "
-                        f"Press a for a $1 ACR or r to rebalance.", timeout=8)
+                        f"{self.next_step}", timeout=8)
             self.app.account_changed(self.detail.account.id)  # type: ignore[attr-defined]
             self.dismiss(None)
 

@@ -381,7 +381,8 @@ class WalkthroughScreen(Screen[None]):
 
         sleeve = self.detail.sleeve(self.sleeve_id)
         self._editor_mark = view.audit_head
-        self.app.push_screen(LeverageEditor(self.detail, sleeve), self._editor_closed)
+        self.app.push_screen(LeverageEditor(self.detail, sleeve, "Step 2 of the walkthrough activates it."),
+                             self._editor_closed)
 
     def _editor_closed(self, _: object = None) -> None:
         mark, run_id, sleeve_id = self._editor_mark, self.run_id, self.sleeve_id
