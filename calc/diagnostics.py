@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from calc.margin import MarginFigures, account_margin
-from calc.models import Account, CalcSettings, Model, Price
+from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE
 from calc.targets import actual_leverage, invested_ratio
 
@@ -80,6 +80,17 @@ def negative_apm_cause(account: Account) -> str:
     return "margin debit carried at the account level"
 
 
+def sleeve_drift(sleeve: Sleeve, prices: dict[str, Price], models: dict[str, Model],
+                 tolerance: Decimal) -> tuple[Decimal, Decimal] | None:
+    """(actual leverage, the applied target's invested ratio) when they differ by more than `tolerance`."""
+    model = models.get(sleeve.model or "")
+    actual = actual_leverage(sleeve, prices)
+    if model is None or actual is None:
+        return None
+    expected = invested_ratio(sleeve.applied, model, sleeve.track_manager, sleeve.cash_reserve)
+    return (actual, expected) if abs(actual - expected) > tolerance else None
+
+
 def diagnose(
     account: Account,
     prices: dict[str, Price],
@@ -114,13 +125,9 @@ def diagnose(
         if model is not None and model.tactical and not s.track_manager:
             found.append(Diagnostic("TACTICAL_TRACK_OFF", f"model {model.id} is tactical", s.id))
     for s in model_sleeves:
-        model = models.get(s.model or "")
-        actual = actual_leverage(s, prices)
-        if model is None or actual is None:
-            continue
-        expected = invested_ratio(s.applied, model, s.track_manager, s.cash_reserve)
-        if abs(actual - expected) > settings.drift_tolerance:
-            found.append(Diagnostic("DRIFT", f"actual {actual:.2f} vs target {expected:.2f}", s.id))
+        drift = sleeve_drift(s, prices, models, settings.drift_tolerance)
+        if drift is not None:
+            found.append(Diagnostic("DRIFT", f"actual {drift[0]:.2f} vs target {drift[1]:.2f}", s.id))
     stale = stale_symbols(account, prices, today, settings.max_price_age_days)
     if stale:
         found.append(Diagnostic("STALE_PRICES", ", ".join(stale)))

@@ -8,10 +8,10 @@ from typing import Literal
 
 from calc.build import build_acr
 from calc.checklist import evaluate_checklist
-from calc.diagnostics import negative_apm_cause
+from calc.diagnostics import negative_apm_cause, sleeve_drift
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE, ZERO
-from calc.targets import actual_leverage, invested_ratio, market_value
+from calc.targets import actual_leverage, market_value
 
 Symptom = Literal["nothing-happened", "negative-apm", "not-leveraging", "cannot-acr"]
 FixAction = Literal["fire-one-dollar", "rebalance", "move-exposure", "confirm-margin", "track-manager-on"]
@@ -117,12 +117,9 @@ def _nothing_happened(account, sleeves, prices, models, today, settings, last) -
                            (f"{s.id}: ACR {previous.id} is {previous.status}",),
                            "Wait for the fills (or import them with `margin-console fills`).", None, s.id)
     for s in sleeves:
-        model = models.get(s.model or "")
-        actual = actual_leverage(s, prices)
-        if model is None or actual is None:
-            continue
-        expected = invested_ratio(s.applied, model, s.track_manager, s.cash_reserve)
-        if abs(actual - expected) > settings.drift_tolerance:
+        drift = sleeve_drift(s, prices, models, settings.drift_tolerance)
+        if drift is not None:
+            actual, expected = drift
             return Finding(symptom, True,
                            f"Leverage {_lev(s.applied)} was applied, but holdings drifted: actual {_lev(actual)} "
                            f"against an invested target of {_lev(expected)}.",
