@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import sqlite_utils
@@ -17,13 +18,22 @@ LIVE_CODES = frozenset({"STALE_PRICES"})
 
 
 def price_from_row(row: dict[str, Any]) -> Price:
+    return _price(row["symbol"], row["price"], row["as_of"], row["marginable"], row["maintenance"],
+                  row["leverage_factor"])
+
+
+@lru_cache(maxsize=4096)
+def _price(symbol: str, price: str, as_of: str, marginable: int, maintenance: str | None,
+           leverage_factor: str | None) -> Price:
+    """One Price per distinct row: Price is frozen, and validating it is most of the cost of loading prices,
+    which every detail, ACR and summary refresh does."""
     return Price(
-        symbol=row["symbol"],
-        price=Decimal(row["price"]),
-        as_of=date.fromisoformat(row["as_of"]),
-        marginable=bool(row["marginable"]),
-        maintenance=Decimal(row["maintenance"]) if row["maintenance"] is not None else None,
-        leverage_factor=Decimal(row["leverage_factor"]) if row["leverage_factor"] is not None else None,
+        symbol=symbol,
+        price=Decimal(price),
+        as_of=date.fromisoformat(as_of),
+        marginable=bool(marginable),
+        maintenance=Decimal(maintenance) if maintenance is not None else None,
+        leverage_factor=Decimal(leverage_factor) if leverage_factor is not None else None,
     )
 
 
@@ -39,9 +49,15 @@ def price_to_row(price: Price) -> dict[str, Any]:
 
 
 def model_from_row(row: dict[str, Any]) -> Model:
+    return _model(row["id"], row["name"], row["manager"], row["tactical"], row["cash"], row["weights"])
+
+
+@lru_cache(maxsize=1024)
+def _model(id: str, name: str, manager: str, tactical: int, cash: str, weights: str) -> Model:
+    """One Model per distinct row (frozen, and never mutated by its readers), like `_price`."""
     return Model(
-        id=row["id"], name=row["name"], manager=row["manager"], tactical=bool(row["tactical"]),
-        cash=Decimal(row["cash"]), weights={k: Decimal(v) for k, v in json.loads(row["weights"]).items()},
+        id=id, name=name, manager=manager, tactical=bool(tactical),
+        cash=Decimal(cash), weights={k: Decimal(v) for k, v in json.loads(weights).items()},
     )
 
 
@@ -70,11 +86,13 @@ def account_to_row(account: Account) -> dict[str, Any]:
 
 
 def load_prices(db: sqlite_utils.Database) -> dict[str, Price]:
-    return {r["symbol"]: price_from_row(r) for r in _rows(db, "SELECT * FROM prices")}
+    return {r[0]: _price(*r) for r in db.execute(
+        "SELECT symbol, price, as_of, marginable, maintenance, leverage_factor FROM prices").fetchall()}
 
 
 def load_models(db: sqlite_utils.Database) -> dict[str, Model]:
-    return {r["id"]: model_from_row(r) for r in _rows(db, "SELECT * FROM models")}
+    return {r[0]: _model(*r) for r in db.execute(
+        "SELECT id, name, manager, tactical, cash, weights FROM models").fetchall()}
 
 
 def load_account(db: sqlite_utils.Database, account_id: str) -> tuple[Account, dict[str, int], int] | None:

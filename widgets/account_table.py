@@ -1,6 +1,7 @@
 """The account browser's table: renders one page of AccountRow; never holds the whole book."""
 from __future__ import annotations
 
+from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
@@ -17,6 +18,12 @@ BADGES = {
     "DRIFT": "DRIFT",
     "STALE_PRICES": "STALE",
 }
+
+
+def _cell(text: str) -> Text:
+    """Plain text, never markup: a name like "Bad [/x] LLC" must show as typed (a str cell is parsed as markup,
+    which drops or rejects brackets), and skipping the parse makes a page of rows cheaper to measure."""
+    return Text(text, no_wrap=True, end="")
 
 
 class AccountTable(DataTable):
@@ -44,10 +51,9 @@ class AccountTable(DataTable):
     def show_rows(self, rows: list[AccountRow]) -> None:
         self.clear()
         for r in rows:
-            self.add_row(
+            self.add_row(*(_cell(c) for c in (
                 r.id, r.name[:18], lev(r.max_saved_leverage), " ".join(BADGES[c] for c in r.codes),
-                money(r.nav), r.custodian[:12], r.type, "yes" if r.margin_enabled else "no", key=r.id,
-            )
+                money(r.nav), r.custodian[:12], r.type, "yes" if r.margin_enabled else "no")), key=r.id)
 
     @property
     def selected_account(self) -> str | None:

@@ -1,0 +1,1 @@
+"""Benchmarks at book scale: `python -m bench.run` writes docs/PERFORMANCE.md."""

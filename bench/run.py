@@ -1,0 +1,151 @@
+"""Benchmarks at book scale: start-up, filter, open, ACR, batch, doctor, memory and demo generation.
+
+    python -m bench.run [--sizes 1000,10000,100000] [--repeat 5] [--samples 60] [--out docs/PERFORMANCE.md]
+                        [--books-dir bench/books] [--no-tmux]
+
+Demo books are generated into --books-dir (git-ignored) and reused when present. Every figure is measured
+several times in the one run, next to its baseline, and the report (a table per book size with min /
+median / p95, the ratio to the baseline, the growth from the smallest to the largest book, the targets and
+the machine) is written to --out. Nothing here asserts a time: the numbers are for reading.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict
+from datetime import datetime, timezone
+from pathlib import Path
+
+if __package__ in (None, ""):  # `python bench/run.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import measure  # noqa: E402
+from bench.common import ROOT, Samples  # noqa: E402
+from bench.report import Result, machine, render  # noqa: E402
+
+
+def _log(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def bench_size(accounts: int, args: argparse.Namespace) -> Result:
+    _log(f"[{accounts:,} accounts]")
+    books_dir: Path = args.books_dir
+    book, generated = measure.ensure_book(books_dir, accounts, _log)
+    result = Result(accounts=accounts, book_mb=book.stat().st_size / 1e6)
+    figures: dict[str, Samples] = result.figures
+    repeat, samples = args.repeat, args.samples
+    scratch = books_dir / f"scratch-{accounts}.db"
+
+    def step(label: str) -> float:
+        _log(f"  {label}")
+        return time.perf_counter()
+
+    step("headless start (fresh process each)")
+    start = measure.headless_start(book, repeat)
+    figures["start_headless"], figures["start_headless.base"] = start["console"], start["empty"]
+    figures["imports"], figures["imports.base"] = start["console_imports"], start["empty_imports"]
+
+    if args.tmux and measure.tmux_available():
+        step("real terminal start (tmux)")
+        real = measure.tmux_start(book, repeat)
+        figures["start_tmux"], figures["start_tmux.base"] = real["console"], real["empty"]
+    else:
+        result.skipped["start_tmux"] = "not measured (--no-tmux)" if not args.tmux else "not measured (no tmux)"
+
+    step("filter keystrokes and detail opens in the console (Pilot)")
+    detail_ids = measure.spread_ids(book, samples)
+    console = measure.tui(book, samples)
+    figures["filter_tui"] = console["filter"]
+    figures["detail_tui"] = console["detail"]
+    step("the same through the store and bare SQL")
+    figures["filter_tui.base"] = measure.filter_sql(book, repeat)
+    detail = measure.detail_store(book, detail_ids, 1)
+    figures["detail_store"], figures["detail_store.base"] = detail["store"], detail["sql"]
+    figures["detail_tui.base"] = detail["sql"]
+
+    step(f"fire {samples} ACRs on a copy")
+    figures["acr"] = measure.fire_acrs(book, scratch, samples)
+    batch_runs = min(repeat, 3)
+    step(f"batch rebalance of every pending sleeve x{batch_runs} (fresh copy each)")
+    figures["batch"] = measure.batch(book, scratch, batch_runs)
+
+    step("doctor")
+    figures["doctor"] = measure.doctor(book, repeat)
+
+    step("peak RSS (fresh process each)")
+    rss = measure.peak_rss(book, min(repeat, 3))
+    figures["rss"], figures["rss.base"] = rss["console"], rss["empty"]
+
+    demo_runs = min(repeat, 3)
+    step(f"demo generation x{demo_runs}")
+    figures["demo"] = measure.demo_generation(books_dir, accounts, demo_runs, generated)
+    figures["demo"].note = f"book file {result.book_mb:,.1f} MB"
+    return result
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000",
+                        help="comma-separated book sizes in accounts (default: 1000,10000,100000)")
+    parser.add_argument("--repeat", type=int, default=5,
+                        help="repetitions of whole-run figures: start-up, doctor; batch, RSS and demo use at "
+                             "most 3 (default: 5)")
+    parser.add_argument("--samples", type=int, default=60,
+                        help="operations per per-operation figure: detail opens, ACRs (default: 60)")
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md", help="the report to write")
+    parser.add_argument("--books-dir", type=Path, default=ROOT / "bench" / "books",
+                        help="where demo books are cached (default: bench/books, git-ignored)")
+    parser.add_argument("--no-tmux", dest="tmux", action="store_false",
+                        help="skip the real-terminal start-up measurement")
+    parser.add_argument("--render-only", action="store_true",
+                        help="measure nothing: rewrite --out from the last run's numbers (--books-dir/last-run.json)")
+    args = parser.parse_args(argv)
+    try:
+        args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
+    except ValueError:
+        parser.error("--sizes takes comma-separated whole numbers")
+    if not args.sizes or min(args.sizes) < 1:
+        parser.error("--sizes needs at least one size of 1 or more")
+    if args.repeat < 1 or args.samples < 1:
+        parser.error("--repeat and --samples must be at least 1")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    raw = args.books_dir / "last-run.json"
+    if args.render_only:  # re-render the last run's numbers (say, after editing bench/FINDINGS.md)
+        try:
+            saved = json.loads(raw.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            _log(f"cannot read {raw}: {error}; run the benchmark first")
+            return 2
+        results = [Result(r["accounts"], r["book_mb"], {k: Samples(**v) for k, v in r["figures"].items()},
+                          r["skipped"]) for r in saved["results"]]
+        text = render(results, saved["command"], saved["seconds"], saved["when"], saved["machine"])
+    else:
+        started = time.perf_counter()
+        load_before = os.getloadavg()
+        results = [bench_size(n, args) for n in args.sizes]
+        lines = machine((load_before, os.getloadavg()))
+        command = ("python -m bench.run " + " ".join(argv if argv is not None else sys.argv[1:])).strip()
+        seconds = time.perf_counter() - started
+        when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        raw.write_text(json.dumps({
+            "command": command, "seconds": seconds, "when": when, "machine": lines,
+            "results": [{"accounts": r.accounts, "book_mb": r.book_mb, "skipped": r.skipped,
+                         "figures": {k: asdict(v) for k, v in r.figures.items()}} for r in results],
+        }, indent=1), encoding="utf-8")
+        text = render(results, command, seconds, when, lines)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text, encoding="utf-8")
+    _log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,102 @@
+"""Batch services over many sleeves: each item goes through the same single-sleeve service and its checklist gate."""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from calc.checklist import ACK_IDS
+from store.db import write
+from store.errors import InvalidInput, StoreError
+from store.service import Store
+
+Progress = Callable[[int], None]
+CHUNK = 200  # sleeves per commit: each ACR is still its own savepoint, the commit is shared (~0.1 s of work)
+
+
+@dataclass
+class BatchResult:
+    """What a batch did: one ACR per sleeve (built, failed with a code) or a refusal (no ACR written)."""
+
+    total: int = 0
+    built: int = 0
+    failed: int = 0
+    refused: int = 0
+    replayed: int = 0
+    orders: int = 0
+    seconds: float = 0.0
+    failures: dict[str, int] = field(default_factory=dict)
+    refusals: dict[str, int] = field(default_factory=dict)
+    acr_ids: list[int] = field(default_factory=list)
+    refused_sleeves: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        """Sleeves per second."""
+        return self.total / self.seconds if self.seconds > 0 else 0.0
+
+    def as_dict(self) -> dict[str, object]:
+        return {"total": self.total, "built": self.built, "failed": self.failed, "refused": self.refused,
+                "replayed": self.replayed, "orders": self.orders, "seconds": round(self.seconds, 3),
+                "sleeves_per_second": round(self.rate, 1), "failures": dict(sorted(self.failures.items())),
+                "refusals": dict(sorted(self.refusals.items())), "acr_ids": self.acr_ids,
+                "refused_sleeves": [{"sleeve_id": s, "reason": r} for s, r in self.refused_sleeves]}
+
+
+def pending_sleeves(store: Store) -> list[str]:
+    """Every model sleeve whose saved leverage differs from its applied one (PENDING_LEVERAGE), by sleeve id."""
+    return [r[0] for r in store.db.execute(
+        "SELECT DISTINCT d.sleeve_id FROM account_diagnostics d JOIN sleeves s ON s.id = d.sleeve_id "
+        "WHERE d.code = 'PENDING_LEVERAGE' AND s.kind = 'model' ORDER BY d.sleeve_id")]
+
+
+def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[str] | set[str],
+                          progress: Progress | None = None) -> BatchResult:
+    """Fire a rebalance ACR on every PENDING_LEVERAGE model sleeve, one `Store.fire_acr` each.
+
+    The checklist gate is the single-sleeve one: every ACR evaluates its own checklist, a failed evaluated
+    item or a failed build records a failed ACR with its code, and the batch's acknowledgements are recorded
+    on each ACR. A sleeve the store refuses (open checklist items, a changed sleeve) writes nothing and is
+    counted as refused; the batch goes on. Default request keys make a re-run the same day idempotent.
+
+    Sleeves are committed CHUNK at a time (each ACR in its own savepoint inside the chunk's transaction):
+    an error that is not a store refusal (a locked or broken database) rolls back the chunk in progress and
+    stops the batch; the chunks before it stay written, and a re-run picks up the rest.
+    """
+    unknown = set(acknowledged) - set(ACK_IDS)
+    if unknown:
+        raise InvalidInput(f"unknown acknowledgement(s): {', '.join(sorted(unknown))}; known: {', '.join(ACK_IDS)}")
+    acks = frozenset(acknowledged)
+    result = BatchResult()
+    started = time.perf_counter()
+    sleeves = pending_sleeves(store)
+    result.total = len(sleeves)
+    for start in range(0, len(sleeves), CHUNK):
+        chunk = sleeves[start:start + CHUNK]
+        with write(store.db):
+            for sleeve_id in chunk:
+                _fire_one(store, sleeve_id, operator, acks, result)
+        if progress is not None:
+            progress(len(chunk))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult) -> None:
+    try:
+        record = store.fire_acr(sleeve_id, "rebalance", operator, acknowledged=acks)
+    except StoreError as error:  # fire_acr rolled back to its own savepoint: nothing of this sleeve is written
+        result.refused += 1
+        name = type(error).__name__
+        result.refusals[name] = result.refusals.get(name, 0) + 1
+        result.refused_sleeves.append((sleeve_id, " ".join(str(error).split())))
+        return
+    result.acr_ids.append(record.id)
+    result.replayed += record.replayed
+    if record.failed:
+        result.failed += 1
+        code = record.code or "FAILED"
+        result.failures[code] = result.failures.get(code, 0) + 1
+    else:
+        result.built += 1
+        result.orders += len(record.orders)

@@ -1,0 +1,46 @@
+"""The benchmark command runs end to end on a tiny book and writes every table; no timing is asserted."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+def test_bench_runs_on_a_200_account_book(tmp_path: Path) -> None:
+    out = tmp_path / "PERFORMANCE.md"
+    books = tmp_path / "books"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARGIN_CONSOLE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--sizes", "200", "--repeat", "1", "--samples", "5", "--no-tmux",
+         "--out", str(out), "--books-dir", str(books)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+
+    from bench.report import FIGURES
+
+    assert "## Machine" in text and "## Targets at 100,000 accounts" in text
+    assert "### 200 accounts" in text
+    assert "| figure | n | min | median | p95 | baseline | baseline median | ratio |" in text
+    assert "| figure | target | measured at 200 | verdict |" in text
+    for fig in FIGURES:
+        assert f"| {fig.label} |" in text, fig.key
+    tmux_row = next(line for line in text.splitlines() if line.startswith(f"| {FIGURES[1].label} | 0 |"))
+    assert "-" in tmux_row  # --no-tmux: the real-terminal row is reported, not measured
+    assert "not measured (--no-tmux)" in text
+    # The scratch copies are gone; the book stays cached next to the raw numbers of the run.
+    assert sorted(p.name for p in books.iterdir()) == ["demo-200-seed7.db", "last-run.json"]
+
+    # --render-only rewrites the report from those numbers without measuring anything.
+    again = tmp_path / "again.md"
+    done = subprocess.run([sys.executable, "-m", "bench.run", "--render-only", "--out", str(again),
+                           "--books-dir", str(books)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert again.read_text(encoding="utf-8") == text
