@@ -245,8 +245,15 @@ class Store:
         if sleeve.kind != "model":
             raise Refused(f"{sleeve_id} is the {sleeve.kind.upper() if sleeve.kind == 'apm' else sleeve.kind} "
                           f"sleeve: ACRs rebuild model sleeves only")
-        build = build_acr(account, sleeve_id, kind, load_prices(self.db), load_models(self.db), self.today(),
-                          self._account_settings(account), amount, leverage)
+        prices, models = load_prices(self.db), load_models(self.db)
+        settings = self._account_settings(account)
+        build = build_acr(account, sleeve_id, kind, prices, models, self.today(), settings, amount, leverage)
+        if build.projected_margin is not None:
+            # Interest on the projected debit is charged at that debit's tier, not today's.
+            rate = self.annual_rate(account.custodian, build.projected_margin.debit)
+            if rate != settings.annual_rate:
+                build = build_acr(account, sleeve_id, kind, prices, models, self.today(),
+                                  self.calc_settings(rate), amount, leverage)
         return AcrPreview(account, sleeve_id, kind, amount, build,
                           evaluate_checklist(account, sleeve_id, kind, build, acknowledged))
 

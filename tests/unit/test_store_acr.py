@@ -389,3 +389,19 @@ def test_summary_follows_writes(story_store):
     report = story_store.doctor()
     assert report.count("PENDING_LEVERAGE") == 1  # only A-1002 is left
     assert {f.account_id for f in report.findings["STALE_PRICES"]} == {"A-1003"}
+
+
+def test_preview_interest_uses_the_tier_of_the_projected_debit(story_store):
+    """Schwab tiers in the story book: 9 % from $0, 8 % from $100,000 of debit."""
+    from decimal import Decimal as D
+
+    preview = story_store.preview_acr("A-1001-M1", "rebalance", leverage=D("2.0"))
+    margin = preview.build.projected_margin
+    # 2.0x on $100,000: buys 200,000 of SPY/AGG, sleeve cash -100,000, APM +5,000 -> account debit 95,000 (9 %).
+    assert margin.debit == D(95000)
+    assert margin.daily_interest == D(95000) * D("0.09") / 360
+    big = story_store.preview_acr("A-1001-M1", "deposit", amount=D(20000), leverage=D("2.0"))
+    # Depositing 20,000 first: equity 120,000 at 2.0x -> sleeve cash -120,000, APM +5,000 -> debit 115,000,
+    # past the 100,000 tier: 8 %, although today's debit (0) sits in the 9 % tier.
+    assert big.build.projected_margin.debit == D(115000)
+    assert big.build.projected_margin.daily_interest == D(115000) * D("0.08") / 360
