@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
 
 from calc.build import FAILURE_FIXES
+from calc.checklist import ChecklistItem
 from calc.models import REGT_MAX_LEVERAGE, Account
 from calc.money import ONE, ZERO
 
@@ -41,7 +41,6 @@ ACTIVATION_KINDS: dict[str, str] = {
     "liquidation": "Manual liquidation",
 }
 
-ItemStatus = Literal["passed", "failed", "awaiting", "acknowledged"]
 MARKS: dict[str, str] = {"passed": "[x]", "acknowledged": "[x]", "failed": "[ ]", "awaiting": "[ ]"}
 
 
@@ -67,35 +66,23 @@ class RunAcr:
         return f"ACR {self.id} ({ACTIVATION_KINDS.get(self.kind, self.kind)}{amount})"
 
 
-@dataclass(frozen=True)
-class QuickItem:
-    """One item of the source document's quick checklist."""
+# The quick checklist's items are checklist items (same fields, same statuses).
+QuickItem = ChecklistItem
 
-    id: str
-    title: str
-    evaluated: bool
-    status: ItemStatus
-    detail: str = ""
-    fix: str = ""
-    code: str | None = None
 
-    @property
-    def ok(self) -> bool:
-        return self.status in ("passed", "acknowledged")
-
-    def line(self) -> str:
-        """One Markdown task-list line, e.g. `[x] Custodian account enabled for margin: ...`."""
-        text = f"{MARKS[self.status]} {self.title}"
-        if self.status == "failed":
-            text += " (FAILED"
-            text += f" {self.code})" if self.code else ")"
-        elif self.status == "awaiting":
-            text += " (awaiting the operator)"
-        if self.detail:
-            text += f": {self.detail}"
-        if self.status == "failed" and self.fix:
-            text += f". Fix: {self.fix}"
-        return text
+def task_line(item: ChecklistItem) -> str:
+    """One Markdown task-list line, e.g. `[x] Custodian account enabled for margin: ...`."""
+    text = f"{MARKS[item.status]} {item.title}"
+    if item.status == "failed":
+        text += " (FAILED"
+        text += f" {item.code})" if item.code else ")"
+    elif item.status == "awaiting":
+        text += " (awaiting the operator)"
+    if item.detail:
+        text += f": {item.detail}"
+    if item.status == "failed" and item.fix:
+        text += f". Fix: {item.fix}"
+    return text
 
 
 @dataclass(frozen=True)
@@ -263,11 +250,11 @@ def evaluate_checklist_step(account: Account, sleeve_id: str, run_acrs: Sequence
     confirm = f"Review the sleeve cash: {cash_item.detail} (enter)."
     if failed:
         refusal = "; ".join(f"{i.title}: {i.detail}" for i in failed)
-        return StepEvaluation("checklist", tuple(i.line() for i in items), confirm, False, refusal, items)
+        return StepEvaluation("checklist", tuple(task_line(i) for i in items), confirm, False, refusal, items)
     if not acknowledged:
-        return StepEvaluation("checklist", tuple(i.line() for i in items), confirm, False,
+        return StepEvaluation("checklist", tuple(task_line(i) for i in items), confirm, False,
                               "the sleeve cash has not been reviewed yet (enter)", items)
-    return StepEvaluation("checklist", tuple(i.line() for i in items), confirm, True, "", items)
+    return StepEvaluation("checklist", tuple(task_line(i) for i in items), confirm, True, "", items)
 
 
 def evaluate_step(step: str, account: Account, sleeve_id: str, *, model_name: str = "", last_saved: str = "",
