@@ -19,7 +19,12 @@ from bench.common import (
 )
 from calc.checklist import ACK_IDS
 from store.batch import pending_sleeves, rebalance_all_pending
-from store.service import Store
+from store.core import Store
+from store.acrs import fire_acr
+from store.book import generate_demo
+from store.queries.accounts import account_page
+from store.queries.detail import account_detail
+from store.queries.doctor import doctor_report
 
 # What an operator types in the filter box, keystroke by keystroke (then erases, keystroke by keystroke).
 FILTER_WORDS = ("smith", "fidelity trust", "A-0421", "patel hold", "s")
@@ -34,7 +39,7 @@ def book_path(books_dir: Path, accounts: int) -> Path:
 
 def _accounts_in(path: Path) -> int:
     """Accounts in a cached book; -1 when it is unreadable or was written by another schema version."""
-    from store.db import SCHEMA_VERSION
+    from store.conn import SCHEMA_VERSION
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -52,9 +57,9 @@ def generate(path: Path, accounts: int) -> float:
     """Write a demo book to `path` (which must not exist); seconds spent in Store.generate_demo."""
     with Store(path, settings_for(path), fixed_clock) as store:
         t0 = time.perf_counter()
-        store.generate_demo(accounts, SEED, OPERATOR)
+        generate_demo(store, accounts, SEED, OPERATOR)
         seconds = time.perf_counter() - t0
-        store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return seconds
 
 
@@ -285,7 +290,7 @@ def filter_sql(book: Path, repeat: int) -> Samples:
         for _ in range(repeat):
             for _, text in _keystrokes():
                 t0 = time.perf_counter()
-                store.account_page(text.strip(), PAGE_SIZE, 0)
+                account_page(store, text.strip(), PAGE_SIZE, 0)
                 samples.add(time.perf_counter() - t0)
     return samples
 
@@ -310,7 +315,7 @@ def detail_store(book: Path, ids: list[str], repeat: int) -> dict[str, Samples]:
             for _ in range(repeat):
                 for account_id in ids:
                     t0 = time.perf_counter()
-                    store.account_detail(account_id)
+                    account_detail(store, account_id)
                     out["store"].add(time.perf_counter() - t0)
                     t0 = time.perf_counter()
                     _bare_detail_queries(conn, account_id)
@@ -331,7 +336,7 @@ def fire_acrs(book: Path, scratch: Path, samples: int) -> Samples:
             step = max(1, len(pending) // samples)
             for sleeve_id in pending[::step][:samples]:
                 t0 = time.perf_counter()
-                record = store.fire_acr(sleeve_id, "rebalance", OPERATOR, acknowledged=set(ACK_IDS))
+                record = fire_acr(store, sleeve_id, "rebalance", OPERATOR, acknowledged=set(ACK_IDS))
                 out.add(time.perf_counter() - t0)
                 statuses[record.status] = statuses.get(record.status, 0) + 1
     finally:
@@ -367,7 +372,7 @@ def doctor(book: Path, repeat: int) -> Samples:
     for _ in range(repeat):
         with Store(book, settings_for(book), fixed_clock) as store:
             t0 = time.perf_counter()
-            report = store.doctor()
+            report = doctor_report(store)
             out.add(time.perf_counter() - t0)
     out.note = f"{sum(len(v) for v in report.findings.values()):,} findings"
     return out

@@ -141,6 +141,16 @@ def margin_from_totals(
     )
 
 
+def debit_of(cash_balance: Decimal) -> Decimal:
+    """The margin debit of a net cash balance: D = max(0, -sum of sleeve cash)."""
+    return max(ZERO, -cash_balance)
+
+
+def account_debit(account: Account) -> Decimal:
+    """The account's margin debit from its sleeves' cash (the custodian sees one account)."""
+    return debit_of(sum((s.cash for s in account.sleeves), ZERO))
+
+
 def account_margin(
     account: Account,
     prices: dict[str, Price],
@@ -163,7 +173,7 @@ def account_margin(
             requirement += security_maintenance(price, account.house_maintenance) * value
     return margin_from_totals(
         lmv,
-        max(ZERO, -cash),
+        debit_of(cash),
         requirement,
         marginable_lmv=marginable,
         annual_rate=annual_rate,

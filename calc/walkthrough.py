@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 from decimal import Decimal
 
 from calc.build import FAILURE_FIXES
@@ -268,3 +269,22 @@ def evaluate_step(step: str, account: Account, sleeve_id: str, *, model_name: st
     if step == "checklist":
         return evaluate_checklist_step(account, sleeve_id, run_acrs, acknowledged, open_orders, open_order_cash)
     raise ValueError(f"unknown walkthrough step {step!r}: choose one of {', '.join(STEPS)}")
+
+
+# -- run state: what settles a step ---------------------------------------------------------------------
+
+OUTCOMES: tuple[str, ...] = ("completed", "skipped", "blocked", "retried")
+# Outcomes that settle a step; 'retried' reopens it.
+SETTLED = frozenset({"completed", "skipped", "blocked"})
+RUN_STATUSES = ("open", "completed", "incomplete")
+
+
+class _Recorded(Protocol):
+    step: str
+    outcome: str
+
+
+def step_state(records: Sequence[_Recorded], step: str) -> str:
+    """open, completed, skipped or blocked: the step's last outcome ('retried' reopens it)."""
+    last = next((r for r in reversed(records) if r.step == step), None)
+    return last.outcome if last is not None and last.outcome in SETTLED else "open"

@@ -17,7 +17,7 @@ from console.actions import bindings
 from console.messages import AccountChanged
 from console.palette import ConsoleCommands
 from store.errors import StoreError
-from store.service import Clock, Store
+from store.core import Clock, Store
 from store.settings import Settings
 
 try:  # textual#6665 workaround below reaches into a private module (pinned textual 8.2.8); degrade if it moves

@@ -12,6 +12,7 @@ from console.cli_troubleshoot import COMMANDS as TROUBLESHOOT_COMMANDS
 from console.cli_walkthrough import COMMANDS as WALKTHROUGH_COMMANDS
 from console.cli_support import ConsoleGroup
 from store.settings import Settings
+from store.book import generate_demo
 
 DEMO_ACCOUNTS = 2000
 
@@ -31,11 +32,11 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
     if ctx.invoked_subcommand is not None:
         return
     if open_demo:
-        settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.db"})
-        from store.service import Store
+        settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.conn"})
+        from store.core import Store
 
         with Store(settings.db, settings) as store, progress_bar(DEMO_ACCOUNTS, "Generating demo book") as step:
-            store.generate_demo(DEMO_ACCOUNTS, 7, settings.operator, step)
+            generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     from console.app import run_console
 
     run_console(settings)

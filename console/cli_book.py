@@ -16,9 +16,18 @@ from calc import ACR_KINDS
 from calc.checklist import ACK_IDS
 from console.cli_support import DECIMAL, emit_json, emit_table
 from store.errors import InvalidInput
-from store.service import Store
+from store.core import Store
 from store.settings import Settings
-from store.views import AccountDetail, AcrRecord
+from calc.views import AccountDetail, AcrRecord
+from store.acrs import fire_acr
+from store.book import generate_demo, import_file
+from store.fills import apply_fills_csv, simulate_fills
+from store.queries.accounts import account_page
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.doctor import doctor_report
+from store.queries.orders import list_orders
+from store import sleeves
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 
@@ -69,7 +78,7 @@ def _lev(value: Decimal | None) -> str:
 def demo(ctx: click.Context, accounts: int, seed: int, as_json: bool) -> None:
     """Create a realistic demo book (deterministic per seed) in an empty store."""
     with open_store(ctx) as store, progress_bar(accounts, "Writing demo book") as step:
-        counts = store.generate_demo(accounts, seed, _operator(ctx), step)
+        counts = generate_demo(store, accounts, seed, _operator(ctx), step)
     if as_json:
         emit_json({"db": str(store.path), **counts})
     else:
@@ -84,7 +93,7 @@ def demo(ctx: click.Context, accounts: int, seed: int, as_json: bool) -> None:
 def import_(ctx: click.Context, book: Path, as_json: bool) -> None:
     """Import a book file, all-or-nothing: any bad row writes nothing and every bad row is listed."""
     with open_store(ctx) as store:
-        counts = store.import_file(book, _operator(ctx))
+        counts = import_file(store, book, _operator(ctx))
     if as_json:
         emit_json(counts)
     else:
@@ -100,7 +109,7 @@ def import_(ctx: click.Context, book: Path, as_json: bool) -> None:
 def accounts(ctx: click.Context, text: str, limit: int, offset: int, as_json: bool) -> None:
     """List accounts with NAV, highest saved leverage and diagnostic codes."""
     with open_store(ctx) as store:
-        page = store.account_page(text, limit, offset)
+        page = account_page(store, text, limit, offset)
     if as_json:
         emit_json({"total": page.total, "book_size": page.book_size, "offset": offset,
                    "accounts": [{**r.__dict__, "codes": list(r.codes)} for r in page.rows]})
@@ -138,7 +147,7 @@ def detail_json(detail: AccountDetail) -> dict[str, Any]:
 def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     """One account: sleeves with saved/applied/actual leverage, cash, exposure, margin figures, diagnostics."""
     with open_store(ctx) as store:
-        detail = store.account_detail(account_id)
+        detail = account_detail(store, account_id)
     if as_json:
         emit_json(detail_json(detail))
         return
@@ -173,7 +182,7 @@ def set_leverage(ctx: click.Context, sleeve_id: str, leverage: Decimal, expect_v
                  as_json: bool) -> None:
     """Save a model sleeve's leverage target. No trades: an ACR makes it take effect."""
     with open_store(ctx) as store:
-        version = store.set_leverage(sleeve_id, leverage, _operator(ctx), expect_version)
+        version = sleeves.set_leverage(store, sleeve_id, leverage, _operator(ctx), expect_version)
     if as_json:
         emit_json({"sleeve_id": sleeve_id, "leverage": leverage, "version": version, "traded": False})
     else:
@@ -190,7 +199,7 @@ def set_leverage(ctx: click.Context, sleeve_id: str, leverage: Decimal, expect_v
 def track_manager(ctx: click.Context, sleeve_id: str, state: str, expect_version: int | None, as_json: bool) -> None:
     """Save a model sleeve's track-manager toggle (ON follows the manager's cash targets). No trades."""
     with open_store(ctx) as store:
-        version = store.set_track_manager(sleeve_id, state == "on", _operator(ctx), expect_version)
+        version = sleeves.set_track_manager(store, sleeve_id, state == "on", _operator(ctx), expect_version)
     if as_json:
         emit_json({"sleeve_id": sleeve_id, "track_manager": state == "on", "version": version})
     else:
@@ -246,7 +255,7 @@ def acr(ctx: click.Context, sleeve_id: str | None, kind: str | None, amount: Dec
     if kind is None:
         raise click.UsageError("Missing option '--kind'.")
     with open_store(ctx) as store:
-        record = store.fire_acr(sleeve_id, kind, _operator(ctx), amount, _parse_acks(ack), request_key,
+        record = fire_acr(store, sleeve_id, kind, _operator(ctx), amount, _parse_acks(ack), request_key,
                                 expect_version)
     if as_json:
         emit_json(acr_json(record))
@@ -304,7 +313,7 @@ def _acr_all_pending(ctx: click.Context, sleeve_id: str | None, kind: str | None
 def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, as_json: bool) -> None:
     """List or export orders."""
     with open_store(ctx) as store:
-        found = store.orders(acr_id, account_id)
+        found = list_orders(store, acr_id, account_id)
     records = [order_json(o) for o in found]
     if as_json:
         emit_json(records)
@@ -333,14 +342,14 @@ def fills(ctx: click.Context, file: Path | None, simulate_acr: int | None, as_js
         raise click.UsageError("give either a fill CSV file or --simulate ACR_ID")
     with open_store(ctx) as store:
         if simulate_acr is not None:
-            done = [store.simulate_fills(simulate_acr, _operator(ctx))]
+            done = [simulate_fills(store, simulate_acr, _operator(ctx))]
         else:
             assert file is not None
             try:
                 text = file.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as error:
                 raise InvalidInput(f"cannot read {file}: {error}") from None
-            done = store.apply_fills_csv(text, _operator(ctx))
+            done = apply_fills_csv(store, text, _operator(ctx))
     if as_json:
         emit_json([acr_json(a) for a in done])
     else:
@@ -359,7 +368,7 @@ def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
     from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 
     with open_store(ctx) as store:
-        report = store.doctor()
+        report = doctor_report(store)
     if as_json:
         emit_json({"book_size": report.book_size,
                    "codes": {code: {"accounts": report.count(code), "fix": DIAGNOSTIC_FIXES[code],
@@ -385,7 +394,7 @@ def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
 def audit(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
     """The audit trail, newest first."""
     with open_store(ctx) as store:
-        found = store.audit(account_id, limit)
+        found = audit_trail(store, account_id, limit)
     if as_json:
         emit_json([r.__dict__ for r in found])
     else:

@@ -6,6 +6,7 @@ import click
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.cli_book import json_option, open_store
 from console.cli_support import emit_json
+from store.sleeves import confirm_custodian_margin
 
 
 def finding_json(finding: Finding) -> dict:
@@ -51,7 +52,7 @@ def confirm_margin(ctx: click.Context, account_id: str, state: str, reference: s
     """Record the custodian's confirmation of the account's margin status."""
     operator = ctx.find_root().obj["settings"].operator
     with open_store(ctx) as store:
-        version = store.confirm_custodian_margin(account_id, state == "enabled", operator, reference)
+        version = confirm_custodian_margin(store, account_id, state == "enabled", operator, reference)
     if as_json:
         emit_json({"account_id": account_id, "margin_enabled": state == "enabled", "version": version})
     else:

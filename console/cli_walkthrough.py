@@ -9,7 +9,8 @@ from calc.walkthrough import STEPS
 from console.cli_book import json_option, open_store
 from console.cli_support import emit_json, emit_table
 from store.errors import InvalidInput
-from store.walkthrough import export_markdown, list_runs, load_run
+from console.walkthrough_export import export_markdown
+from store.queries.walkthrough import list_runs, load_run
 
 STATE_MARKS = {"completed": "done", "skipped": "skipped", "blocked": "BLOCKED", "open": "open"}
 

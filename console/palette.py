@@ -7,7 +7,8 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.actions import ActionSpec, actions, display_key
-from store.service import fts_query
+from store.queries.accounts import fts_query
+from store.queries.accounts import account_page
 
 ACCOUNT_HITS = 8
 
@@ -44,4 +45,4 @@ class ConsoleCommands(Provider):
 
     def _find_accounts(self, query: str) -> list:
         with self.app.open_store() as store:  # type: ignore[attr-defined]
-            return store.account_page(query, ACCOUNT_HITS, 0).rows
+            return account_page(store, query, ACCOUNT_HITS, 0).rows

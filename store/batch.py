@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from calc.checklist import ACK_IDS
-from store.db import write
-from store.errors import InvalidInput, StoreError
-from store.service import Store
+from store.acrs import checked_acknowledgements, fire_acr
+from store.core import Progress, Store
+from store.errors import StoreError
 
-Progress = Callable[[int], None]
 CHUNK = 200  # sleeves per commit: each ACR is still its own savepoint, the commit is shared (~0.1 s of work)
 
 
@@ -45,14 +42,14 @@ class BatchResult:
 
 def pending_sleeves(store: Store) -> list[str]:
     """Every model sleeve whose saved leverage differs from its applied one (PENDING_LEVERAGE), by sleeve id."""
-    return [r[0] for r in store.db.execute(
+    return [r[0] for r in store.execute(
         "SELECT DISTINCT d.sleeve_id FROM account_diagnostics d JOIN sleeves s ON s.id = d.sleeve_id "
         "WHERE d.code = 'PENDING_LEVERAGE' AND s.kind = 'model' ORDER BY d.sleeve_id")]
 
 
 def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[str] | set[str],
                           progress: Progress | None = None) -> BatchResult:
-    """Fire a rebalance ACR on every PENDING_LEVERAGE model sleeve, one `Store.fire_acr` each.
+    """Fire a rebalance ACR on every PENDING_LEVERAGE model sleeve, one `store.acrs.fire_acr` each.
 
     The checklist gate is the single-sleeve one: every ACR evaluates its own checklist, a failed evaluated
     item or a failed build records a failed ACR with its code, and the batch's acknowledgements are recorded
@@ -63,17 +60,14 @@ def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[s
     an error that is not a store refusal (a locked or broken database) rolls back the chunk in progress and
     stops the batch; the chunks before it stay written, and a re-run picks up the rest.
     """
-    unknown = set(acknowledged) - set(ACK_IDS)
-    if unknown:
-        raise InvalidInput(f"unknown acknowledgement(s): {', '.join(sorted(unknown))}; known: {', '.join(ACK_IDS)}")
-    acks = frozenset(acknowledged)
+    acks = checked_acknowledgements(acknowledged)
     result = BatchResult()
     started = time.perf_counter()
     sleeves = pending_sleeves(store)
     result.total = len(sleeves)
     for start in range(0, len(sleeves), CHUNK):
         chunk = sleeves[start:start + CHUNK]
-        with write(store.db):
+        with store.transaction():
             for sleeve_id in chunk:
                 _fire_one(store, sleeve_id, operator, acks, result)
         if progress is not None:
@@ -84,7 +78,7 @@ def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[s
 
 def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult) -> None:
     try:
-        record = store.fire_acr(sleeve_id, "rebalance", operator, acknowledged=acks)
+        record = fire_acr(store, sleeve_id, "rebalance", operator, acknowledged=acks)
     except StoreError as error:  # fire_acr rolled back to its own savepoint: nothing of this sleeve is written
         result.refused += 1
         name = type(error).__name__

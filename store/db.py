@@ -1,4 +1,8 @@
-"""Opening the SQLite file: pragmas, forward migrations (PRAGMA user_version) and write transactions."""
+"""Opening the SQLite file: pragmas, forward migrations (PRAGMA user_version) and write transactions.
+
+Plain sqlite3: the console opens a connection per worker, and sqlite-utils costs start-up time that
+nothing on the read path needs (it is imported where it does bulk work: the book writer).
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -6,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import sqlite_utils
 
 MIGRATIONS: list[str] = [
     # 1: the book, the ACRs and orders, the append-only audit log.
@@ -160,12 +163,22 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX walkthrough_steps_run ON walkthrough_steps(run_id, id);
     """,
+    # 3: an ACR fired from a walkthrough run names the run, so a run's ACRs are a join, not an audit scan.
+    """
+    ALTER TABLE acrs ADD COLUMN walkthrough_run INTEGER REFERENCES walkthrough_runs(id);
+    CREATE INDEX acrs_walkthrough_run ON acrs(walkthrough_run) WHERE walkthrough_run IS NOT NULL;
+    UPDATE acrs SET walkthrough_run = (
+        SELECT r.id FROM walkthrough_runs r JOIN audit au ON au.account_id = r.account_id
+            AND au.sleeve_id = r.sleeve_id AND au.id > r.audit_mark AND (r.audit_end IS NULL OR au.id <= r.audit_end)
+        WHERE au.action IN ('acr-built', 'acr-failed') AND json_extract(au.detail, '$.acr') = acrs.id
+        ORDER BY r.id LIMIT 1);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite_utils.Database:
+def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the store; the connection belongs to the calling thread."""
     path = Path(path)
     if str(path) != ":memory:":
@@ -175,23 +188,20 @@ def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite_utils.Datab
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA synchronous = NORMAL")
-    # No sqlite-utils plugins on the system of record: loading them scans every installed package's entry
-    # points (12-19 ms on each process's first open, on the console's path to its first page).
-    db = sqlite_utils.Database(conn, execute_plugins=False)
-    migrate(db)
-    return db
+    migrate(conn)
+    return conn
 
 
-def migrate(db: sqlite_utils.Database) -> None:
+def migrate(conn: sqlite3.Connection) -> None:
     """Apply every migration newer than the file's user_version, each in its own transaction."""
-    current = db.execute("PRAGMA user_version").fetchone()[0]
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > SCHEMA_VERSION:
         raise RuntimeError(f"the book was written by a newer margin-console (schema {current} > {SCHEMA_VERSION})")
     for number in range(current + 1, SCHEMA_VERSION + 1):
-        with write(db):
+        with write(conn):
             for statement in _statements(MIGRATIONS[number - 1]):
-                db.execute(statement)
-            db.execute(f"PRAGMA user_version = {number}")
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
 
 
 def _statements(script: str) -> Iterator[str]:
@@ -206,13 +216,12 @@ def _statements(script: str) -> Iterator[str]:
 
 
 @contextmanager
-def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: BEGIN IMMEDIATE so writers queue on the busy timeout instead of deadlocking."""
-    conn = db.conn
     if conn.in_transaction:
         conn.execute("SAVEPOINT nested")
         try:
-            yield db
+            yield conn
         except BaseException:
             conn.execute("ROLLBACK TO nested")
             conn.execute("RELEASE nested")
@@ -221,7 +230,7 @@ def write(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         return
     conn.execute("BEGIN IMMEDIATE")
     try:
-        yield db
+        yield conn
     except BaseException:
         conn.execute("ROLLBACK")
         raise

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 from calc.troubleshoot import SYMPTOMS, Finding, LastAcr, troubleshoot as check
 from store.errors import InvalidInput, NotFound
-from store.records import load_account, load_models, load_prices, rows
-from store.service import Store
+from store.core import Store
+from store.mapping import load_account, load_models, load_prices
 
 
 def last_acrs(store: Store, account_id: str) -> dict[str, LastAcr]:
     """Each sleeve's latest ACR."""
-    found = rows(store.db, "SELECT id, sleeve_id, kind, status, code, reason FROM acrs WHERE id IN "
-                           "(SELECT max(id) FROM acrs WHERE account_id = ? GROUP BY sleeve_id)", [account_id])
+    found = store.rows("SELECT id, sleeve_id, kind, status, code, reason FROM acrs WHERE id IN "
+                       "(SELECT max(id) FROM acrs WHERE account_id = ? GROUP BY sleeve_id)", [account_id])
     return {r["sleeve_id"]: LastAcr(r["id"], r["sleeve_id"], r["kind"], r["status"], r["code"], r["reason"])
             for r in found}
 
@@ -19,11 +19,11 @@ def troubleshoot(store: Store, account_id: str, symptom: str, sleeve_id: str | N
     """The likely cause of `symptom` on this account, from its data."""
     if symptom not in SYMPTOMS:
         raise InvalidInput(f"unknown symptom {symptom!r}: choose one of {', '.join(SYMPTOMS)}")
-    loaded = load_account(store.db, account_id)
+    loaded = load_account(store.conn, account_id)
     if loaded is None:
         raise NotFound(f"no account {account_id}")
     account = loaded[0]
-    return check(account, symptom, load_prices(store.db), load_models(store.db), store.today(),
+    return check(account, symptom, load_prices(store.conn), load_models(store.conn), store.today(),
                  store.calc_settings(), last_acrs(store, account_id), sleeve_id)
 
 

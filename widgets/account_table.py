@@ -5,7 +5,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from store.views import AccountRow
+from calc.views import AccountRow
 from widgets.formatting import lev, money
 
 BADGES = {

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from store.views import SleeveView
+from calc.views import SleeveView
 from widgets.formatting import cash, lev, money
 
 

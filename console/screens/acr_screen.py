@@ -14,11 +14,13 @@ from calc.checklist import ACK_IDS
 from console.actions import bindings
 from console.screens.confirm_modal import ConfirmModal
 from store.risk import SleeveRisk, sleeve_risk
-from store.views import AcrPreview, AcrRecord
+from calc.views import AcrPreview, AcrRecord
 from widgets.checklist_panel import ChecklistPanel
 from widgets.formatting import cash, money, pct
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
+from store.acrs import fire_acr, preview_acr
+from store.fills import simulate_fills
 
 KIND_TITLES = {
     "rebalance": "Rebalance",
@@ -70,7 +72,7 @@ class AcrScreen(Screen[None]):
         sleeve_id, kind, amount = self.sleeve_id, self.kind, self.amount
 
         def job(store):  # type: ignore[no-untyped-def]
-            preview = store.preview_acr(sleeve_id, kind, amount)
+            preview = preview_acr(store, sleeve_id, kind, amount)
             return preview, sleeve_risk(store, sleeve_id, preview=preview)
 
         self.app.run_store(job, self._show_loaded, group="acr-preview")  # type: ignore[attr-defined]
@@ -156,7 +158,7 @@ class AcrScreen(Screen[None]):
         acks = frozenset(self.acknowledged)
         operator = self.app.operator  # type: ignore[attr-defined]
         self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: store.fire_acr(sleeve_id, kind, operator, amount, acks, key),
+            lambda store: fire_acr(store, sleeve_id, kind, operator, amount, acks, key),
             self._show_result, group="write", exclusive=False)
 
     def _show_result(self, record: AcrRecord) -> None:
@@ -181,5 +183,5 @@ class AcrScreen(Screen[None]):
             self.notify("Fire a built ACR first; only its open orders can be filled.", severity="warning")
             return
         operator = self.app.operator  # type: ignore[attr-defined]
-        self.app.run_store(lambda store: store.simulate_fills(record.id, operator),  # type: ignore[attr-defined]
+        self.app.run_store(lambda store: simulate_fills(store, record.id, operator),  # type: ignore[attr-defined]
                            self._show_result, group="write", exclusive=False)

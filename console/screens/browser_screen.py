@@ -8,8 +8,9 @@ from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.actions import bindings
 from console.messages import AccountChanged
-from store.views import AccountPage
+from calc.views import AccountPage
 from widgets.account_table import AccountTable
+from store.queries.accounts import account_page
 
 
 class BrowserScreen(Screen[None]):
@@ -39,7 +40,7 @@ class BrowserScreen(Screen[None]):
     def load(self) -> None:
         text, offset, limit = self.filter_text, self.page_offset, self.app.page_size  # type: ignore[attr-defined]
         self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: store.account_page(text, limit, offset),
+            lambda store: account_page(store, text, limit, offset),
             lambda page: self._show(page, text),
             group="browser-page",
         )

@@ -12,11 +12,13 @@ from textual.widgets import Footer, Header, Static
 from console.actions import bindings
 from console.messages import AccountChanged
 from store.risk import SleeveRisk, account_risk
-from store.views import AccountDetail, SleeveView
+from calc.views import AccountDetail, SleeveView
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
+from store.queries.detail import account_detail
+from store.sleeves import set_track_manager
 
 BANNER = "⚠ Leverage saved but not applied: run a rebalance (r) or a $1 ACR (a)"
 
@@ -46,7 +48,7 @@ class DetailScreen(Screen[None]):
 
     def load(self) -> None:
         account_id = self.account_id
-        self.app.run_store(lambda store: store.account_detail(account_id), self._show,  # type: ignore[attr-defined]
+        self.app.run_store(lambda store: account_detail(store, account_id), self._show,  # type: ignore[attr-defined]
                            group=f"detail-{account_id}")
 
     async def _show(self, detail: AccountDetail) -> None:
@@ -156,7 +158,7 @@ class DetailScreen(Screen[None]):
             self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
 
         self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: store.set_track_manager(sleeve.id, on, operator, sleeve.version), done,
+            lambda store: set_track_manager(store, sleeve.id, on, operator, sleeve.version), done,
             group="write", exclusive=False)
 
     def action_acr(self, kind: str, amount: str = "0") -> None:

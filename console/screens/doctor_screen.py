@@ -11,7 +11,8 @@ from textual.widgets.option_list import Option
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from console.actions import bindings
 from console.messages import AccountChanged
-from store.views import DoctorReport
+from calc.views import DoctorReport
+from store.queries.doctor import doctor_report
 
 FINDINGS_SHOWN = 500
 
@@ -44,7 +45,7 @@ class DoctorScreen(Screen[None]):
         self.load()
 
     def load(self) -> None:
-        self.app.run_store(lambda store: store.doctor(), self._show, group="doctor")  # type: ignore[attr-defined]
+        self.app.run_store(lambda store: doctor_report(store), self._show, group="doctor")  # type: ignore[attr-defined]
 
     def _show(self, report: DoctorReport) -> None:
         self.report = report

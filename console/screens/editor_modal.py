@@ -13,11 +13,13 @@ from textual.widgets import Footer, Input, Label, Static
 
 from console.actions import bindings
 from store.risk import SleeveRisk, sleeve_risk
-from store.views import AccountDetail, AcrPreview, SleeveView
+from calc.views import AccountDetail, AcrPreview, SleeveView
 from widgets.formatting import cash, money, pct
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
+from store.acrs import preview_acr
+from store.sleeves import set_leverage, set_track_manager
 
 
 class LeverageRange(Validator):
@@ -110,7 +112,7 @@ class LeverageEditor(ModalScreen[None]):
         sleeve_id, track = self.sleeve.id, self.track_manager
 
         def job(store):  # type: ignore[no-untyped-def]
-            preview = store.preview_acr(sleeve_id, "rebalance", leverage=leverage, track_manager=track)
+            preview = preview_acr(store, sleeve_id, "rebalance", leverage=leverage, track_manager=track)
             return preview, sleeve_risk(store, sleeve_id, preview=preview)
 
         self.app.run_store(job, self._show_loaded, group="editor-preview")  # type: ignore[attr-defined]
@@ -159,9 +161,9 @@ class LeverageEditor(ModalScreen[None]):
         operator = self.app.operator  # type: ignore[attr-defined]
 
         def job(store):  # type: ignore[no-untyped-def]
-            version = store.set_leverage(s.id, leverage, operator, s.version)
+            version = set_leverage(store, s.id, leverage, operator, s.version)
             if track != s.track_manager:
-                version = store.set_track_manager(s.id, track, operator, version)
+                version = set_track_manager(store, s.id, track, operator, version)
             return version
 
         def done(_: int) -> None:

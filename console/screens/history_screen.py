@@ -6,6 +6,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from console.actions import bindings
+from store.queries.audit import audit_trail
+from store.queries.orders import list_acrs
 
 
 class HistoryScreen(Screen[None]):
@@ -36,7 +38,7 @@ class HistoryScreen(Screen[None]):
             audit.add_column(label)
         account_id = self.account_id
         self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: (store.acrs(account_id), store.audit(account_id)), self._show, group="history")
+            lambda store: (list_acrs(store, account_id), audit_trail(store, account_id)), self._show, group="history")
 
     def _show(self, loaded: tuple) -> None:
         acr_records, audit_records = loaded

@@ -12,6 +12,7 @@ from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
 from console.messages import AccountChanged
 from console.screens.confirm_modal import ConfirmModal
+from store.sleeves import confirm_custodian_margin, set_leverage, set_track_manager
 
 
 class TroubleshootScreen(Screen[None]):
@@ -97,20 +98,20 @@ class TroubleshootScreen(Screen[None]):
             self.app.push_screen(AcrScreen(account_id, sleeve_id, kind))  # type: ignore[arg-type]
         elif f.action == "track-manager-on":
             self.app.run_store(  # type: ignore[attr-defined]
-                lambda store: store.set_track_manager(sleeve_id, True, operator),
+                lambda store: set_track_manager(store, sleeve_id, True, operator),
                 lambda _: self._done(f"Track manager ON on {sleeve_id} (saved, nothing traded)."),
                 group="write", exclusive=False)
         elif f.action == "confirm-margin":
             self._confirm(f"Record that the custodian confirmed margin is ENABLED on {account_id}?\n"
                           "Only record what the custodian has confirmed.", "Record",
-                          lambda store: store.confirm_custodian_margin(account_id, True, operator,
+                          lambda store: confirm_custodian_margin(store, account_id, True, operator,
                                                                        "confirmed via troubleshooter"),
                           f"Recorded the custodian's margin confirmation on {account_id}.")
         elif f.action == "move-exposure" and f.leverage is not None:
             leverage = f.leverage
             self._confirm(f"Save leverage {leverage}x on {sleeve_id} (target only, nothing trades)?\n"
                           "Then follow the plan: sell the APM holdings, allocate, rebalance.", "Save",
-                          lambda store: store.set_leverage(sleeve_id, leverage, operator),
+                          lambda store: set_leverage(store, sleeve_id, leverage, operator),
                           f"Saved {leverage}x on {sleeve_id}: follow the plan's steps to move the exposure.")
 
     def _confirm(self, question: str, label: str, job, message: str) -> None:  # type: ignore[no-untyped-def]

@@ -21,8 +21,9 @@ from calc import KINDS_WITH_AMOUNT
 from calc.walkthrough import ACTIVATION_KINDS, STEP_SOURCE, STEP_TITLES, STEPS
 from console.actions import bindings
 from console.messages import AccountChanged
-from store.views import AccountDetail, AcrRecord
-from store.walkthrough import RunView
+from calc.views import AccountDetail, AcrRecord
+from calc.views import RunView
+from store.queries.detail import account_detail
 
 STATE_ICONS = {"open": "[dim]○[/]", "completed": "[green]✔[/]", "skipped": "[yellow]↷[/]", "blocked": "[red]✘[/]"}
 ITEM_ICONS = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "awaiting": "[yellow]☐[/]", "acknowledged": "[green]☑[/]"}
@@ -154,10 +155,10 @@ class WalkthroughScreen(Screen[None]):
 
     @staticmethod
     def _load_job(store, run_id: int) -> tuple[RunView, AccountDetail]:  # type: ignore[no-untyped-def]
-        from store.walkthrough import load_run
+        from store.queries.walkthrough import load_run
 
         view = load_run(store, run_id)
-        return view, store.account_detail(view.account_id)
+        return view, account_detail(store, view.account_id)
 
     def load(self, select_next: bool = False) -> None:
         """Re-evaluate the run from the store."""
@@ -392,7 +393,8 @@ class WalkthroughScreen(Screen[None]):
             return
 
         def job(store):  # type: ignore[no-untyped-def]
-            from store.walkthrough import leverage_saved_since, load_run, record_step
+            from store.queries.walkthrough import leverage_saved_since, load_run
+            from store.walkthrough import record_step
 
             if not leverage_saved_since(store, sleeve_id, mark):
                 return False, self._load_job(store, run_id)
@@ -452,7 +454,8 @@ class WalkthroughScreen(Screen[None]):
             return
 
         def job(store):  # type: ignore[no-untyped-def]
-            from store.walkthrough import acr_by_request_key, record_step
+            from store.acrs import acr_by_request_key
+            from store.walkthrough import record_step
 
             acr = acr_by_request_key(store, key)
             if acr is not None:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from console.app import MarginConsoleApp
-from store.service import Store
+from store.core import Store
 from store.settings import Settings
+from store.book import generate_demo, import_book
 
 DATA = Path(__file__).parent.parent / "data"
 FIXED_NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
@@ -31,7 +32,7 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
 def story_db(settings: Settings) -> Path:
     """The small fixed book (tests/data/story_book.json) imported through the store API."""
     with Store(settings.db, settings, fixed_clock) as store:
-        store.import_book(json.loads((DATA / "story_book.json").read_text()), "seed")
+        import_book(store, json.loads((DATA / "story_book.json").read_text()), "seed")
     return settings.db
 
 
@@ -39,7 +40,7 @@ def story_db(settings: Settings) -> Path:
 def demo_db(settings: Settings) -> Path:
     """A 40-account demo book (seed 7): the showcase plus random accounts."""
     with Store(settings.db, settings, fixed_clock) as store:
-        store.generate_demo(40, 7, "seed")
+        generate_demo(store, 40, 7, "seed")
     return settings.db
 
 

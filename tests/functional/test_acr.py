@@ -10,10 +10,13 @@ from console.screens.acr_screen import AcrScreen
 from console.screens.amount_modal import AmountModal
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
-from store.service import Store
+from store.core import Store
 from tests.functional.conftest import fixed_clock, settle
 from widgets.checklist_panel import ChecklistPanel
 from widgets.order_table import OrderTable
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.orders import find_acr, list_acrs
 
 
 def messages(app) -> list[str]:
@@ -32,12 +35,12 @@ def order_rows(screen) -> list[tuple]:
 
 def acrs(settings, account_id: str = "A-1001"):
     with Store(settings.db, settings, fixed_clock) as store:
-        return store.acrs(account_id)
+        return list_acrs(store, account_id)
 
 
 def audit_actions(settings, account_id: str = "A-1001") -> list[str]:
     with Store(settings.db, settings, fixed_clock) as store:
-        return [r.action for r in store.audit(account_id)]
+        return [r.action for r in audit_trail(store, account_id)]
 
 
 async def open_acr(pilot, key: str, account_id: str = "A-1001") -> AcrScreen:
@@ -131,7 +134,7 @@ async def test_confirm_escape_and_cancel_write_nothing(story_db, make_app, setti
     assert acrs(settings) == []
     assert audit_actions(settings) == []
     with Store(settings.db, settings, fixed_clock) as store:
-        sleeve = store.account_detail("A-1001").sleeve("A-1001-M1")
+        sleeve = account_detail(store, "A-1001").sleeve("A-1001-M1")
         assert sleeve.applied == Decimal("1.0") and sleeve.positions == {}
 
 
@@ -204,12 +207,12 @@ async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, m
         model = detail.detail.sleeve("A-1001-M1")
         assert abs(model.actual - Decimal("1.5")) < Decimal("0.01")
     with Store(settings.db, settings, fixed_clock) as store:
-        sleeve = store.account_detail("A-1001").sleeve("A-1001-M1")
+        sleeve = account_detail(store, "A-1001").sleeve("A-1001-M1")
         assert sleeve.applied == Decimal("1.5")
         assert sleeve.actual is not None and abs(sleeve.actual - Decimal("1.5")) < Decimal("0.01")
         assert sleeve.positions == {"AGG": Decimal(600), "SPY": Decimal(180)}
-        assert store.acr(built.id).status == "complete"
-        assert [r.action for r in store.audit("A-1001")] == ["fills", "acr-built"]
+        assert find_acr(store, built.id).status == "complete"
+        assert [r.action for r in audit_trail(store, "A-1001")] == ["fills", "acr-built"]
 
 
 async def test_deposit_asks_for_a_valid_amount_then_fires_a_deposit_acr(story_db, make_app, settings):

@@ -6,11 +6,14 @@ from console.screens.browser_screen import BrowserScreen
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from console.screens.history_screen import HistoryScreen
-from store.service import Store
+from store.core import Store
 from tests.functional.conftest import fixed_clock, settle
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.sleeve_card import SleeveCard
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.orders import list_acrs
 
 
 def messages(app) -> list[str]:
@@ -102,8 +105,8 @@ async def test_j_k_select_cards_and_the_apm_refuses_edit_acr_and_toggle(story_db
             assert "A-1001-APM is the APM" in notes[0].message
             assert "never the APM" in notes[0].message
     with Store(settings.db, settings, fixed_clock) as store:
-        assert [r.action for r in store.audit("A-1001")] == []
-        assert store.acrs("A-1001") == []
+        assert [r.action for r in audit_trail(store, "A-1001")] == []
+        assert list_acrs(store, "A-1001") == []
 
 
 async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, settings):
@@ -122,7 +125,7 @@ async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, set
         assert "TACTICAL_TRACK_OFF" not in {d.code for d in screen.detail.diagnostics}
         assert "Track manager ON" in text(screen.query_one("#sleeve-A-1003-M1", SleeveCard))
         with Store(settings.db, settings, fixed_clock) as store:
-            sleeve = store.account_detail("A-1003").sleeve("A-1003-M1")
+            sleeve = account_detail(store, "A-1003").sleeve("A-1003-M1")
             assert sleeve.track_manager is True
             assert sleeve.saved == sleeve.applied  # nothing traded, no leverage change
 
@@ -132,7 +135,7 @@ async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, set
         assert screen.selected_sleeve.track_manager is False
         assert not any(n.title == "Conflict" for n in app._notifications)
     with Store(settings.db, settings, fixed_clock) as store:
-        audit = store.audit("A-1003")
+        audit = audit_trail(store, "A-1003")
         assert [(r.action, r.sleeve_id, r.operator) for r in audit] == [("track-manager", "A-1003-M1", "alice")] * 2
         assert [r.detail for r in audit] == [{"from": True, "to": False}, {"from": False, "to": True}]
 
@@ -153,7 +156,7 @@ async def test_a_opens_a_one_dollar_acr_and_e_the_editor_on_the_selected_sleeve(
         await pilot.pause()
         assert isinstance(app.screen, LeverageEditor) and app.screen.sleeve.id == "A-1001-M1"
     with Store(settings.db, settings, fixed_clock) as store:
-        assert store.acrs("A-1001") == []
+        assert list_acrs(store, "A-1001") == []
 
 
 async def test_h_opens_history_and_escape_goes_back_to_the_browser(story_db, make_app):

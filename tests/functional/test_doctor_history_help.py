@@ -10,8 +10,11 @@ from console.screens.detail_screen import DetailScreen
 from console.screens.doctor_screen import DoctorScreen
 from console.screens.help_screen import HelpScreen
 from console.screens.history_screen import HistoryScreen
-from store.service import Store
+from store.core import Store
 from tests.functional.conftest import fixed_clock, settle
+from store.book import import_book
+from store.queries.doctor import doctor_report
+from store.sleeves import set_leverage, set_track_manager
 
 
 def cells(table: DataTable) -> list[list[str]]:
@@ -33,7 +36,7 @@ async def open_doctor(pilot) -> DoctorScreen:
 
 async def test_doctor_lists_codes_with_counts_and_fills_the_findings(demo_db, make_app, settings):
     with Store(settings.db, settings, fixed_clock) as store:
-        report = store.doctor()
+        report = doctor_report(store)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         doctor = await open_doctor(pilot)
@@ -115,8 +118,8 @@ async def test_doctor_on_a_clean_book_says_so(settings, make_app):
                                    "cash": 0.0, "positions": {"SPY": 10}}]}],
     }
     with Store(settings.db, settings, fixed_clock) as store:
-        store.import_book(json.loads(json.dumps(book)), "seed")
-        assert store.doctor().findings == {}
+        import_book(store, json.loads(json.dumps(book)), "seed")
+        assert doctor_report(store).findings == {}
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         doctor = await open_doctor(pilot)
@@ -167,8 +170,8 @@ async def test_history_lists_audit_rows_newest_first(story_db, make_app, setting
     from decimal import Decimal
 
     with Store(settings.db, settings, fixed_clock) as store:
-        store.set_leverage("A-1003-M1", Decimal("1.1"), "bob")
-        store.set_track_manager("A-1003-M1", True, "carol")
+        set_leverage(store, "A-1003-M1", Decimal("1.1"), "bob")
+        set_track_manager(store, "A-1003-M1", True, "carol")
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

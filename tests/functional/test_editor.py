@@ -7,9 +7,13 @@ from textual.widgets import Input
 
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
-from store.service import Store
+from store.core import Store
 from tests.functional.conftest import fixed_clock, settle
 from widgets.order_table import OrderTable
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.orders import list_acrs
+from store.sleeves import set_leverage, set_track_manager, sleeve_account_id
 
 
 def messages(app) -> list[str]:
@@ -18,12 +22,12 @@ def messages(app) -> list[str]:
 
 def stored(settings, sleeve_id: str = "A-1001-M1"):
     with Store(settings.db, settings, fixed_clock) as store:
-        return store.account_detail(store.sleeve_account_id(sleeve_id)).sleeve(sleeve_id)
+        return account_detail(store, sleeve_account_id(store, sleeve_id)).sleeve(sleeve_id)
 
 
 def audit_actions(settings, account_id: str = "A-1001") -> list[str]:
     with Store(settings.db, settings, fixed_clock) as store:
-        return [r.action for r in store.audit(account_id)]
+        return [r.action for r in audit_trail(store, account_id)]
 
 
 def order_rows(editor: LeverageEditor) -> list[tuple]:
@@ -144,7 +148,7 @@ async def test_save_writes_the_target_only(story_db, make_app, settings):
     assert sleeve.track_manager is True
     assert audit_actions(settings) == ["set-leverage"]
     with Store(settings.db, settings, fixed_clock) as store:
-        assert store.acrs("A-1001") == []
+        assert list_acrs(store, "A-1001") == []
 
 
 async def test_t_toggles_track_manager_and_save_persists_both(story_db, make_app, settings):
@@ -216,7 +220,7 @@ async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, 
         editor = await open_editor(pilot)
         # A second operator saves the same sleeve while the editor is open.
         with Store(settings.db, settings.model_copy(update={"operator": "bob"}), fixed_clock) as store:
-            store.set_leverage("A-1001-M1", Decimal("1.75"), operator="bob")
+            set_leverage(store, "A-1001-M1", Decimal("1.75"), operator="bob")
         await set_value(pilot, editor, "1.25")
         await pilot.press("enter")
         await settle(pilot)
@@ -230,7 +234,7 @@ async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, 
     sleeve = stored(settings)
     assert sleeve.saved == Decimal("1.75")  # bob's value, not overwritten
     with Store(settings.db, settings, fixed_clock) as store:
-        assert [(r.action, r.operator) for r in store.audit("A-1001")] == [("set-leverage", "bob")]
+        assert [(r.action, r.operator) for r in audit_trail(store, "A-1001")] == [("set-leverage", "bob")]
 
 
 async def test_a_conflict_on_the_detail_toggle_is_a_notification(story_db, make_app, settings):
@@ -241,12 +245,12 @@ async def test_a_conflict_on_the_detail_toggle_is_a_notification(story_db, make_
         await settle(pilot)
         detail = app.screen
         with Store(settings.db, settings, fixed_clock) as store:
-            store.set_track_manager("A-1001-M1", False, operator="bob")
+            set_track_manager(store, "A-1001-M1", False, operator="bob")
         await pilot.press("t")
         await settle(pilot)
         assert app.screen is detail and app.is_running
         notes = [n for n in app._notifications if n.title == "Conflict"]
         assert len(notes) == 1 and "bob" in notes[0].message
     with Store(settings.db, settings, fixed_clock) as store:
-        assert [(r.action, r.operator) for r in store.audit("A-1001")] == [("track-manager", "bob")]
-        assert store.account_detail("A-1001").sleeve("A-1001-M1").track_manager is False
+        assert [(r.action, r.operator) for r in audit_trail(store, "A-1001")] == [("track-manager", "bob")]
+        assert account_detail(store, "A-1001").sleeve("A-1001-M1").track_manager is False

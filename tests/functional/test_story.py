@@ -8,9 +8,11 @@ from console.screens.browser_screen import BrowserScreen
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
-from store.service import Store
+from store.core import Store
 from tests.functional.conftest import fixed_clock, settle
 from widgets.account_table import AccountTable
+from store.queries.audit import audit_trail
+from store.queries.orders import list_acrs
 
 
 async def test_story_filter_open_set_leverage_fire_one_dollar_acr(story_db, make_app, settings):
@@ -71,10 +73,10 @@ async def test_story_filter_open_set_leverage_fire_one_dollar_acr(story_db, make
         assert "PENDING_LEVERAGE" not in codes
 
     with Store(settings.db, settings, fixed_clock) as store:
-        actions = [r.action for r in store.audit("A-1001")]
+        actions = [r.action for r in audit_trail(store, "A-1001")]
         assert actions[:3] == ["acr-built", "set-leverage", "set-leverage"]
-        assert all(r.operator == "alice" for r in store.audit("A-1001"))
-        assert len(store.acrs("A-1001")) == 1
+        assert all(r.operator == "alice" for r in audit_trail(store, "A-1001"))
+        assert len(list_acrs(store, "A-1001")) == 1
 
 
 async def test_cash_account_is_blocked_with_margin_not_enabled(story_db, make_app, settings):
@@ -94,4 +96,4 @@ async def test_cash_account_is_blocked_with_margin_not_enabled(story_db, make_ap
         assert acr.result is not None and acr.result.code == "MARGIN_NOT_ENABLED"
         assert acr.result.orders == []
     with Store(settings.db, settings, fixed_clock) as store:
-        assert store.acrs("A-1002")[0].status == "failed"
+        assert list_acrs(store, "A-1002")[0].status == "failed"

@@ -4,8 +4,10 @@ from __future__ import annotations
 from console.screens.acr_screen import AcrScreen
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.troubleshoot_screen import TroubleshootScreen
-from store.service import Store
+from store.core import Store
 from tests.functional.conftest import fixed_clock, settle
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
 
 
 async def test_pending_leverage_symptom_opens_the_one_dollar_acr(story_db, make_app):
@@ -43,7 +45,7 @@ async def test_margin_disabled_symptom_records_the_custodian_confirmation(demo_d
         await pilot.press("enter")  # Cancel is the default: nothing recorded
         await settle(pilot)
         with Store(settings.db, settings, fixed_clock) as store:
-            assert not store.account_detail("A-000004").account.margin_enabled
+            assert not account_detail(store, "A-000004").account.margin_enabled
         await pilot.press("f")
         await settle(pilot)
         await pilot.press("tab", "enter")
@@ -51,8 +53,8 @@ async def test_margin_disabled_symptom_records_the_custodian_confirmation(demo_d
         assert isinstance(app.screen, TroubleshootScreen)
         assert not screen.finding.present
     with Store(settings.db, settings, fixed_clock) as store:
-        assert store.account_detail("A-000004").account.margin_enabled
-        assert store.audit("A-000004")[0].operator == "alice"
+        assert account_detail(store, "A-000004").account.margin_enabled
+        assert audit_trail(store, "A-000004")[0].operator == "alice"
 
 
 async def test_healthy_account_shows_the_symptom_is_not_the_case(demo_db, make_app):

@@ -12,9 +12,12 @@ from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from console.screens.reason_modal import ReasonModal
 from console.screens.walkthrough_screen import ActivationModal, WalkthroughScreen
-from store.service import Store
-from store.walkthrough import export_markdown, list_runs, load_run
+from store.core import Store
+from console.walkthrough_export import export_markdown
+from store.queries.walkthrough import list_runs, load_run
 from tests.functional.conftest import fixed_clock, settle
+from store.queries.audit import audit_trail
+from store.queries.orders import list_acrs
 
 
 def notes(app) -> list[str]:
@@ -111,8 +114,8 @@ async def test_the_source_documents_story_as_a_walkthrough(story_db, make_app, s
         view = load_run(store, run_id)
         assert [(r.step, r.outcome, r.operator) for r in view.records] == [
             ("leverage", "completed", "alice"), ("activate", "completed", "alice"), ("checklist", "completed", "alice")]
-        assert len(store.acrs("A-1001")) == 1
-        assert [r.action for r in store.audit("A-1001")][:7] == [
+        assert len(list_acrs(store, "A-1001")) == 1
+        assert [r.action for r in audit_trail(store, "A-1001")][:7] == [
             "walkthrough-finish", "walkthrough-step", "walkthrough-step", "acr-built", "walkthrough-step",
             "set-leverage", "walkthrough-start"]
         text = export_markdown(view)
@@ -217,7 +220,7 @@ async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, mak
     with Store(settings.db, settings, fixed_clock) as store:
         view = load_run(store, run_id)
         assert [r.outcome for r in view.records] == ["completed", "blocked", "retried", "skipped", "blocked"]
-        assert store.acrs("A-1002")[0].orders == []
+        assert list_acrs(store, "A-1002")[0].orders == []
         text = export_markdown(view)
     assert "### ACR 1: $1 allocation, failed" in text
     assert "- Failure: **MARGIN_NOT_ENABLED**" in text
@@ -250,7 +253,7 @@ async def test_complete_is_refused_while_the_store_contradicts_it(story_db, make
         run_id = wt.run_id
     with Store(settings.db, settings, fixed_clock) as store:
         assert [r.outcome for r in load_run(store, run_id).records] == ["completed"]
-        assert store.acrs("A-1001") == []
+        assert list_acrs(store, "A-1001") == []
 
 
 async def test_leaving_the_acr_screen_without_firing_keeps_step_2_open(story_db, make_app):

@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import console.cli
-from store.service import Store
+from store.core import Store
+from store.book import import_book
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
 STORY_BOOK = Path(__file__).resolve().parents[1] / "data" / "story_book.json"
@@ -71,7 +72,7 @@ def open_store(db_path: Path):
 @pytest.fixture
 def story_store(open_store) -> Store:
     store = open_store()
-    store.import_book(story_data(), "alice")
+    import_book(store, story_data(), "alice")
     return store
 
 

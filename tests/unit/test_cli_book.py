@@ -536,7 +536,7 @@ def test_missing_book_file(run, story, tmp_path):
     (["acr", "A-1001-M1", "--kind", "deposit", "--amount", "1.001", "--ack", "all"], "2 decimal places", 1),
     (["acr", "A-1001-M1", "--kind", "deposit", "--amount", "lots", "--ack", "all"], "not a number", 2),
     (["acr", "A-1001-M1", "--kind", "rebalance", "--ack", "all,yolo"], "unknown acknowledgement", 1),
-    (["acr", "A-1001-APM", "--kind", "rebalance", "--ack", "all"], "model sleeves only", 1),
+    (["acr", "A-1001-APM", "--kind", "rebalance", "--ack", "all"], "never the APM", 1),
     (["acr", "NOPE", "--kind", "rebalance", "--ack", "all"], "no sleeve NOPE", 1),
     (["acr", "A-1001-M1", "--ack", "all"], "Missing option '--kind'", 2),
     (["show", "NOPE"], "no account NOPE", 1),

@@ -11,6 +11,14 @@ from calc import FAILURE_FIXES, FAILURE_REASONS
 from calc.checklist import ACK_IDS
 from store.errors import Conflict, InvalidInput, NotFound, Refused
 from tests.unit.conftest import book_with, count, snapshot
+from store.acrs import fire_acr, preview_acr
+from store.book import import_book
+from store.fills import simulate_fills
+from store.queries.accounts import account_page
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.doctor import doctor_report
+from store.sleeves import set_leverage, set_track_manager
 
 ALL = set(ACK_IDS)
 
@@ -58,11 +66,11 @@ def test_failure_codes_write_a_failed_acr_and_change_nothing_else(open_store, db
     book, kind, amount = FAILURE_BOOKS[case]
     code = case.split(" ")[0]
     s = open_store()
-    s.import_book(book, "alice")
+    import_book(s, book, "alice")
     before = snapshot(db_path)
     audit_before = count(db_path, "audit")
 
-    acr = s.fire_acr("T-1-M1", kind, "alice", amount, acknowledged=ALL)
+    acr = fire_acr(s, "T-1-M1", kind, "alice", amount, acknowledged=ALL)
 
     assert acr.status == "failed" and acr.failed
     assert acr.code == code
@@ -76,56 +84,56 @@ def test_failure_codes_write_a_failed_acr_and_change_nothing_else(open_store, db
         assert after[table] == before[table], table
     assert count(db_path, "acrs") == 1
     assert count(db_path, "audit") == audit_before + 1
-    row = s.audit("T-1")[0]
+    row = audit_trail(s, "T-1")[0]
     assert (row.action, row.operator, row.sleeve_id) == ("acr-failed", "alice", "T-1-M1")
     assert row.detail["code"] == code and row.detail["acr"] == acr.id and row.detail["orders"] == 0
-    detail = s.account_detail("T-1")
+    detail = account_detail(s, "T-1")
     assert detail.sleeve("T-1-M1").applied == Decimal("1.0")  # a failed ACR applies nothing
 
 
 def test_margin_not_enabled_on_the_story_cash_account(story_store, db_path):
     before = snapshot(db_path)
-    acr = story_store.fire_acr("A-1002-M1", "one-dollar", "alice", acknowledged=ALL)
+    acr = fire_acr(story_store, "A-1002-M1", "one-dollar", "alice", acknowledged=ALL)
     assert (acr.status, acr.code, acr.orders) == ("failed", "MARGIN_NOT_ENABLED", [])
     assert "-24999.00" in acr.reason
     after = snapshot(db_path)
     assert after["sleeves"] == before["sleeves"] and after["orders"] == []
-    view = story_store.account_detail("A-1002")
+    view = account_detail(story_store, "A-1002")
     assert view.sleeve("A-1002-M1").cash == Decimal(50000) and view.sleeve("A-1002-APM").cash == Decimal(1000)
-    assert story_store.audit("A-1002")[0].action == "acr-failed"
+    assert audit_trail(story_store, "A-1002")[0].action == "acr-failed"
 
 
 def test_leverage_out_of_range_is_unreachable_through_the_services(open_store, db_path):
     s = open_store()
     with pytest.raises(InvalidInput) as refused:  # the importer refuses leverage above the account's cap
-        s.import_book(book_with(account({"leverage": 1.75}, max_leverage=1.5)), "alice")
+        import_book(s, book_with(account({"leverage": 1.75}, max_leverage=1.5)), "alice")
     assert any("$.accounts[0]" in p and "max_leverage" in p for p in refused.value.problems)
-    s.import_book(book_with(account({"leverage": 1.5}, max_leverage=1.5)), "alice")
+    import_book(s, book_with(account({"leverage": 1.5}, max_leverage=1.5)), "alice")
     with pytest.raises(InvalidInput, match="between 1.0 and 1.5"):  # and so does set_leverage
-        s.set_leverage("T-1-M1", Decimal("1.75"), "alice")
-    assert s.account_detail("T-1").sleeve("T-1-M1").saved == Decimal("1.5")
+        set_leverage(s, "T-1-M1", Decimal("1.75"), "alice")
+    assert account_detail(s, "T-1").sleeve("T-1-M1").saved == Decimal("1.5")
 
 
 def test_leverage_out_of_range_when_the_house_cap_is_lowered_under_a_saved_target(open_store, db_path):
     s = open_store()
-    s.import_book(book_with(account({"leverage": 1.5}, max_leverage=1.5)), "alice")
+    import_book(s, book_with(account({"leverage": 1.5}, max_leverage=1.5)), "alice")
     # The only way in: the account's cap changes under an already saved target (e.g. a later book feed).
-    s.db.execute("UPDATE accounts SET max_leverage = '1.25' WHERE id = 'T-1'")
+    s.conn.execute("UPDATE accounts SET max_leverage = '1.25' WHERE id = 'T-1'")
     before = snapshot(db_path)
-    acr = s.fire_acr("T-1-M1", "rebalance", "alice", acknowledged=ALL)
+    acr = fire_acr(s, "T-1-M1", "rebalance", "alice", acknowledged=ALL)
     assert (acr.status, acr.code, acr.orders) == ("failed", "LEVERAGE_OUT_OF_RANGE", [])
     assert acr.reason.startswith(FAILURE_REASONS["LEVERAGE_OUT_OF_RANGE"])
     assert snapshot(db_path)["sleeves"] == before["sleeves"]
-    assert s.audit("T-1")[0].action == "acr-failed"
+    assert audit_trail(s, "T-1")[0].action == "acr-failed"
 
 
 def test_open_acknowledgements_refuse_and_write_nothing(story_store, db_path):
     before = snapshot(db_path)
     with pytest.raises(Refused, match="sleeve-cash-reviewed") as refused:
-        story_store.fire_acr("A-1001-M1", "one-dollar", "alice")
+        fire_acr(story_store, "A-1001-M1", "one-dollar", "alice")
     assert "risk-multiplier" in str(refused.value)
     with pytest.raises(Refused, match="risk-monitoring") as partial:
-        story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL - {"risk-monitoring"})
+        fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL - {"risk-monitoring"})
     assert "sleeve-cash-reviewed" not in str(partial.value)
     assert snapshot(db_path) == before
 
@@ -133,7 +141,7 @@ def test_open_acknowledgements_refuse_and_write_nothing(story_store, db_path):
 def test_unknown_acknowledgement_is_invalid(story_store, db_path):
     before = snapshot(db_path)
     with pytest.raises(InvalidInput, match="unknown acknowledgement"):
-        story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL | {"yolo"})
+        fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL | {"yolo"})
     assert snapshot(db_path) == before
 
 
@@ -141,7 +149,7 @@ def test_unknown_acknowledgement_is_invalid(story_store, db_path):
 def test_acr_on_the_apm_or_an_unknown_sleeve_is_refused(story_store, db_path, sleeve_id, error):
     before = snapshot(db_path)
     with pytest.raises(error):
-        story_store.fire_acr(sleeve_id, "one-dollar", "alice", acknowledged=ALL)
+        fire_acr(story_store, sleeve_id, "one-dollar", "alice", acknowledged=ALL)
     assert snapshot(db_path) == before
 
 
@@ -157,13 +165,13 @@ def test_acr_on_the_apm_or_an_unknown_sleeve_is_refused(story_store, db_path, sl
 def test_bad_acr_requests_write_nothing(story_store, db_path, kind, amount, message):
     before = snapshot(db_path)
     with pytest.raises(InvalidInput, match=message):
-        story_store.fire_acr("A-1001-M1", kind, "alice", amount, acknowledged=ALL)
+        fire_acr(story_store, "A-1001-M1", kind, "alice", amount, acknowledged=ALL)
     assert snapshot(db_path) == before
 
 
 def test_preview_writes_nothing_and_shows_the_story_orders(story_store, db_path):
     before = snapshot(db_path)
-    preview = story_store.preview_acr("A-1001-M1", "one-dollar", acknowledged=ALL)
+    preview = preview_acr(story_store, "A-1001-M1", "one-dollar", acknowledged=ALL)
     assert preview.checklist.can_fire
     assert {(o.side, o.symbol, o.quantity) for o in preview.build.orders} == {
         ("buy", "SPY", Decimal(180)), ("buy", "AGG", Decimal(600))}
@@ -172,32 +180,32 @@ def test_preview_writes_nothing_and_shows_the_story_orders(story_store, db_path)
 
 
 def test_success_writes_orders_applied_leverage_and_audit_in_one_go(story_store, db_path):
-    version = story_store.account_detail("A-1001").sleeve("A-1001-M1").version
-    acr = story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
+    version = account_detail(story_store, "A-1001").sleeve("A-1001-M1").version
+    acr = fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
     assert (acr.status, acr.code, acr.leverage, acr.amount) == ("built", None, Decimal("1.5"), Decimal(0))
     assert sorted((o.side, o.symbol, o.quantity, o.price) for o in acr.orders) == [
         ("buy", "AGG", Decimal(600), Decimal(100)), ("buy", "SPY", Decimal(180), Decimal(500))]
     assert all(o.status == "new" for o in acr.orders)
     assert count(db_path, "orders") == 2
-    detail = story_store.account_detail("A-1001")
+    detail = account_detail(story_store, "A-1001")
     m1 = detail.sleeve("A-1001-M1")
     assert (m1.saved, m1.applied, m1.cash, m1.version) == (Decimal("1.5"), Decimal("1.5"), Decimal(100001),
                                                            version + 1)
     assert detail.sleeve("A-1001-APM").cash == Decimal(4999)
     assert "PENDING_LEVERAGE" not in [d.code for d in detail.diagnostics]
-    audit = story_store.audit("A-1001")[0]
+    audit = audit_trail(story_store, "A-1001")[0]
     assert (audit.action, audit.operator, audit.detail["orders"], audit.detail["acr"]) == ("acr-built", "alice",
                                                                                           2, acr.id)
     assert audit.detail["acknowledged"] == sorted(ACK_IDS)
-    stored = json.loads(story_store.db.execute("SELECT checklist FROM acrs WHERE id = ?", [acr.id]).fetchone()[0])
+    stored = json.loads(story_store.conn.execute("SELECT checklist FROM acrs WHERE id = ?", [acr.id]).fetchone()[0])
     assert {i["id"] for i in stored} >= set(ACK_IDS) | {"margin-enabled", "margin-checks"}
 
 
 def test_rebalance_with_nothing_to_trade_completes_without_orders(story_store):
-    story_store.set_leverage("A-1001-M1", Decimal("1.0"), "alice")
-    first = story_store.fire_acr("A-1001-M1", "rebalance", "alice", acknowledged=ALL)
-    story_store.simulate_fills(first.id, "alice")
-    again = story_store.fire_acr("A-1001-M1", "rebalance", "alice", acknowledged=ALL, request_key="second")
+    set_leverage(story_store, "A-1001-M1", Decimal("1.0"), "alice")
+    first = fire_acr(story_store, "A-1001-M1", "rebalance", "alice", acknowledged=ALL)
+    simulate_fills(story_store, first.id, "alice")
+    again = fire_acr(story_store, "A-1001-M1", "rebalance", "alice", acknowledged=ALL, request_key="second")
     assert (again.status, again.orders, again.replayed) == ("complete", [], False)
     assert again.id != first.id
 
@@ -206,40 +214,40 @@ def test_rebalance_with_nothing_to_trade_completes_without_orders(story_store):
 
 
 def test_same_request_key_twice_makes_one_acr(story_store, db_path):
-    first = story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL, request_key="k-1")
+    first = fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL, request_key="k-1")
     audit_rows = count(db_path, "audit")
-    second = story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL, request_key="k-1")
+    second = fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL, request_key="k-1")
     assert count(db_path, "acrs") == 1 and count(db_path, "orders") == 2
     assert count(db_path, "audit") == audit_rows
     assert second.id == first.id and second.replayed is True and first.replayed is False
     assert [o.id for o in second.orders] == [o.id for o in first.orders]
-    assert story_store.account_detail("A-1001").sleeve("A-1001-APM").cash == Decimal(4999)  # debited once
+    assert account_detail(story_store, "A-1001").sleeve("A-1001-APM").cash == Decimal(4999)  # debited once
 
 
 def test_default_request_key_replays_a_retried_failed_acr(story_store, db_path):
-    first = story_store.fire_acr("A-1002-M1", "rebalance", "alice", acknowledged=ALL)
-    second = story_store.fire_acr("A-1002-M1", "rebalance", "alice", acknowledged=ALL)
+    first = fire_acr(story_store, "A-1002-M1", "rebalance", "alice", acknowledged=ALL)
+    second = fire_acr(story_store, "A-1002-M1", "rebalance", "alice", acknowledged=ALL)
     assert first.status == "failed"
     assert second.id == first.id and second.replayed
     assert count(db_path, "acrs") == 1
 
 
 def test_default_request_key_changes_with_the_saved_target(story_store, db_path):
-    first = story_store.fire_acr("A-1002-M1", "rebalance", "alice", acknowledged=ALL)
-    story_store.set_leverage("A-1002-M1", Decimal("1.0"), "alice")  # the operator fixes the cause
-    again = story_store.fire_acr("A-1002-M1", "rebalance", "alice", acknowledged=ALL)
+    first = fire_acr(story_store, "A-1002-M1", "rebalance", "alice", acknowledged=ALL)
+    set_leverage(story_store, "A-1002-M1", Decimal("1.0"), "alice")  # the operator fixes the cause
+    again = fire_acr(story_store, "A-1002-M1", "rebalance", "alice", acknowledged=ALL)
     assert again.id != first.id and not again.replayed and again.status == "built"
     assert count(db_path, "acrs") == 2
 
 
 def test_default_request_key_replays_a_retried_successful_acr(story_store, db_path):
     """DESIGN: a retried command never makes two ACRs; the default key must survive the ACR's own write."""
-    first = story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
-    second = story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
+    first = fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
+    second = fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
     assert count(db_path, "acrs") == 1
     assert second.id == first.id and second.replayed
     assert count(db_path, "orders") == 2
-    assert story_store.account_detail("A-1001").sleeve("A-1001-APM").cash == Decimal(4999)
+    assert account_detail(story_store, "A-1001").sleeve("A-1001-APM").cash == Decimal(4999)
 
 
 # -- optimistic concurrency ----------------------------------------------------------------------------
@@ -247,45 +255,45 @@ def test_default_request_key_replays_a_retried_successful_acr(story_store, db_pa
 
 def test_second_writer_with_a_stale_version_gets_a_conflict_naming_the_first(story_store, open_store, db_path):
     other = open_store()
-    v_alice = story_store.account_detail("A-1001").sleeve("A-1001-M1").version
-    v_bob = other.account_detail("A-1001").sleeve("A-1001-M1").version
+    v_alice = account_detail(story_store, "A-1001").sleeve("A-1001-M1").version
+    v_bob = account_detail(other, "A-1001").sleeve("A-1001-M1").version
     assert v_alice == v_bob
-    new_version = story_store.set_leverage("A-1001-M1", Decimal("1.25"), "alice", expected_version=v_alice)
+    new_version = set_leverage(story_store, "A-1001-M1", Decimal("1.25"), "alice", expected_version=v_alice)
     assert new_version == v_alice + 1
     before = snapshot(db_path)
     with pytest.raises(Conflict) as conflict:
-        other.set_leverage("A-1001-M1", Decimal("2.0"), "bob", expected_version=v_bob)
+        set_leverage(other, "A-1001-M1", Decimal("2.0"), "bob", expected_version=v_bob)
     assert "alice" in str(conflict.value) and "A-1001-M1" in str(conflict.value)
     assert snapshot(db_path) == before
     for s in (story_store, other):
-        m1 = s.account_detail("A-1001").sleeve("A-1001-M1")
+        m1 = account_detail(s, "A-1001").sleeve("A-1001-M1")
         assert (m1.saved, m1.version) == (Decimal("1.25"), new_version)
-    assert [r.operator for r in other.audit("A-1001") if r.action == "set-leverage"] == ["alice"]
+    assert [r.operator for r in audit_trail(other, "A-1001") if r.action == "set-leverage"] == ["alice"]
 
 
 @pytest.mark.parametrize("write", ["track", "acr"])
 def test_other_writes_check_the_expected_version_too(story_store, open_store, db_path, write):
     other = open_store()
-    v = other.account_detail("A-1001").sleeve("A-1001-M1").version
-    story_store.set_track_manager("A-1001-M1", False, "alice", expected_version=v)
+    v = account_detail(other, "A-1001").sleeve("A-1001-M1").version
+    set_track_manager(story_store, "A-1001-M1", False, "alice", expected_version=v)
     before = snapshot(db_path)
     with pytest.raises(Conflict, match="alice"):
         if write == "track":
-            other.set_track_manager("A-1001-M1", True, "bob", expected_version=v)
+            set_track_manager(other, "A-1001-M1", True, "bob", expected_version=v)
         else:
-            other.fire_acr("A-1001-M1", "one-dollar", "bob", acknowledged=ALL, expected_version=v)
+            fire_acr(other, "A-1001-M1", "one-dollar", "bob", acknowledged=ALL, expected_version=v)
     assert snapshot(db_path) == before
 
 
 def test_set_leverage_and_track_manager_save_targets_only(story_store, db_path):
     orders_before = count(db_path, "orders")
-    v = story_store.set_leverage("A-1001-M1", Decimal("1.25"), "alice")
-    v = story_store.set_track_manager("A-1001-M1", False, "bob", expected_version=v)
-    m1 = story_store.account_detail("A-1001").sleeve("A-1001-M1")
+    v = set_leverage(story_store, "A-1001-M1", Decimal("1.25"), "alice")
+    v = set_track_manager(story_store, "A-1001-M1", False, "bob", expected_version=v)
+    m1 = account_detail(story_store, "A-1001").sleeve("A-1001-M1")
     assert (m1.saved, m1.applied, m1.track_manager, m1.version, m1.cash) == (
         Decimal("1.25"), Decimal("1.0"), False, v, Decimal(100000))
     assert count(db_path, "orders") == orders_before and count(db_path, "acrs") == 0
-    trail = story_store.audit("A-1001")
+    trail = audit_trail(story_store, "A-1001")
     assert [(r.action, r.operator) for r in trail[:2]] == [("track-manager", "bob"), ("set-leverage", "alice")]
     assert trail[1].detail == {"from": "1.5", "to": "1.25", "applied": "1.0"}
     assert trail[0].detail == {"from": True, "to": False}
@@ -296,7 +304,7 @@ def test_set_leverage_and_track_manager_save_targets_only(story_store, db_path):
 def test_set_leverage_bad_values_write_nothing(story_store, db_path, leverage):
     before = snapshot(db_path)
     with pytest.raises(InvalidInput):
-        story_store.set_leverage("A-1001-M1", leverage, "alice")
+        set_leverage(story_store, "A-1001-M1", leverage, "alice")
     assert snapshot(db_path) == before
 
 
@@ -304,14 +312,14 @@ def test_read_only_sleeve_kinds_are_not_editable(open_store, db_path):
     s = open_store()
     acc = account()
     acc["sleeves"].append({"id": "T-1-TR", "kind": "transition", "cash": 100.0, "positions": {"SPY": 1}})
-    s.import_book(book_with(acc), "alice")
+    import_book(s, book_with(acc), "alice")
     before = snapshot(db_path)
     with pytest.raises(Refused, match="read-only"):
-        s.set_leverage("T-1-TR", Decimal("1.5"), "alice")
+        set_leverage(s, "T-1-TR", Decimal("1.5"), "alice")
     with pytest.raises(Refused):
-        s.fire_acr("T-1-TR", "rebalance", "alice", acknowledged=ALL)
+        fire_acr(s, "T-1-TR", "rebalance", "alice", acknowledged=ALL)
     assert snapshot(db_path) == before
-    assert s.account_detail("T-1").sleeve("T-1-TR").exposure == Decimal(500)
+    assert account_detail(s, "T-1").sleeve("T-1-TR").exposure == Decimal(500)
 
 
 # -- cash movements (DOMAIN.md "Trade build" step 1) ----------------------------------------------------
@@ -327,13 +335,13 @@ def test_read_only_sleeve_kinds_are_not_editable(open_store, db_path):
 ])
 def test_acr_kinds_move_cash_then_fills_move_it_by_qty_times_price(story_store, kind, amount, sleeve_cash,
                                                                   apm_cash, filled_cash):
-    acr = story_store.fire_acr("A-1001-M1", kind, "alice", Decimal(amount), acknowledged=ALL)
+    acr = fire_acr(story_store, "A-1001-M1", kind, "alice", Decimal(amount), acknowledged=ALL)
     assert acr.status == "built" and acr.amount == Decimal(amount)
-    detail = story_store.account_detail("A-1001")
+    detail = account_detail(story_store, "A-1001")
     assert detail.sleeve("A-1001-M1").cash == Decimal(sleeve_cash)
     assert detail.sleeve("A-1001-APM").cash == Decimal(apm_cash)
-    story_store.simulate_fills(acr.id, "alice")
-    detail = story_store.account_detail("A-1001")
+    simulate_fills(story_store, acr.id, "alice")
+    detail = account_detail(story_store, "A-1001")
     spent = sum((o.quantity * o.price for o in acr.orders), Decimal(0))
     assert detail.sleeve("A-1001-M1").cash == Decimal(sleeve_cash) - spent == Decimal(filled_cash)
     assert detail.sleeve("A-1001-M1").positions == {o.symbol: o.quantity for o in acr.orders}
@@ -346,12 +354,12 @@ def test_acr_kinds_move_cash_then_fills_move_it_by_qty_times_price(story_store, 
 
 
 def test_account_page_paging_and_totals(story_store):
-    first = story_store.account_page(limit=2)
+    first = account_page(story_store, limit=2)
     assert [r.id for r in first.rows] == ["A-1001", "A-1002"]
     assert (first.total, first.book_size, first.offset, first.limit) == (3, 3, 0, 2)
-    second = story_store.account_page(limit=2, offset=2)
+    second = account_page(story_store, limit=2, offset=2)
     assert [r.id for r in second.rows] == ["A-1003"] and second.total == 3
-    assert story_store.account_page(limit=2, offset=5).rows == []
+    assert account_page(story_store, limit=2, offset=5).rows == []
     row = first.rows[0]
     assert (row.name, row.custodian, row.type, row.margin_enabled, row.nav, row.max_saved_leverage) == (
         "Jane Doe Trust", "Schwab", "margin", True, Decimal(105000), Decimal("1.5"))
@@ -365,28 +373,28 @@ def test_account_page_paging_and_totals(story_store):
     ("--", None), ("\"", None),
 ])
 def test_account_filter_counts(story_store, text, ids):
-    page = story_store.account_page(text, limit=50)
+    page = account_page(story_store, text, limit=50)
     expected = ids if ids is not None else ["A-1001", "A-1002", "A-1003"]
     assert [r.id for r in page.rows] == expected
     assert page.total == len(expected) and page.book_size == 3
 
 
 def test_filter_with_paging(story_store):
-    page = story_store.account_page("A-10", limit=1, offset=1)
+    page = account_page(story_store, "A-10", limit=1, offset=1)
     assert [r.id for r in page.rows] == ["A-1002"] and page.total == 3
 
 
 @pytest.mark.parametrize("limit, offset", [(0, 0), (1, -1)])
 def test_account_page_rejects_bad_paging(story_store, limit, offset):
     with pytest.raises(InvalidInput):
-        story_store.account_page(limit=limit, offset=offset)
+        account_page(story_store, limit=limit, offset=offset)
 
 
 def test_summary_follows_writes(story_store):
-    story_store.set_leverage("A-1001-M1", Decimal("1.0"), "alice")
-    row = story_store.account_page("jane").rows[0]
+    set_leverage(story_store, "A-1001-M1", Decimal("1.0"), "alice")
+    row = account_page(story_store, "jane").rows[0]
     assert row.max_saved_leverage == Decimal("1.0") and "PENDING_LEVERAGE" not in row.codes
-    report = story_store.doctor()
+    report = doctor_report(story_store)
     assert report.count("PENDING_LEVERAGE") == 1  # only A-1002 is left
     assert {f.account_id for f in report.findings["STALE_PRICES"]} == {"A-1003"}
 
@@ -395,12 +403,12 @@ def test_preview_interest_uses_the_tier_of_the_projected_debit(story_store):
     """Schwab tiers in the story book: 9 % from $0, 8 % from $100,000 of debit."""
     from decimal import Decimal as D
 
-    preview = story_store.preview_acr("A-1001-M1", "rebalance", leverage=D("2.0"))
+    preview = preview_acr(story_store, "A-1001-M1", "rebalance", leverage=D("2.0"))
     margin = preview.build.projected_margin
     # 2.0x on $100,000: buys 200,000 of SPY/AGG, sleeve cash -100,000, APM +5,000 -> account debit 95,000 (9 %).
     assert margin.debit == D(95000)
     assert margin.daily_interest == D(95000) * D("0.09") / 360
-    big = story_store.preview_acr("A-1001-M1", "deposit", amount=D(20000), leverage=D("2.0"))
+    big = preview_acr(story_store, "A-1001-M1", "deposit", amount=D(20000), leverage=D("2.0"))
     # Depositing 20,000 first: equity 120,000 at 2.0x -> sleeve cash -120,000, APM +5,000 -> debit 115,000,
     # past the 100,000 tier: 8 %, although today's debit (0) sits in the 9 % tier.
     assert big.build.projected_margin.debit == D(115000)

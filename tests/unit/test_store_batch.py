@@ -11,8 +11,10 @@ import pytest
 from calc.checklist import ACK_IDS
 from store.batch import pending_sleeves, rebalance_all_pending
 from store.errors import InvalidInput
-from store.service import Store
+from store.core import Store
 from tests.unit.conftest import count, fixed_clock, snapshot
+from store.acrs import fire_acr
+from store.book import generate_demo
 
 ALL = set(ACK_IDS)
 ACCOUNTS = 60
@@ -20,7 +22,7 @@ ACCOUNTS = 60
 
 def demo(path: Path) -> Store:
     store = Store(path, clock=fixed_clock)
-    store.generate_demo(ACCOUNTS, 7, "seed")
+    generate_demo(store, ACCOUNTS, 7, "seed")
     return store
 
 
@@ -40,13 +42,13 @@ def book(tmp_path: Path):
 
 
 def test_the_batch_writes_what_one_acr_per_sleeve_writes(tmp_path: Path):
-    batch_db, single_db = tmp_path / "batch.db", tmp_path / "single.db"
+    batch_db, single_db = tmp_path / "batch.db", tmp_path / "single.conn"
     with demo(batch_db) as batch, demo(single_db) as single:
         sleeves = pending_sleeves(batch)
         assert sleeves == pending_sleeves(single) and len(sleeves) > 2
         result = rebalance_all_pending(batch, "alice", ALL)
         for sleeve_id in sleeves:
-            single.fire_acr(sleeve_id, "rebalance", "alice", acknowledged=ALL)
+            fire_acr(single, sleeve_id, "rebalance", "alice", acknowledged=ALL)
     assert result.total == len(sleeves) == result.built + result.failed and result.refused == 0
     for sql in ("SELECT * FROM acrs ORDER BY id", "SELECT * FROM orders ORDER BY id",
                 "SELECT * FROM sleeves ORDER BY id", "SELECT * FROM accounts ORDER BY id",

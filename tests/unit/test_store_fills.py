@@ -8,6 +8,11 @@ import pytest
 from calc.checklist import ACK_IDS
 from store.errors import InvalidInput, NotFound, Refused
 from tests.unit.conftest import book_with, count, snapshot
+from store.acrs import fire_acr
+from store.book import import_book
+from store.fills import apply_fills_csv, simulate_fills
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
 
 ALL = set(ACK_IDS)
 HEADER = "order_id,status,filled_quantity,fill_price,reason\n"
@@ -16,44 +21,44 @@ HEADER = "order_id,status,filled_quantity,fill_price,reason\n"
 @pytest.fixture
 def built(story_store):
     """The story's one-dollar ACR on A-1001-M1: order ids by symbol (AGG 600, SPY 180 buys)."""
-    acr = story_store.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
+    acr = fire_acr(story_store, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
     return acr, {o.symbol: o.id for o in acr.orders}
 
 
 def m1(store):
-    return store.account_detail("A-1001").sleeve("A-1001-M1")
+    return account_detail(store, "A-1001").sleeve("A-1001-M1")
 
 
 def test_simulated_fills_complete_the_acr_at_order_prices(story_store, built):
     acr, _ = built
-    done = story_store.simulate_fills(acr.id, "bob")
+    done = simulate_fills(story_store, acr.id, "bob")
     assert done.status == "complete"
     assert all(o.status == "filled" and o.filled_quantity == o.quantity and o.fill_price == o.price
                for o in done.orders)
     sleeve = m1(story_store)
     assert sleeve.positions == {"SPY": Decimal(180), "AGG": Decimal(600)}
     assert sleeve.cash == Decimal(-49999)
-    trail = story_store.audit("A-1001")[0]
+    trail = audit_trail(story_store, "A-1001")[0]
     assert (trail.action, trail.operator, trail.detail["status"], trail.detail["simulated"]) == (
         "fills", "bob", "complete", 2)
     with pytest.raises(Refused, match="no open orders"):
-        story_store.simulate_fills(acr.id, "bob")
+        simulate_fills(story_store, acr.id, "bob")
 
 
 def test_simulating_a_failed_or_unknown_acr_is_refused(story_store, db_path):
-    failed = story_store.fire_acr("A-1002-M1", "one-dollar", "alice", acknowledged=ALL)
+    failed = fire_acr(story_store, "A-1002-M1", "one-dollar", "alice", acknowledged=ALL)
     before = snapshot(db_path)
     with pytest.raises(Refused, match="MARGIN_NOT_ENABLED"):
-        story_store.simulate_fills(failed.id, "alice")
+        simulate_fills(story_store, failed.id, "alice")
     with pytest.raises(NotFound):
-        story_store.simulate_fills(999, "alice")
+        simulate_fills(story_store, 999, "alice")
     assert snapshot(db_path) == before
 
 
 def test_csv_all_filled_completes(story_store, built):
     acr, ids = built
     text = HEADER + f"{ids['AGG']},filled,600,100.25,\n{ids['SPY']},filled,180,499.5,\n"
-    [done] = story_store.apply_fills_csv(text, "alice")
+    [done] = apply_fills_csv(story_store, text, "alice")
     assert done.id == acr.id and done.status == "complete"
     sleeve = m1(story_store)
     assert sleeve.positions == {"SPY": Decimal(180), "AGG": Decimal(600)}
@@ -65,7 +70,7 @@ def test_csv_all_filled_completes(story_store, built):
 def test_csv_partial_fill_makes_complete_with_errors(story_store, built):
     _, ids = built
     text = HEADER + f"{ids['AGG']},filled,600,100,\n{ids['SPY']},partially_filled,100,499,\n"
-    [done] = story_store.apply_fills_csv(text, "alice")
+    [done] = apply_fills_csv(story_store, text, "alice")
     assert done.status == "complete_with_errors"
     spy = next(o for o in done.orders if o.symbol == "SPY")
     assert (spy.status, spy.filled_quantity, spy.fill_price) == ("partially_filled", Decimal(100), Decimal(499))
@@ -78,7 +83,7 @@ def test_csv_rejected_order_keeps_its_reason_and_moves_nothing(story_store, buil
     _, ids = built
     text = (HEADER + f"{ids['AGG']},filled,600,100,\n"
             f"{ids['SPY']},rejected,0,,insufficient buying power\n")
-    [done] = story_store.apply_fills_csv(text, "alice")
+    [done] = apply_fills_csv(story_store, text, "alice")
     assert done.status == "complete_with_errors"
     spy = next(o for o in done.orders if o.symbol == "SPY")
     assert (spy.status, spy.reason, spy.fill_price, spy.filled_quantity) == (
@@ -90,16 +95,16 @@ def test_csv_rejected_order_keeps_its_reason_and_moves_nothing(story_store, buil
 
 def test_csv_with_open_orders_left_is_submitted(story_store, built):
     _, ids = built
-    [done] = story_store.apply_fills_csv(HEADER + f"{ids['AGG']},filled,600,100,\n", "alice")
+    [done] = apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,100,\n", "alice")
     assert done.status == "submitted"
-    [done] = story_store.apply_fills_csv(HEADER + f"{ids['SPY']},cancelled,0,,\n", "alice")
+    [done] = apply_fills_csv(story_store, HEADER + f"{ids['SPY']},cancelled,0,,\n", "alice")
     assert done.status == "complete_with_errors"
 
 
 def test_csv_without_reason_column_and_with_whitespace(story_store, built):
     _, ids = built
     text = "order_id,status,filled_quantity,fill_price\n" + f"{ids['AGG']}, filled ,600,100\n"
-    [done] = story_store.apply_fills_csv(text, "alice")
+    [done] = apply_fills_csv(story_store, text, "alice")
     assert next(o for o in done.orders if o.symbol == "AGG").status == "filled"
 
 
@@ -109,13 +114,13 @@ def test_sell_fills_raise_cash(open_store):
         {"id": "S-1-APM", "kind": "apm", "cash": 100.0},
         {"id": "S-1-M1", "kind": "model", "model": "CORE6040", "leverage": 1.0, "cash": 0.0,
          "positions": {"SPY": 200}}]}
-    s.import_book(book_with(acc), "alice")
-    acr = s.fire_acr("S-1-M1", "rebalance", "alice", acknowledged=ALL)
+    import_book(s, book_with(acc), "alice")
+    acr = fire_acr(s, "S-1-M1", "rebalance", "alice", acknowledged=ALL)
     assert [(o.side, o.symbol, o.quantity) for o in acr.orders] == [("sell", "SPY", Decimal(80)),
                                                                     ("buy", "AGG", Decimal(400))]
     sell, buy = acr.orders
-    s.apply_fills_csv(HEADER + f"{sell.id},filled,80,510,\n{buy.id},filled,400,100,\n", "alice")
-    sleeve = s.account_detail("S-1").sleeve("S-1-M1")
+    apply_fills_csv(s, HEADER + f"{sell.id},filled,80,510,\n{buy.id},filled,400,100,\n", "alice")
+    sleeve = account_detail(s, "S-1").sleeve("S-1-M1")
     assert sleeve.positions == {"SPY": Decimal(120), "AGG": Decimal(400)}
     assert sleeve.cash == Decimal(80 * 510 - 400 * 100) == Decimal(800)
 
@@ -135,7 +140,7 @@ def test_csv_with_one_bad_row_applies_nothing(story_store, built, db_path, rows,
     before = snapshot(db_path)
     text = HEADER + rows.format(AGG=ids["AGG"], SPY=ids["SPY"])
     with pytest.raises(InvalidInput, match="nothing was applied") as bad:
-        story_store.apply_fills_csv(text, "alice")
+        apply_fills_csv(story_store, text, "alice")
     assert any(p.startswith(problem.format(AGG=ids["AGG"])) for p in bad.value.problems), bad.value.problems
     assert snapshot(db_path) == before
 
@@ -145,17 +150,17 @@ def test_csv_lists_every_bad_row(story_store, built, db_path):
     before = snapshot(db_path)
     text = HEADER + f"998,filled,1,1,\n{ids['AGG']},filled,600,100,\n{ids['SPY']},filled,999,500,\n997,filled,1,1,\n"
     with pytest.raises(InvalidInput, match="3 problem") as bad:
-        story_store.apply_fills_csv(text, "alice")
+        apply_fills_csv(story_store, text, "alice")
     assert [p.split(":")[0] for p in bad.value.problems] == ["line 2", "line 4", "line 5"]
     assert snapshot(db_path) == before
 
 
 def test_csv_already_filled_order_is_refused(story_store, built, db_path):
     acr, ids = built
-    story_store.simulate_fills(acr.id, "alice")
+    simulate_fills(story_store, acr.id, "alice")
     before = snapshot(db_path)
     with pytest.raises(InvalidInput) as bad:
-        story_store.apply_fills_csv(HEADER + f"{ids['AGG']},filled,600,100,\n", "alice")
+        apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,100,\n", "alice")
     assert "already filled" in bad.value.problems[0]
     assert snapshot(db_path) == before
 
@@ -168,7 +173,7 @@ def test_csv_already_filled_order_is_refused(story_store, built, db_path):
 def test_csv_shape_errors(story_store, built, db_path, text, message):
     before = snapshot(db_path)
     with pytest.raises(InvalidInput, match=message):
-        story_store.apply_fills_csv(text, "alice")
+        apply_fills_csv(story_store, text, "alice")
     assert snapshot(db_path) == before
     assert count(db_path, "orders") == 2
 
@@ -178,6 +183,6 @@ def test_csv_short_row_is_a_located_problem(story_store, built, db_path):
     _, ids = built
     before = snapshot(db_path)
     with pytest.raises(InvalidInput) as bad:
-        story_store.apply_fills_csv(HEADER + f"{ids['AGG']},filled,600,100,\n{ids['SPY']}\n", "alice")
+        apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,100,\n{ids['SPY']}\n", "alice")
     assert any(p.startswith("line 3") for p in bad.value.problems), bad.value.problems
     assert snapshot(db_path) == before

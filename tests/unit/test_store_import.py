@@ -7,26 +7,32 @@ import pytest
 
 from store.errors import InvalidInput
 from tests.unit.conftest import STORY_BOOK, book_with, count, snapshot, story_data
+from store.book import import_book, import_file
+from store.queries.accounts import account_page
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.doctor import doctor_report
+from store.rates import annual_rate
 
 
 def test_import_writes_the_book_its_summaries_and_one_audit_row(open_store, db_path):
     s = open_store()
     steps: list[int] = []
-    counts = s.import_file(STORY_BOOK, "alice", progress=steps.append)
+    counts = import_file(s, STORY_BOOK, "alice", progress=steps.append)
     assert counts == {"prices": 4, "models": 2, "rates": 2, "accounts": 3, "sleeves": 6}
     assert sum(steps) == 3
     for table, n in (("prices", 4), ("models", 2), ("rates", 2), ("accounts", 3), ("sleeves", 6),
                      ("positions", 2), ("audit", 1), ("acrs", 0), ("orders", 0)):
         assert count(db_path, table) == n, table
-    [row] = s.audit()
+    [row] = audit_trail(s)
     assert (row.action, row.operator, row.at, row.detail) == (
         "import story_book.json", "alice", "2026-11-21T15:00:00+00:00", counts)
-    detail = s.account_detail("A-1003")
+    detail = account_detail(s, "A-1003")
     assert detail.sleeve("A-1003-M1").positions == {"QQQ": Decimal(40), "OLDCO": Decimal(100)}
     assert detail.sleeve("A-1003-APM").cash == Decimal(-2500)
     assert [d.code for d in detail.diagnostics] == ["NEGATIVE_APM", "TACTICAL_TRACK_OFF", "DRIFT", "STALE_PRICES"]
-    assert s.annual_rate("Schwab", Decimal(50000)) == Decimal("0.09")
-    assert s.annual_rate("Schwab", Decimal(150000)) == Decimal("0.08")
+    assert annual_rate(s, "Schwab", Decimal(50000)) == Decimal("0.09")
+    assert annual_rate(s, "Schwab", Decimal(150000)) == Decimal("0.08")
 
 
 def test_money_is_stored_exactly(open_store, db_path):
@@ -34,15 +40,15 @@ def test_money_is_stored_exactly(open_store, db_path):
     acc = {"id": "X-1", "type": "margin", "margin_enabled": True,
            "sleeves": [{"id": "X-1-APM", "kind": "apm", "cash": 0.1},
                        {"id": "X-1-M1", "kind": "model", "model": "CORE6040", "cash": 0.2}]}
-    s.import_book(book_with(acc), "alice")
-    assert s.account_detail("X-1").nav == Decimal("0.3")  # not 0.30000000000000004
-    assert s.db.execute("SELECT typeof(cash_cents) FROM sleeves LIMIT 1").fetchone()[0] == "integer"
+    import_book(s, book_with(acc), "alice")
+    assert account_detail(s, "X-1").nav == Decimal("0.3")  # not 0.30000000000000004
+    assert s.conn.execute("SELECT typeof(cash_cents) FROM sleeves LIMIT 1").fetchone()[0] == "integer"
 
 
 def test_reimporting_an_account_is_refused_and_writes_nothing(story_store, db_path):
     before = snapshot(db_path)
     with pytest.raises(InvalidInput) as bad:
-        story_store.import_book(story_data(), "alice")
+        import_book(story_store, story_data(), "alice")
     assert "$.accounts[0].id: account A-1001 is already in the store" in bad.value.problems
     assert len([p for p in bad.value.problems if ".id: account" in p and "already in the store" in p]) == 3
     assert snapshot(db_path) == before
@@ -51,9 +57,9 @@ def test_reimporting_an_account_is_refused_and_writes_nothing(story_store, db_pa
 def test_a_second_book_may_use_models_already_in_the_store(story_store):
     book = {"accounts": [{"id": "B-1", "name": "Zed Holdings", "type": "margin", "margin_enabled": True,
                           "sleeves": [{"id": "B-1-M1", "kind": "model", "model": "TACT", "cash": 1000.0}]}]}
-    assert story_store.import_book(book, "bob")["accounts"] == 1
-    assert story_store.account_page().total == 4
-    assert [r.id for r in story_store.account_page("zed").rows] == ["B-1"]  # the filter index sees it
+    assert import_book(story_store, book, "bob")["accounts"] == 1
+    assert account_page(story_store).total == 4
+    assert [r.id for r in account_page(story_store, "zed").rows] == ["B-1"]  # the filter index sees it
 
 
 def test_a_sleeve_id_already_in_the_store_is_a_located_problem(story_store, db_path):
@@ -62,7 +68,7 @@ def test_a_sleeve_id_already_in_the_store_is_a_located_problem(story_store, db_p
     book = {"accounts": [{"id": "B-1", "type": "margin", "margin_enabled": True, "sleeves": [
         {"id": "A-1001-M1", "kind": "model", "model": "CORE6040", "cash": 1000.0}]}]}
     with pytest.raises(InvalidInput) as bad:
-        story_store.import_book(book, "bob")
+        import_book(story_store, book, "bob")
     assert any(p.startswith("$.accounts[0].sleeves[0].id") for p in bad.value.problems), bad.value.problems
     assert snapshot(db_path) == before
 
@@ -75,7 +81,7 @@ def test_applied_leverage_is_validated_like_leverage(open_store, db_path):
         {"id": "X-1-M1", "kind": "model", "model": "CORE6040", "leverage": 1.5, "applied_leverage": 3,
          "cash": 1000.0}]}
     with pytest.raises(InvalidInput) as bad:
-        s.import_book(book_with(acc), "alice")
+        import_book(s, book_with(acc), "alice")
     assert any(p.startswith("$.accounts[0].sleeves[0]") for p in bad.value.problems)
     assert snapshot(db_path) == before
 
@@ -86,8 +92,8 @@ def test_other_sleeve_kinds_import_read_only(open_store):
         {"id": "K-1-APM", "kind": "apm", "cash": 10.0},
         {"id": "K-1-F", "kind": "funding", "cash": 2500.0},
         {"id": "K-1-P", "kind": "protected", "cash": 0.0, "positions": {"AGG": 5}}]}
-    s.import_book(book_with(acc), "alice")
-    detail = s.account_detail("K-1")
+    import_book(s, book_with(acc), "alice")
+    detail = account_detail(s, "K-1")
     assert [(v.kind, v.editable) for v in detail.sleeves] == [("apm", False), ("funding", False),
                                                                ("protected", False)]
     assert detail.nav == Decimal(3010)
@@ -103,8 +109,8 @@ def test_progress_is_reported_in_batches(open_store):
                "sleeves": [{**sl, "id": f"P-{i:05d}-{sl['id'][-3:]}"} for sl in template["sleeves"]]}
         data["accounts"].append(acc)
     steps: list[int] = []
-    assert s.import_book(data, "alice", progress=steps.append)["accounts"] == 2500
+    assert import_book(s, data, "alice", progress=steps.append)["accounts"] == 2500
     assert steps == [2000, 500]
-    page = s.account_page("P-0249", limit=10)
+    page = account_page(s, "P-0249", limit=10)
     assert page.total == 10 and page.book_size == 2500
-    assert s.doctor().count("PENDING_LEVERAGE") == 2500
+    assert doctor_report(s).count("PENDING_LEVERAGE") == 2500

@@ -9,18 +9,19 @@ from pathlib import Path
 import pytest
 
 import store.db
-from store.service import Store
+from store.core import Store
 from tests.unit.conftest import fixed_clock, snapshot
+from store.queries.audit import audit_trail
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_new_file_has_schema_version_wal_and_foreign_keys(open_store, db_path):
     s = open_store()
-    assert s.db.execute("PRAGMA user_version").fetchone()[0] == store.db.SCHEMA_VERSION
-    assert s.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert s.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    assert s.db.execute("PRAGMA busy_timeout").fetchone()[0] == s.settings.busy_timeout_ms
+    assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store.db.SCHEMA_VERSION
+    assert s.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert s.conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert s.conn.execute("PRAGMA busy_timeout").fetchone()[0] == s.settings.busy_timeout_ms
     raw = sqlite3.connect(str(db_path))
     try:  # WAL is a property of the file, seen by any connection
         assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -38,7 +39,7 @@ def test_reopening_keeps_data_and_does_not_rerun_migrations(story_store, db_path
     again = Store(db_path, clock=fixed_clock)
     try:
         assert again.account_count() == 3
-        assert again.db.execute("PRAGMA user_version").fetchone()[0] == store.db.SCHEMA_VERSION
+        assert again.conn.execute("PRAGMA user_version").fetchone()[0] == store.db.SCHEMA_VERSION
     finally:
         again.close()
     assert ran == []
@@ -51,8 +52,8 @@ def test_forward_migration_runs_only_the_new_one(story_store, db_path, monkeypat
     monkeypatch.setattr(store.db, "SCHEMA_VERSION", len(store.db.MIGRATIONS))
     again = Store(db_path, clock=fixed_clock)
     try:
-        assert again.db.execute("PRAGMA user_version").fetchone()[0] == len(store.db.MIGRATIONS)
-        assert "added_later" in again.db.table_names()
+        assert again.conn.execute("PRAGMA user_version").fetchone()[0] == len(store.db.MIGRATIONS)
+        assert again.scalar("SELECT name FROM sqlite_master WHERE name = 'added_later'") == "added_later"
         assert again.account_count() == 3
     finally:
         again.close()
@@ -74,7 +75,7 @@ def test_a_newer_file_is_refused(db_path, open_store):
     "DELETE FROM audit WHERE id = 1",
 ])
 def test_audit_log_is_append_only(story_store, db_path, statement):
-    assert story_store.audit()  # the import wrote a row
+    assert audit_trail(story_store)  # the import wrote a row
     before = snapshot(db_path)["audit"]
     raw = sqlite3.connect(str(db_path))
     try:
@@ -93,20 +94,39 @@ def test_audit_insert_still_works_through_raw_sql(story_store, db_path):
         raw.commit()
     finally:
         raw.close()
-    assert story_store.audit()[0].operator == "bob"
+    assert audit_trail(story_store)[0].operator == "bob"
 
 
 def test_foreign_keys_are_enforced(story_store):
     with pytest.raises(sqlite3.IntegrityError):
-        story_store.db.execute("INSERT INTO positions (sleeve_id, symbol, quantity) VALUES ('NOPE', 'SPY', '1')")
+        story_store.conn.execute("INSERT INTO positions (sleeve_id, symbol, quantity) VALUES ('NOPE', 'SPY', '1')")
 
 
 def test_store_does_not_import_textual():
-    code = ("import sys\n"
-            "import store, store.service, store.book, store.db, store.records, store.views, store.settings\n"
-            "import store.errors\n"
+    """Every module of store (walked with pkgutil, so a new one is covered) imports no Textual."""
+    code = ("import importlib, pkgutil, sys, store\n"
+            "for info in pkgutil.walk_packages(store.__path__, 'store.'):\n"
+            "    importlib.import_module(info.name)\n"
             "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
             "assert not bad, bad\n"
+            "assert 'store.queries.doctor' in sys.modules and 'store.acrs' in sys.modules\n"
+            "print('ok')")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+def test_the_console_read_path_does_not_import_sqlite_utils(story_store, db_path):
+    """sqlite-utils does bulk work (the book writer); opening the console and reading a page never loads it."""
+    story_store.close()
+    code = ("import sys\n"
+            "from pathlib import Path\n"
+            "import console.app\n"
+            "from store.core import Store\n"
+            "from store.queries.accounts import account_page\n"
+            "from store.queries.detail import account_detail\n"
+            f"with Store(Path({str(db_path)!r})) as s:\n"
+            "    assert account_page(s).total == 3\n"
+            "    account_detail(s, 'A-1001')\n"
+            "assert 'sqlite_utils' not in sys.modules, 'sqlite_utils was imported'\n"
             "print('ok')")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr

@@ -11,30 +11,34 @@ import pytest
 from calc import ACK_IDS
 from calc.walkthrough import RunAcr, evaluate_activation_step, evaluate_leverage_step, quick_checklist
 from store.errors import InvalidInput, NotFound, Refused
-from store.records import load_account
-from store.service import Store
-from store.walkthrough import (
-    acr_by_request_key, export_markdown, finish_run, leverage_saved_since, list_runs, load_run, open_run,
-    record_step, resume_or_start, start_run,
-)
+from store.mapping import load_account
+from store.core import Store
+from console.walkthrough_export import export_markdown
+from store.acrs import acr_by_request_key
+from store.queries.walkthrough import leverage_saved_since, list_runs, load_run, open_run
+from store.walkthrough import finish_run, record_step, resume_or_start, start_run
 from tests.unit.conftest import STORY_BOOK, count, snapshot
+from store.acrs import fire_acr
+from store.fills import simulate_fills
+from store.queries.audit import audit_trail
+from store.sleeves import set_leverage
 
 SLEEVE = "A-1001-M1"
 CASH_SLEEVE = "A-1002-M1"
 
 
 def fire(store: Store, sleeve_id: str = SLEEVE, kind: str = "one-dollar", key: str | None = None):
-    return store.fire_acr(sleeve_id, kind, "alice", acknowledged=set(ACK_IDS), request_key=key)
+    return fire_acr(store, sleeve_id, kind, "alice", acknowledged=set(ACK_IDS), request_key=key)
 
 
 def actions(store: Store) -> list[str]:
-    return [r.action for r in store.audit()]
+    return [r.action for r in audit_trail(store)]
 
 
 def full_story(store: Store) -> int:
     """The source document's story: save 1.5, a $1 ACR through the gate, the checklist reviewed."""
     run = start_run(store, SLEEVE, "alice")
-    store.set_leverage(SLEEVE, Decimal("1.5"), "alice")
+    set_leverage(store, SLEEVE, Decimal("1.5"), "alice")
     record_step(store, run, "leverage", "completed", "alice", confirmed="Target 1.50x saved in the editor")
     acr = fire(store, key="story")
     record_step(store, run, "activate", "completed", "alice", acr_id=acr.id, confirmed="$1 ACR confirmed")
@@ -46,8 +50,8 @@ def full_story(store: Store) -> int:
 
 
 def test_migration_2_has_the_run_and_step_columns(story_store: Store):
-    runs = {r[1] for r in story_store.db.execute("PRAGMA table_info(walkthrough_runs)")}
-    steps = {r[1] for r in story_store.db.execute("PRAGMA table_info(walkthrough_steps)")}
+    runs = {r[1] for r in story_store.conn.execute("PRAGMA table_info(walkthrough_runs)")}
+    steps = {r[1] for r in story_store.conn.execute("PRAGMA table_info(walkthrough_steps)")}
     assert {"operator", "started_at", "finished_at", "status", "audit_mark", "audit_end"} <= runs
     assert {"step", "outcome", "reason", "evaluated", "confirmed", "acr_id", "operator", "at"} <= steps
 
@@ -55,7 +59,7 @@ def test_migration_2_has_the_run_and_step_columns(story_store: Store):
 def test_the_outcome_check_constraint_holds_in_sql(story_store: Store):
     run = start_run(story_store, SLEEVE, "alice")
     with pytest.raises(sqlite3.IntegrityError):
-        story_store.db.execute("INSERT INTO walkthrough_steps (run_id, step, outcome, at) VALUES (?, 'leverage', "
+        story_store.conn.execute("INSERT INTO walkthrough_steps (run_id, step, outcome, at) VALUES (?, 'leverage', "
                                "'maybe', 'now')", [run])
 
 
@@ -63,7 +67,7 @@ def test_the_outcome_check_constraint_holds_in_sql(story_store: Store):
 
 
 def test_start_run_writes_the_run_and_one_audit_row(story_store: Store):
-    before = len(story_store.audit())
+    before = len(audit_trail(story_store))
     run = start_run(story_store, SLEEVE, "alice")
     view = load_run(story_store, run)
     assert (view.account_id, view.sleeve_id, view.operator, view.status) == ("A-1001", SLEEVE, "alice", "open")
@@ -71,7 +75,7 @@ def test_start_run_writes_the_run_and_one_audit_row(story_store: Store):
     assert view.audit_mark == before and view.records == () and view.acrs == ()
     assert [s for s in ("leverage", "activate", "checklist") if view.state(s) != "open"] == []
     assert view.current_step == "leverage"
-    top = story_store.audit()[0]
+    top = audit_trail(story_store)[0]
     assert (top.action, top.operator, top.account_id, top.sleeve_id, top.detail) == \
         ("walkthrough-start", "alice", "A-1001", SLEEVE, {"run": run})
 
@@ -124,13 +128,13 @@ def test_record_step_refuses_bad_input_and_writes_nothing(story_store: Store, db
 
 def test_a_skip_with_a_reason_is_recorded_with_an_audit_row(story_store: Store):
     run = start_run(story_store, SLEEVE, "alice")
-    audits = len(story_store.audit())
+    audits = len(audit_trail(story_store))
     record = record_step(story_store, run, "leverage", "skipped", "bob", reason="  advisor keeps 1.5  ")
     assert (record.step, record.outcome, record.reason, record.operator) == ("leverage", "skipped",
                                                                              "advisor keeps 1.5", "bob")
     assert "saved 1.50x · applied 1.00x" in record.evaluated  # what the store said at the write
-    assert len(story_store.audit()) == audits + 1
-    top = story_store.audit()[0]
+    assert len(audit_trail(story_store)) == audits + 1
+    top = audit_trail(story_store)[0]
     assert top.action == "walkthrough-step" and top.operator == "bob"
     assert top.detail == {"run": run, "step": "leverage", "outcome": "skipped", "reason": "advisor keeps 1.5",
                           "acr": None}
@@ -229,7 +233,7 @@ def test_the_full_story_finishes_completed(story_store: Store):
     view = load_run(story_store, run)
     assert view.status == "completed" and view.finished and view.finished_at == "2026-11-21T15:00:00+00:00"
     assert [view.state(s) for s in ("leverage", "activate", "checklist")] == ["completed"] * 3
-    assert view.audit_end == story_store.audit()[0].id
+    assert view.audit_end == audit_trail(story_store)[0].id
     assert actions(story_store)[:6] == ["walkthrough-finish", "walkthrough-step", "walkthrough-step", "acr-built",
                                         "walkthrough-step", "set-leverage"]
 
@@ -254,9 +258,9 @@ def test_acrs_after_the_run_finished_are_not_the_runs(story_store: Store):
 
 
 def test_leverage_saved_since_and_acr_by_request_key(story_store: Store):
-    mark = story_store.audit()[0].id
+    mark = audit_trail(story_store)[0].id
     assert not leverage_saved_since(story_store, SLEEVE, mark)
-    story_store.set_leverage(SLEEVE, Decimal("1.25"), "alice")
+    set_leverage(story_store, SLEEVE, Decimal("1.25"), "alice")
     assert leverage_saved_since(story_store, SLEEVE, mark)
     assert not leverage_saved_since(story_store, CASH_SLEEVE, mark)
     assert acr_by_request_key(story_store, "nope") is None
@@ -311,7 +315,7 @@ def test_export_of_the_story_names_everything_a_ticket_needs(story_store: Store)
 
 def test_export_shows_the_acrs_current_status_after_fills(story_store: Store):
     run = full_story(story_store)
-    story_store.simulate_fills(1, "alice")
+    simulate_fills(story_store, 1, "alice")
     text = export_markdown(load_run(story_store, run))
     assert "### ACR 1: $1 allocation, complete" in text
     assert "| 1 | buy | AGG | 600 | 100.00 | 60,000.00 | filled | 600 |" in text
@@ -353,7 +357,7 @@ def test_export_escapes_table_cells_and_keeps_earlier_records(story_store: Store
 
 
 def test_quick_checklist_names_the_negative_apm(story_store: Store):
-    account = load_account(story_store.db, "A-1003")[0]
+    account = load_account(story_store.conn, "A-1003")[0]
     items = quick_checklist(account, "A-1003-M1")
     assert [(i.id, i.status, i.code) for i in items] == [
         ("margin-enabled", "passed", None),  # 1.0x on an IRA needs no margin
@@ -365,7 +369,7 @@ def test_quick_checklist_names_the_negative_apm(story_store: Store):
 
 
 def test_step_evaluations_are_pure_functions_of_the_account(story_store: Store):
-    account = load_account(story_store.db, "A-1001")[0]
+    account = load_account(story_store.conn, "A-1001")[0]
     lev = evaluate_leverage_step(account, "A-1001-M1", "Core 60/40")
     assert lev.can_complete and lev.says[0].startswith("A-1001-M1 · model CORE6040 (Core 60/40) · saved 1.50x")
     apm = evaluate_leverage_step(account, "A-1001-APM")

@@ -9,9 +9,15 @@ import pytest
 from calc.checklist import ACK_IDS
 from console.cli import cli
 from store.errors import InvalidInput, NotFound, Refused
-from store.service import Store
+from store.core import Store
 from store.troubleshoot import troubleshoot, troubleshoot_all
 from tests.unit.conftest import fixed_clock, story_data
+from store.acrs import fire_acr
+from store.book import generate_demo, import_book
+from store.fills import simulate_fills
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.sleeves import confirm_custodian_margin
 
 ALL = set(ACK_IDS)
 
@@ -19,15 +25,15 @@ ALL = set(ACK_IDS)
 @pytest.fixture
 def demo(tmp_path):
     store = Store(tmp_path / "book.db", clock=fixed_clock)
-    store.generate_demo(30, 7, "seed")
+    generate_demo(store, 30, 7, "seed")
     yield store
     store.close()
 
 
 @pytest.fixture
 def story(tmp_path):
-    store = Store(tmp_path / "story.db", clock=fixed_clock)
-    store.import_book(story_data(), "seed")
+    store = Store(tmp_path / "story.conn", clock=fixed_clock)
+    import_book(store, story_data(), "seed")
     yield store
     store.close()
 
@@ -40,10 +46,10 @@ def test_nothing_happened_names_the_missing_acr_and_offers_the_one_dollar_acr(st
 
 
 def test_nothing_happened_is_not_the_case_once_the_acr_is_built_and_filled(story):
-    acr = story.fire_acr("A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
+    acr = fire_acr(story, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL)
     built = troubleshoot(story, "A-1001", "nothing-happened")
     assert built.present and f"ACR {acr.id}" in built.cause and "not filled" in built.cause
-    story.simulate_fills(acr.id, "alice")
+    simulate_fills(story, acr.id, "alice")
     done = troubleshoot(story, "A-1001", "nothing-happened")
     assert not done.present and done.action is None
     assert "saved = applied = 1.50x" in done.evidence[0]
@@ -57,7 +63,7 @@ def test_nothing_happened_reports_the_failure_that_would_block_the_acr(story):
 def test_negative_apm_margin_at_account_level_builds_the_move_into_the_model_sleeve(demo):
     found = troubleshoot(demo, "A-000005", "negative-apm")
     assert found.present and found.action == "move-exposure" and found.sleeve_id == "A-000005-M1"
-    detail = demo.account_detail("A-000005")
+    detail = account_detail(demo, "A-000005")
     apm, sleeve = detail.sleeve("A-000005-APM"), detail.sleeve("A-000005-M1")
     # Same exposure on the combined equity: (sleeve LMV + APM LMV) / (sleeve equity + APM equity).
     expected = ((sleeve.exposure + apm.exposure) / (sleeve.equity + apm.equity)).quantize(Decimal("0.01"))
@@ -78,17 +84,17 @@ def test_negative_apm_is_not_the_case_with_a_positive_apm(demo):
 def test_not_leveraging_margin_disabled_offers_to_record_the_custodian_confirmation(demo):
     found = troubleshoot(demo, "A-000004", "not-leveraging")
     assert found.present and found.action == "confirm-margin"
-    demo.confirm_custodian_margin("A-000004", True, "alice", "call ref 1")
+    confirm_custodian_margin(demo, "A-000004", True, "alice", "call ref 1")
     after = troubleshoot(demo, "A-000004", "not-leveraging")
     assert not after.present
-    assert demo.audit("A-000004")[0].action == "custodian-margin"
+    assert audit_trail(demo, "A-000004")[0].action == "custodian-margin"
 
 
 def test_not_leveraging_cash_account_is_not_offered_a_custodian_confirmation(demo):
     found = troubleshoot(demo, "A-000003", "not-leveraging")
     assert found.present and "cash account" in found.cause and found.action is None
     with pytest.raises(Refused):
-        demo.confirm_custodian_margin("A-000003", True, "alice")
+        confirm_custodian_margin(demo, "A-000003", True, "alice")
 
 
 def test_not_leveraging_tactical_track_off_offers_track_manager_on(demo):
@@ -116,7 +122,7 @@ def test_cli_troubleshoot_and_confirm_margin(tmp_path):
 
     db = tmp_path / "cli.db"
     with Store(db, clock=fixed_clock) as store:
-        store.generate_demo(30, 7, "seed")
+        generate_demo(store, 30, 7, "seed")
     runner = CliRunner()
     env = {"MARGIN_CONSOLE_DB": str(db), "MARGIN_CONSOLE_OPERATOR": "alice"}
     result = runner.invoke(cli, ["troubleshoot", "A-000004", "--json"], env=env, obj={"clock": fixed_clock})

@@ -1,20 +1,17 @@
-"""Rows <-> calc models, and the per-account summary (NAV, highest saved leverage, diagnostics) kept on writes."""
+"""Rows <-> calc models and views: the one place that knows how a table row becomes a value (and back)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import sqlite_utils
+import sqlite3
 
-from calc import Account, CalcSettings, Diagnostic, Model, Price, Sleeve, diagnose, market_value
+from calc import FAILURE_FIXES, DIAGNOSTIC_CODES, Account, Model, Price, Sleeve
+from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord, StepRecord
 from calc.money import cents_int, from_cents
-
-# STALE_PRICES depends on the clock, not on a write, so queries compute it live instead of caching it.
-LIVE_CODES = frozenset({"STALE_PRICES"})
 
 
 def price_from_row(row: dict[str, Any]) -> Price:
@@ -85,25 +82,25 @@ def account_to_row(account: Account) -> dict[str, Any]:
     }
 
 
-def load_prices(db: sqlite_utils.Database) -> dict[str, Price]:
-    return {r[0]: _price(*r) for r in db.execute(
+def load_prices(conn: sqlite3.Connection) -> dict[str, Price]:
+    return {r[0]: _price(*r) for r in conn.execute(
         "SELECT symbol, price, as_of, marginable, maintenance, leverage_factor FROM prices").fetchall()}
 
 
-def load_models(db: sqlite_utils.Database) -> dict[str, Model]:
-    return {r[0]: _model(*r) for r in db.execute(
+def load_models(conn: sqlite3.Connection) -> dict[str, Model]:
+    return {r[0]: _model(*r) for r in conn.execute(
         "SELECT id, name, manager, tactical, cash, weights FROM models").fetchall()}
 
 
-def load_account(db: sqlite_utils.Database, account_id: str) -> tuple[Account, dict[str, int], int] | None:
+def load_account(conn: sqlite3.Connection, account_id: str) -> tuple[Account, dict[str, int], int] | None:
     """The account as a calc model, its sleeves' versions, and its own version; None if absent."""
-    rows = _rows(db, "SELECT * FROM accounts WHERE id = ?", [account_id])
+    rows = _rows(conn, "SELECT * FROM accounts WHERE id = ?", [account_id])
     if not rows:
         return None
     acc = rows[0]
-    sleeves = _rows(db, "SELECT * FROM sleeves WHERE account_id = ? ORDER BY seq", [account_id])
+    sleeves = _rows(conn, "SELECT * FROM sleeves WHERE account_id = ? ORDER BY seq", [account_id])
     positions: dict[str, dict[str, Decimal]] = {s["id"]: {} for s in sleeves}
-    for p in _rows(db, "SELECT p.sleeve_id, p.symbol, p.quantity FROM positions p JOIN sleeves s "
+    for p in _rows(conn, "SELECT p.sleeve_id, p.symbol, p.quantity FROM positions p JOIN sleeves s "
                        "ON s.id = p.sleeve_id WHERE s.account_id = ?", [account_id]):
         positions[p["sleeve_id"]][p["symbol"]] = Decimal(p["quantity"])
     account = Account(
@@ -123,54 +120,53 @@ def load_account(db: sqlite_utils.Database, account_id: str) -> tuple[Account, d
     return account, {s["id"]: s["version"] for s in sleeves}, acc["version"]
 
 
-@dataclass(frozen=True)
-class Summary:
-    """What the account browser and the doctor read without loading the account."""
-
-    nav_cents: int
-    max_saved_leverage: float
-    diagnostics: list[Diagnostic]
-
-    @property
-    def cached(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.code not in LIVE_CODES]
-
-    @property
-    def codes(self) -> str:
-        seen: list[str] = []
-        for d in self.cached:
-            if d.code not in seen:
-                seen.append(d.code)
-        return " ".join(seen)
-
-
-def summarize(account: Account, prices: dict[str, Price], models: dict[str, Model], today: date,
-              settings: CalcSettings) -> Summary:
-    nav = sum((market_value(s.positions, prices) + s.cash for s in account.sleeves), Decimal(0))
-    top = max((s.leverage for s in account.sleeves if s.kind == "model"), default=Decimal(1))
-    return Summary(cents_int(nav), float(top), diagnose(account, prices, models, today, settings))
-
-
-def write_summary(db: sqlite_utils.Database, account_id: str, summary: Summary) -> None:
-    """Replace the cached summary and diagnostics of one account (inside the caller's transaction)."""
-    db.execute("UPDATE accounts SET nav_cents = ?, max_saved_leverage = ?, diag_codes = ? WHERE id = ?",
-               [summary.nav_cents, summary.max_saved_leverage, summary.codes, account_id])
-    db.execute("DELETE FROM account_diagnostics WHERE account_id = ?", [account_id])
-    db.conn.executemany(
-        "INSERT INTO account_diagnostics (account_id, code, sleeve_id, detail) VALUES (?, ?, ?, ?)",
-        [(account_id, d.code, d.sleeve_id, d.detail) for d in summary.cached],
-    )
-
-
-def refresh_summary(db: sqlite_utils.Database, account: Account, today: date, settings: CalcSettings) -> None:
-    """Recompute and store one account's summary after a write (inside the caller's transaction)."""
-    write_summary(db, account.id, summarize(account, load_prices(db), load_models(db), today, settings))
-
-
-def _rows(db: sqlite_utils.Database, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params or [])
+def _rows(conn: sqlite3.Connection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+    cursor = conn.execute(sql, params or [])
     names = [c[0] for c in cursor.description]
     return [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
 rows = _rows
+
+
+# -- views ------------------------------------------------------------------------------------------------
+
+
+def account_row_from_row(r: dict[str, Any], stale: bool) -> AccountRow:
+    """A browser line from the stored summary; STALE_PRICES is live (it depends on the clock, not a write)."""
+    stored = r["diag_codes"].split()
+    return AccountRow(
+        id=r["id"], name=r["name"], custodian=r["custodian"], type=r["type"],
+        margin_enabled=bool(r["margin_enabled"]), nav=from_cents(r["nav_cents"]),
+        max_saved_leverage=Decimal(str(r["max_saved_leverage"])),
+        codes=tuple(c for c in DIAGNOSTIC_CODES if c in stored or (c == "STALE_PRICES" and stale)),
+    )
+
+
+def order_from_row(r: dict[str, Any]) -> OrderRecord:
+    return OrderRecord(
+        id=r["id"], acr_id=r["acr_id"], seq=r["seq"], account_id=r["account_id"], sleeve_id=r["sleeve_id"],
+        symbol=r["symbol"], side=r["side"], quantity=Decimal(r["quantity"]), price=Decimal(r["price"]),
+        status=r["status"], filled_quantity=Decimal(r["filled_quantity"]),
+        fill_price=Decimal(r["fill_price"]) if r["fill_price"] else None, reason=r["reason"],
+    )
+
+
+def acr_from_row(r: dict[str, Any], orders: list[OrderRecord], replayed: bool = False) -> AcrRecord:
+    return AcrRecord(
+        id=r["id"], request_key=r["request_key"], account_id=r["account_id"], sleeve_id=r["sleeve_id"],
+        kind=r["kind"], amount=from_cents(r["amount_cents"]), leverage=Decimal(r["leverage"]), status=r["status"],
+        code=r["code"], reason=r["reason"], fix=FAILURE_FIXES.get(r["code"] or "", ""),
+        checklist=json.loads(r["checklist"]), operator=r["operator"], created_at=r["created_at"],
+        orders=orders, replayed=replayed, walkthrough_run=r.get("walkthrough_run"),
+    )
+
+
+def audit_from_row(r: dict[str, Any]) -> AuditRecord:
+    return AuditRecord(r["id"], r["at"], r["operator"], r["action"], r["account_id"], r["sleeve_id"],
+                       json.loads(r["detail"]))
+
+
+def step_from_row(r: dict[str, Any]) -> StepRecord:
+    return StepRecord(r["id"], r["step"], r["outcome"], r["reason"], r["evaluated"], r["confirmed"], r["acr_id"],
+                      r["operator"], r["at"])

@@ -1,0 +1,162 @@
+"""ACRs: preview (writes nothing) and fire (checklist, build, orders, applied leverage and audit in one transaction).
+
+A request key names one intent: firing again with the same key returns the first ACR.
+"""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from calc import ACR_KINDS, KINDS_WITH_AMOUNT, Checklist, build_acr, evaluate_checklist
+from calc.build import cash_movement
+from calc.checklist import ACK_IDS
+from calc.money import cents_int
+from calc.views import AcrPreview, AcrRecord
+from store.core import Store
+from store.errors import InvalidInput, Refused
+from store.mapping import load_account, load_models, load_prices
+from store.queries.orders import find_acr
+from store.queries.walkthrough import open_run
+from store.rates import account_settings, annual_rate
+from store.sleeves import check_version, refuse_unless_model, sleeve_row
+from store.summary import refresh
+
+
+def checked_amount(kind: str, amount: Decimal) -> Decimal:
+    """The ACR's amount if it fits its kind (money, positive for the kinds that move cash, else zero)."""
+    if kind not in ACR_KINDS:
+        raise InvalidInput(f"unknown ACR kind {kind!r}: choose one of {', '.join(ACR_KINDS)}")
+    if not amount.is_finite() or amount < 0:
+        raise InvalidInput(f"amount must be zero or more, got {amount}")
+    if kind in KINDS_WITH_AMOUNT and amount <= 0:
+        raise InvalidInput(f"a {kind} ACR needs --amount greater than zero")
+    if kind not in KINDS_WITH_AMOUNT and amount:
+        raise InvalidInput(f"a {kind} ACR takes no amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise InvalidInput(f"amount is money: at most 2 decimal places, got {amount}")
+    return amount
+
+
+def checked_acknowledgements(acknowledged: frozenset[str] | set[str]) -> frozenset[str]:
+    unknown = set(acknowledged) - set(ACK_IDS)
+    if unknown:
+        raise InvalidInput(f"unknown acknowledgement(s): {', '.join(sorted(unknown))}; known: {', '.join(ACK_IDS)}")
+    return frozenset(acknowledged)
+
+
+def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decimal(0),
+                acknowledged: frozenset[str] | set[str] = frozenset(),
+                leverage: Decimal | None = None, track_manager: bool | None = None) -> AcrPreview:
+    """The build and checklist an ACR would have now (or at another leverage / toggle); writes nothing."""
+    amount = checked_amount(kind, amount)
+    loaded = load_account(store.conn, sleeve_row(store, sleeve_id)["account_id"])
+    assert loaded is not None
+    account = loaded[0]
+    sleeve = account.sleeve(sleeve_id)
+    refuse_unless_model(sleeve_id, sleeve.kind)
+    if track_manager is not None:
+        sleeve = sleeve.model_copy(update={"track_manager": track_manager})
+        account = account.model_copy(update={"sleeves": [sleeve if s.id == sleeve_id else s
+                                                         for s in account.sleeves]})
+    prices, models = load_prices(store.conn), load_models(store.conn)
+    settings = account_settings(store, account)
+    build = build_acr(account, sleeve_id, kind, prices, models, store.today(), settings, amount, leverage)
+    if build.projected_margin is not None:
+        # Interest on the projected debit is charged at that debit's tier, not today's.
+        rate = annual_rate(store, account.custodian, build.projected_margin.debit)
+        if rate != settings.annual_rate:
+            build = build_acr(account, sleeve_id, kind, prices, models, store.today(),
+                              store.calc_settings(rate), amount, leverage)
+    return AcrPreview(account, sleeve_id, kind, amount, build,
+                      evaluate_checklist(account, sleeve_id, kind, build, acknowledged))
+
+
+def default_request_key(store: Store, sleeve_id: str, kind: str, amount: Decimal) -> str:
+    """The same command against the same saved target, account and prices on the same day is a retry.
+
+    The ACR itself changes cash and applied leverage, so the key rests on what only the operator or a
+    price load changes; a retried command returns the first ACR, failed or built.
+    """
+    row = sleeve_row(store, sleeve_id)
+    account_version = store.scalar("SELECT version FROM accounts WHERE id = ?", [row["account_id"]])
+    prices = store.execute("SELECT max(as_of), count(*) FROM prices").fetchone()
+    return (f"auto:{sleeve_id}:{kind}:{amount}:t{row['target_version']}:a{account_version}:"
+            f"p{prices[0]}/{prices[1]}:{store.today().isoformat()}")
+
+
+def acr_by_request_key(store: Store, request_key: str) -> AcrRecord | None:
+    """The ACR fired with this request key, or None if it never fired."""
+    acr_id = store.scalar("SELECT id FROM acrs WHERE request_key = ?", [request_key])
+    return find_acr(store, acr_id) if acr_id is not None else None
+
+
+def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
+             acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
+             expected_version: int | None = None, walkthrough_run: int | None = None) -> AcrRecord:
+    """Checklist, build and write in one transaction; a repeated request key returns the first ACR."""
+    amount = checked_amount(kind, amount)
+    acknowledged = checked_acknowledgements(acknowledged)
+    key = request_key or default_request_key(store, sleeve_id, kind, amount)
+    with store.transaction():
+        existing = store.scalar("SELECT id FROM acrs WHERE request_key = ?", [key])
+        if existing is not None:
+            return find_acr(store, existing, replayed=True)
+        row = sleeve_row(store, sleeve_id)
+        refuse_unless_model(sleeve_id, row["kind"])
+        check_version(row, expected_version)
+        if walkthrough_run is None:  # fired while a walkthrough is open on the sleeve: the run's ACR
+            walkthrough_run = open_run(store, sleeve_id)
+        preview = preview_acr(store, sleeve_id, kind, amount, acknowledged)
+        build, checklist = preview.build, preview.checklist
+        if not checklist.failed and checklist.awaiting:
+            raise Refused("the checklist has open items: " + "; ".join(
+                f"{i.id} ({i.title})" for i in checklist.awaiting) + ". Acknowledge them (--ack all) to fire")
+        now = store.now()
+        code = None if checklist.can_fire else (checklist.blocking_code or build.code or "CHECKLIST_FAILED")
+        status = "failed" if code else ("built" if build.orders else "complete")
+        reason = "" if not code else (build.reason if code == build.code else "; ".join(
+            f"{i.title}: {i.detail}" for i in checklist.failed))
+        cursor = store.execute(
+            "INSERT INTO acrs (request_key, account_id, sleeve_id, kind, amount_cents, leverage, status, code, "
+            "reason, checklist, operator, created_at, updated_at, walkthrough_run) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [key, row["account_id"], sleeve_id, kind, cents_int(amount), str(build.leverage), status, code,
+             reason, json.dumps(checklist_json(checklist)), operator, now, now, walkthrough_run])
+        acr_id = int(cursor.lastrowid or 0)
+        if code is None:
+            _apply_build(store, acr_id, row, preview, operator, now)
+        detail: dict[str, Any] = {"acr": acr_id, "kind": kind, "amount": str(amount), "leverage": str(build.leverage),
+                                  "code": code, "orders": len(build.orders) if code is None else 0,
+                                  "acknowledged": sorted(acknowledged)}
+        if walkthrough_run is not None:
+            detail["walkthrough_run"] = walkthrough_run
+        store.audit(operator, "acr-failed" if code else "acr-built", row["account_id"], sleeve_id, detail)
+        return find_acr(store, acr_id)
+
+
+def _apply_build(store: Store, acr_id: int, row: dict[str, Any], preview: AcrPreview, operator: str,
+                 now: str) -> None:
+    """Write the orders, move the ACR's cash and make the saved leverage the applied one."""
+    build = preview.build
+    store.conn.executemany(
+        "INSERT INTO orders (acr_id, seq, sleeve_id, symbol, side, quantity, price) VALUES (?,?,?,?,?,?,?)",
+        [(acr_id, seq, o.sleeve_id, o.symbol, o.side, str(o.quantity), str(o.price))
+         for seq, o in enumerate(build.orders)])
+    sleeve_delta, apm_delta = cash_movement(preview.kind, preview.amount)
+    store.execute(
+        "UPDATE sleeves SET applied_leverage = ?, cash_cents = cash_cents + ?, version = version + 1, "
+        "updated_by = ?, updated_at = ? WHERE id = ?",
+        [str(build.leverage), cents_int(sleeve_delta), operator, now, row["id"]])
+    if apm_delta:
+        apm = preview.account.apm
+        assert apm is not None  # the build refuses APM-funded kinds without an APM
+        store.execute("UPDATE sleeves SET cash_cents = cash_cents + ?, version = version + 1, updated_by = ?, "
+                      "updated_at = ? WHERE id = ?", [cents_int(apm_delta), operator, now, apm.id])
+    refresh(store, row["account_id"])
+
+
+def checklist_json(checklist: Checklist) -> list[dict[str, Any]]:
+    """The checklist as stored with the ACR (what the operator was shown and acknowledged)."""
+    return [{"id": i.id, "title": i.title, "evaluated": i.evaluated, "status": i.status, "detail": i.detail,
+             "fix": i.fix, "code": i.code} for i in checklist.items]

@@ -1,0 +1,133 @@
+"""The book file: all-or-nothing validation with every bad row's JSON path (store/fill_file.py is its twin)."""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from calc import Account, Model, Price
+from store.errors import InvalidInput
+
+MAX_PROBLEMS_LISTED = 200
+
+
+class RateTier(BaseModel):
+    """A custodian's annual margin rate from a debit size upward."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    custodian: str = Field(min_length=1)
+    min_debit: Decimal = Field(ge=0, allow_inf_nan=False)
+    annual_rate: Decimal = Field(ge=0, le=1, allow_inf_nan=False)
+
+
+@dataclass
+class Book:
+    """A validated book, ready to write."""
+
+    prices: list[Price] = field(default_factory=list)
+    models: list[Model] = field(default_factory=list)
+    rates: list[RateTier] = field(default_factory=list)
+    accounts: list[Account] = field(default_factory=list)
+
+
+def read_book_file(path: Path | str) -> Any:
+    """Parse a book file's JSON, turning malformed JSON into one located problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInput(f"cannot read {path}: {error.strerror or error}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInput(f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
+                           [f"$: line {error.lineno} column {error.colno}: {error.msg}"]) from None
+
+
+def _path(prefix: str, loc: Iterable[Any]) -> str:
+    text = prefix
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return text
+
+
+def _validate(cls: type[BaseModel], item: Any, where: str, problems: list[str]) -> Any:
+    try:
+        return cls.model_validate(item)
+    except ValidationError as error:
+        for e in error.errors():
+            problems.append(f"{_path(where, e['loc'])}: {e['msg']}")
+        return None
+
+
+def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: set[str] | None = None,
+               known_sleeves: set[str] | None = None) -> Book:
+    """Validate a whole book; raise InvalidInput listing every bad row, or return it ready to write."""
+    problems: list[str] = []
+    if not isinstance(data, dict):
+        raise InvalidInput("the book must be a JSON object with prices, models and accounts",
+                           ["$: expected an object"])
+    unknown = set(data) - {"prices", "models", "accounts", "rates"}
+    for key in sorted(unknown):
+        problems.append(f"$.{key}: unknown section")
+    sections: dict[str, list[Any]] = {}
+    for key in ("prices", "models", "accounts", "rates"):
+        value = data.get(key, [])
+        if not isinstance(value, list):
+            problems.append(f"$.{key}: expected a list")
+            value = []
+        sections[key] = value
+
+    book = Book()
+    seen: dict[str, set[str]] = {"prices": set(), "models": set(), "accounts": set(), "sleeves": set()}
+    for i, item in enumerate(sections["prices"]):
+        price = _validate(Price, item, f"$.prices[{i}]", problems)
+        if price is not None:
+            if price.symbol in seen["prices"]:
+                problems.append(f"$.prices[{i}].symbol: duplicate symbol {price.symbol}")
+            seen["prices"].add(price.symbol)
+            book.prices.append(price)
+    for i, item in enumerate(sections["models"]):
+        model = _validate(Model, item, f"$.models[{i}]", problems)
+        if model is not None:
+            if model.id in seen["models"]:
+                problems.append(f"$.models[{i}].id: duplicate model id {model.id}")
+            seen["models"].add(model.id)
+            book.models.append(model)
+    for i, item in enumerate(sections["rates"]):
+        tier = _validate(RateTier, item, f"$.rates[{i}]", problems)
+        if tier is not None:
+            book.rates.append(tier)
+    models_known = seen["models"] | (known_models or set())
+    for i, item in enumerate(sections["accounts"]):
+        where = f"$.accounts[{i}]"
+        account = _validate(Account, item, where, problems)
+        if account is None:
+            continue
+        already = bool(known_accounts) and account.id in known_accounts  # type: ignore[operator]
+        if account.id in seen["accounts"]:
+            problems.append(f"{where}.id: duplicate account id {account.id}")
+        elif already:
+            problems.append(f"{where}.id: account {account.id} is already in the store")
+        seen["accounts"].add(account.id)
+        for j, sleeve in enumerate(account.sleeves):
+            if sleeve.id in seen["sleeves"]:
+                problems.append(f"{where}.sleeves[{j}].id: duplicate sleeve id {sleeve.id}")
+            elif not already and known_sleeves and sleeve.id in known_sleeves:
+                problems.append(f"{where}.sleeves[{j}].id: sleeve {sleeve.id} is already in the store")
+            seen["sleeves"].add(sleeve.id)
+            if sleeve.model is not None and sleeve.model not in models_known:
+                problems.append(f"{where}.sleeves[{j}].model: unknown model {sleeve.model}")
+        if account.max_leverage < max((s.leverage for s in account.sleeves), default=Decimal(1)):
+            problems.append(f"{where}: a sleeve's leverage exceeds the account's max_leverage {account.max_leverage}")
+        book.accounts.append(account)
+    if problems:
+        shown = problems[:MAX_PROBLEMS_LISTED]
+        if len(problems) > len(shown):
+            shown.append(f"... and {len(problems) - len(shown)} more")
+        raise InvalidInput(f"the book has {len(problems)} problem(s); nothing was written", shown)
+    return book

@@ -1,0 +1,100 @@
+"""The thin store: one connection to the book, the clock, the settings, transactions and the audit row.
+
+Services (store/book.py, sleeves.py, acrs.py, fills.py, walkthrough.py, ...) and queries (store/queries/) are
+plain functions that take a Store, the way sqlite-utils keeps a thin Database and puts the work beside it.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from calc import CalcSettings
+from store.db import connect, write
+from store.settings import Settings
+
+Clock = Callable[[], datetime]
+Progress = Callable[[int], None]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Store:
+    """One connection to the book; create one per thread (SQLite connections are per thread)."""
+
+    def __init__(self, path: Path | str, settings: Settings | None = None, clock: Clock | None = None) -> None:
+        self.settings = settings or Settings()
+        self.path = Path(path)
+        self.clock = clock or utc_now
+        self.conn: sqlite3.Connection = connect(path, self.settings.busy_timeout_ms)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- time and settings ---------------------------------------------------------------------------
+
+    def today(self) -> date:
+        return self.clock().date()
+
+    def now(self) -> str:
+        """The clock as the audit log and every updated_at write it (UTC, to the second)."""
+        return self.clock().isoformat(timespec="seconds")
+
+    def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
+        return self.settings.calc_settings(annual_rate)
+
+    # -- SQL -----------------------------------------------------------------------------------------
+
+    def transaction(self) -> Any:
+        """One write transaction (BEGIN IMMEDIATE), or a savepoint inside the caller's."""
+        return write(self.conn)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """One read transaction, so several queries see the same book (no-op inside a write)."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.conn.execute("COMMIT")
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """The query's rows as dicts keyed by column name."""
+        cursor = self.conn.execute(sql, params)
+        names = [c[0] for c in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def scalar(self, sql: str, params: Any = ()) -> Any:
+        """The first column of the first row, or None."""
+        row = self.conn.execute(sql, params).fetchone()
+        return row[0] if row else None
+
+    def audit(self, operator: str, action: str, account_id: str | None, sleeve_id: str | None,
+              detail: dict[str, Any]) -> int:
+        """Append one audit row (inside the caller's transaction); returns its id."""
+        cursor = self.conn.execute(
+            "INSERT INTO audit (at, operator, action, account_id, sleeve_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            [self.now(), operator, action, account_id, sleeve_id, json.dumps(detail, default=str, sort_keys=True)])
+        return int(cursor.lastrowid or 0)
+
+    def account_count(self) -> int:
+        return int(self.scalar("SELECT count(*) FROM accounts"))

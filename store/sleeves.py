@@ -1,0 +1,106 @@
+"""Sleeve and account edits that trade nothing: leverage target, track manager, the custodian's margin answer.
+
+Every write takes the version the operator saw (optimistic concurrency) and goes through `editable_sleeve`,
+the one guard for what a console may change.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from calc.models import READ_ONLY_KINDS, REGT_MAX_LEVERAGE
+from store.core import Store
+from store.errors import Conflict, InvalidInput, NotFound, Refused
+from store.summary import refresh
+
+
+def sleeve_row(store: Store, sleeve_id: str) -> dict[str, Any]:
+    found = store.rows("SELECT * FROM sleeves WHERE id = ?", [sleeve_id])
+    if not found:
+        raise NotFound(f"no sleeve {sleeve_id}")
+    return found[0]
+
+
+def sleeve_account_id(store: Store, sleeve_id: str) -> str:
+    return str(sleeve_row(store, sleeve_id)["account_id"])
+
+
+def check_version(row: dict[str, Any], expected: int | None) -> None:
+    """Refuse when the sleeve moved since the operator read it, naming who changed it and when."""
+    if expected is not None and row["version"] != expected:
+        who = row["updated_by"] or "another operator"
+        when = f" at {row['updated_at']}" if row["updated_at"] else ""
+        raise Conflict(f"sleeve {row['id']} was changed by {who}{when} since you opened it "
+                       f"(version {expected} -> {row['version']}): reload and try again")
+
+
+def refuse_unless_model(sleeve_id: str, kind: str) -> None:
+    """Leverage, toggles, ACRs and walkthroughs act on model sleeves only."""
+    if kind == "apm":
+        raise Refused(f"{sleeve_id} is the APM: leverage belongs on a model sleeve, never the APM")
+    if kind in READ_ONLY_KINDS or kind != "model":
+        raise Refused(f"{sleeve_id} is a {kind} sleeve, which this console shows read-only")
+
+
+def editable_sleeve(store: Store, sleeve_id: str, expected_version: int | None = None) -> dict[str, Any]:
+    """The sleeve's row if this console may change it and it has not moved since `expected_version`."""
+    row = sleeve_row(store, sleeve_id)
+    refuse_unless_model(sleeve_id, row["kind"])
+    check_version(row, expected_version)
+    return row
+
+
+def set_leverage(store: Store, sleeve_id: str, leverage: Decimal, operator: str,
+                 expected_version: int | None = None) -> int:
+    """Save a model sleeve's leverage target (no trades); returns the sleeve's new version."""
+    if not leverage.is_finite():
+        raise InvalidInput(f"leverage must be a number, got {leverage}")
+    with store.transaction():
+        row = editable_sleeve(store, sleeve_id, expected_version)
+        house_cap = Decimal(store.scalar("SELECT max_leverage FROM accounts WHERE id = ?", [row["account_id"]]))
+        top = min(house_cap, REGT_MAX_LEVERAGE)
+        if not (Decimal(1) <= leverage <= top):
+            raise InvalidInput(f"leverage must be between 1.0 and {top} for this account, got {leverage}")
+        if leverage.as_tuple().exponent < -4:  # type: ignore[operator]
+            raise InvalidInput(f"leverage takes at most 4 decimal places, got {leverage}")
+        store.execute("UPDATE sleeves SET leverage = ?, version = version + 1, target_version = target_version + 1, "
+                      "updated_by = ?, updated_at = ? WHERE id = ?", [str(leverage), operator, store.now(), sleeve_id])
+        store.audit(operator, "set-leverage", row["account_id"], sleeve_id,
+                    {"from": row["leverage"], "to": str(leverage), "applied": row["applied_leverage"]})
+        refresh(store, row["account_id"])
+        return int(row["version"]) + 1
+
+
+def set_track_manager(store: Store, sleeve_id: str, on: bool, operator: str,
+                      expected_version: int | None = None) -> int:
+    """Save the track-manager toggle (no trades); returns the sleeve's new version."""
+    with store.transaction():
+        row = editable_sleeve(store, sleeve_id, expected_version)
+        store.execute("UPDATE sleeves SET track_manager = ?, version = version + 1, "
+                      "target_version = target_version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+                      [int(on), operator, store.now(), sleeve_id])
+        store.audit(operator, "track-manager", row["account_id"], sleeve_id,
+                    {"from": bool(row["track_manager"]), "to": on})
+        refresh(store, row["account_id"])
+        return int(row["version"]) + 1
+
+
+def confirm_custodian_margin(store: Store, account_id: str, enabled: bool, operator: str, reference: str = "",
+                             expected_version: int | None = None) -> int:
+    """Record what the custodian confirmed about margin on the account; returns the account's new version."""
+    with store.transaction():
+        found = store.rows("SELECT * FROM accounts WHERE id = ?", [account_id])
+        if not found:
+            raise NotFound(f"no account {account_id}")
+        row = found[0]
+        if expected_version is not None and row["version"] != expected_version:
+            who = row["updated_by"] or "another operator"
+            raise Conflict(f"account {account_id} was changed by {who} since you opened it: reload and try again")
+        if enabled and row["type"] != "margin":
+            raise Refused(f"{account_id} is a {row['type']} account: a custodian cannot enable margin on it")
+        store.execute("UPDATE accounts SET margin_enabled = ?, version = version + 1, updated_by = ?, "
+                      "updated_at = ? WHERE id = ?", [int(enabled), operator, store.now(), account_id])
+        store.audit(operator, "custodian-margin", account_id, None,
+                    {"from": bool(row["margin_enabled"]), "to": enabled, "reference": reference})
+        refresh(store, account_id)
+        return int(row["version"]) + 1

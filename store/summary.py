@@ -1,0 +1,78 @@
+"""The per-account summary (NAV, highest saved leverage, stored diagnostics) that every write recomputes.
+
+The browser and the doctor read it without loading accounts, so it is derived data: any write that touches
+an account's sleeves, holdings, cash or flags calls `refresh_account` in the same transaction.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from calc import Account, CalcSettings, Diagnostic, Model, Price, diagnose, market_value
+from calc.money import cents_int
+from store.mapping import load_account, load_models, load_prices
+
+if TYPE_CHECKING:
+    from store.core import Store
+
+# STALE_PRICES depends on the clock, not on a write, so queries compute it live instead of caching it.
+LIVE_CODES = frozenset({"STALE_PRICES"})
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What the account browser and the doctor read without loading the account."""
+
+    nav_cents: int
+    max_saved_leverage: float
+    diagnostics: list[Diagnostic]
+
+    @property
+    def cached(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.code not in LIVE_CODES]
+
+    @property
+    def codes(self) -> str:
+        seen: list[str] = []
+        for d in self.cached:
+            if d.code not in seen:
+                seen.append(d.code)
+        return " ".join(seen)
+
+
+def summarize(account: Account, prices: dict[str, Price], models: dict[str, Model], today: date,
+              settings: CalcSettings) -> Summary:
+    nav = sum((market_value(s.positions, prices) + s.cash for s in account.sleeves), Decimal(0))
+    top = max((s.leverage for s in account.sleeves if s.kind == "model"), default=Decimal(1))
+    return Summary(cents_int(nav), float(top), diagnose(account, prices, models, today, settings))
+
+
+def write_summary(conn: sqlite3.Connection, account_id: str, summary: Summary) -> None:
+    """Replace the cached summary and diagnostics of one account (inside the caller's transaction)."""
+    conn.execute("UPDATE accounts SET nav_cents = ?, max_saved_leverage = ?, diag_codes = ? WHERE id = ?",
+                 [summary.nav_cents, summary.max_saved_leverage, summary.codes, account_id])
+    conn.execute("DELETE FROM account_diagnostics WHERE account_id = ?", [account_id])
+    conn.executemany(
+        "INSERT INTO account_diagnostics (account_id, code, sleeve_id, detail) VALUES (?, ?, ?, ?)",
+        [(account_id, d.code, d.sleeve_id, d.detail) for d in summary.cached],
+    )
+
+
+def refresh_summary(conn: sqlite3.Connection, account: Account, today: date, settings: CalcSettings) -> None:
+    """Recompute and store one account's summary (inside the caller's transaction)."""
+    write_summary(conn, account.id, summarize(account, load_prices(conn), load_models(conn), today, settings))
+
+
+def refresh_account(conn: sqlite3.Connection, account_id: str, today: date, settings: CalcSettings) -> None:
+    """Reload the account as written so far in this transaction and store its summary."""
+    loaded = load_account(conn, account_id)
+    assert loaded is not None, f"refresh of a missing account {account_id}"
+    refresh_summary(conn, loaded[0], today, settings)
+
+
+def refresh(store: Store, account_id: str) -> None:
+    """`refresh_account` on the store's connection, clock and settings."""
+    refresh_account(store.conn, account_id, store.today(), store.calc_settings())
