@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `python bench/run.py` as well as `python -m bench.run`
     sys.path.insert(0, str(ROOT))
 
-from store.demo import DEFAULT_SEED, DEFAULT_TODAY  # noqa: E402  (stdlib only: the probes stay light)
+from store.demo_data import DEFAULT_SEED, DEFAULT_TODAY  # noqa: E402  (stdlib only: the probes stay light)
 
 # Books are generated and read at the demo's own date, so a book cached yesterday behaves the same today.
 FIXED_NOW = datetime(DEFAULT_TODAY.year, DEFAULT_TODAY.month, DEFAULT_TODAY.day, 15, 0, tzinfo=timezone.utc)

@@ -13,7 +13,14 @@ from calc.money import cents_int
 from store.book_file import Book, parse_book, read_book_file
 from store.core import Progress, Store
 from store.errors import InvalidInput, Refused
-from store.mapping import account_to_row, load_models, load_prices, model_to_row, price_to_row, sleeve_to_row
+from store.mapping import (
+    account_to_row,
+    load_models,
+    load_prices,
+    model_to_row,
+    price_to_row,
+    sleeve_to_row,
+)
 from store.summary import summarize
 
 BATCH = 2000

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-
 MIGRATIONS: list[str] = [
     # 1: the book, the ACRs and orders, the append-only audit log.
     """

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
-import sqlite3
-
-from calc import FAILURE_FIXES, DIAGNOSTIC_CODES, Account, Model, Price, Sleeve
-from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord, StepRecord
+from calc import DIAGNOSTIC_CODES, FAILURE_FIXES, Account, Model, Price, Sleeve
 from calc.money import cents_int, from_cents
+from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord, StepRecord
 
 
 def price_from_row(row: dict[str, Any]) -> Price:

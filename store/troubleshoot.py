@@ -1,9 +1,10 @@
 """Run the troubleshooter on an account's stored state."""
 from __future__ import annotations
 
-from calc.troubleshoot import SYMPTOMS, Finding, LastAcr, troubleshoot as check
-from store.errors import InvalidInput, NotFound
+from calc.troubleshoot import SYMPTOMS, Finding, LastAcr
+from calc.troubleshoot import troubleshoot as check
 from store.core import Store
+from store.errors import InvalidInput, NotFound
 from store.mapping import load_account, load_models, load_prices
 
 

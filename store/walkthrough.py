@@ -14,7 +14,14 @@ from store.errors import InvalidInput, Refused
 from store.mapping import load_account
 from store.queries.audit import audit_head
 from store.queries.orders import find_acr
-from store.queries.walkthrough import evaluate, open_run, run_acr_ids, run_row, step_record, step_records
+from store.queries.walkthrough import (
+    evaluate,
+    open_run,
+    run_acr_ids,
+    run_row,
+    step_record,
+    step_records,
+)
 from store.sleeves import refuse_unless_model, sleeve_row
 
 

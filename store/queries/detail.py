@@ -3,7 +3,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from calc import account_margin, actual_leverage, diagnose, invested_ratio, market_value, sleeve_equity
+from calc import (
+    account_margin,
+    actual_leverage,
+    diagnose,
+    invested_ratio,
+    market_value,
+    sleeve_equity,
+)
 from calc.views import AccountDetail, SleeveView
 from store.core import Store
 from store.errors import NotFound

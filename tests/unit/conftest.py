@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 import console.cli
-from store.core import Store
 from store.book import import_book
+from store.core import Store
 
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
 STORY_BOOK = Path(__file__).resolve().parents[1] / "data" / "story_book.json"

@@ -8,12 +8,25 @@ from decimal import Decimal
 import pytest
 
 from calc import (
-    DIAGNOSTIC_CODES, Account, Model, Price, build_acr, diagnose, diagnostic_codes, invested_ratio, price_map,
+    DIAGNOSTIC_CODES,
+    Account,
+    Model,
+    Price,
+    build_acr,
+    diagnose,
+    diagnostic_codes,
+    invested_ratio,
+    price_map,
 )
 from store.demo import (
-    DEFAULT_TODAY, SHOWCASE, SHOWCASE_SIZE, STALE_SYMBOLS, demo_models, demo_prices, demo_rates, generate_book,
-    iter_accounts, iter_accounts_with_intent,
+    demo_models,
+    demo_prices,
+    demo_rates,
+    generate_book,
+    iter_accounts,
+    iter_accounts_with_intent,
 )
+from store.demo_data import DEFAULT_TODAY, SHOWCASE, SHOWCASE_SIZE, STALE_SYMBOLS
 
 BOOK_SIZE = 300
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 
 from calc.checklist import ACK_IDS
-from store.batch import pending_sleeves, rebalance_all_pending
-from store.errors import InvalidInput
-from store.core import Store
-from tests.unit.conftest import count, fixed_clock, snapshot
 from store.acrs import fire_acr
+from store.batch import pending_sleeves, rebalance_all_pending
 from store.book import generate_demo
+from store.core import Store
+from store.errors import InvalidInput
+from tests.unit.conftest import count, fixed_clock, snapshot
 
 ALL = set(ACK_IDS)
 ACCOUNTS = 60

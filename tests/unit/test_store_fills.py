@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 
 from calc.checklist import ACK_IDS
-from store.errors import InvalidInput, NotFound, Refused
-from tests.unit.conftest import book_with, count, snapshot
 from store.acrs import fire_acr
 from store.book import import_book
+from store.errors import InvalidInput, NotFound, Refused
 from store.fills import apply_fills_csv, simulate_fills
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
+from tests.unit.conftest import book_with, count, snapshot
 
 ALL = set(ACK_IDS)
 HEADER = "order_id,status,filled_quantity,fill_price,reason\n"

@@ -5,14 +5,14 @@ from decimal import Decimal
 
 import pytest
 
-from store.errors import InvalidInput
-from tests.unit.conftest import STORY_BOOK, book_with, count, snapshot, story_data
 from store.book import import_book, import_file
+from store.errors import InvalidInput
 from store.queries.accounts import account_page
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
 from store.rates import annual_rate
+from tests.unit.conftest import STORY_BOOK, book_with, count, snapshot, story_data
 
 
 def test_import_writes_the_book_its_summaries_and_one_audit_row(open_store, db_path):

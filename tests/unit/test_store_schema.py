@@ -10,8 +10,8 @@ import pytest
 
 import store.db
 from store.core import Store
-from tests.unit.conftest import fixed_clock, snapshot
 from store.queries.audit import audit_trail
+from tests.unit.conftest import fixed_clock, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,16 +8,16 @@ import pytest
 
 from calc.checklist import ACK_IDS
 from console.cli import cli
-from store.errors import InvalidInput, NotFound, Refused
-from store.core import Store
-from store.troubleshoot import troubleshoot, troubleshoot_all
-from tests.unit.conftest import fixed_clock, story_data
 from store.acrs import fire_acr
 from store.book import generate_demo, import_book
+from store.core import Store
+from store.errors import InvalidInput, NotFound, Refused
 from store.fills import simulate_fills
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.sleeves import confirm_custodian_margin
+from store.troubleshoot import troubleshoot, troubleshoot_all
+from tests.unit.conftest import fixed_clock, story_data
 
 ALL = set(ACK_IDS)
 
