@@ -60,6 +60,10 @@ class Diagnostic:
     def title(self) -> str:
         return DIAGNOSTIC_TITLES[self.code]
 
+    def to_json(self) -> dict[str, str | None]:
+        """The diagnostic as `show --json` prints it, with its fix."""
+        return {"code": self.code, "sleeve_id": self.sleeve_id, "detail": self.detail, "fix": self.fix}
+
 
 def stale_symbols(account: Account, prices: dict[str, Price], today: date, max_age_days: int) -> list[str]:
     """Held symbols whose price is older than the allowed age."""

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from typing import Any
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -37,3 +38,16 @@ def floor_shares(value: Decimal, price: Decimal) -> Decimal:
     if price <= 0 or value <= 0:
         return ZERO
     return (value / price).to_integral_value(rounding=ROUND_FLOOR)
+
+
+def json_value(value: Any) -> Any:
+    """A value json.dumps writes as is: Decimals become numbers (floats), dates ISO strings, recursively."""
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, dict):
+        return {str(k): json_value(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_value(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

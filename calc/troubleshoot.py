@@ -4,13 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from calc.build import build_acr
 from calc.checklist import evaluate_checklist
 from calc.diagnostics import negative_apm_cause, sleeve_drift
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
-from calc.money import ONE, ZERO
+from calc.money import ONE, ZERO, json_value
 from calc.targets import actual_leverage, market_value
 
 Symptom = Literal["nothing-happened", "negative-apm", "not-leveraging", "cannot-acr"]
@@ -49,6 +49,13 @@ class Finding:
     sleeve_id: str | None = None
     leverage: Decimal | None = None
     plan: tuple[str, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        """The finding as `troubleshoot --json` prints it, with the symptom's title."""
+        return json_value({
+            "symptom": self.symptom, "title": SYMPTOMS[self.symptom], "present": self.present,
+            "cause": self.cause, "evidence": list(self.evidence), "fix": self.fix, "action": self.action,
+            "sleeve_id": self.sleeve_id, "leverage": self.leverage, "plan": list(self.plan)})
 
 
 def _lev(value: Decimal | None) -> str:

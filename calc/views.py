@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from calc.build import BuildResult
 from calc.checklist import Checklist
-from calc.diagnostics import Diagnostic
+from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
 from calc.margin import MarginFigures
 from calc.models import Account
+from calc.money import json_value
 from calc.walkthrough import STEPS, StepEvaluation, step_state
 
 
@@ -29,6 +30,10 @@ class AccountRow:
     max_saved_leverage: Decimal
     codes: tuple[str, ...]
 
+    def to_json(self) -> dict[str, Any]:
+        """The row as `accounts --json` prints it."""
+        return json_value({**self.__dict__, "codes": list(self.codes)})
+
 
 @dataclass(frozen=True)
 class AccountPage:
@@ -37,6 +42,11 @@ class AccountPage:
     book_size: int
     offset: int
     limit: int
+
+    def to_json(self) -> dict[str, Any]:
+        """The page as `accounts --json` prints it."""
+        return {"total": self.total, "book_size": self.book_size, "offset": self.offset,
+                "accounts": [r.to_json() for r in self.rows]}
 
 
 @dataclass(frozen=True)
@@ -68,6 +78,14 @@ class SleeveView:
     def editable(self) -> bool:
         return self.kind == "model"
 
+    def to_json(self) -> dict[str, Any]:
+        """The sleeve as `show --json` prints it."""
+        return json_value({
+            "id": self.id, "kind": self.kind, "model": self.model, "saved_leverage": self.saved,
+            "applied_leverage": self.applied, "actual_leverage": self.actual, "track_manager": self.track_manager,
+            "cash_reserve": self.cash_reserve, "cash": self.cash, "exposure": self.exposure, "equity": self.equity,
+            "version": self.version, "positions": self.positions})
+
 
 @dataclass(frozen=True)
 class AccountDetail:
@@ -85,6 +103,23 @@ class AccountDetail:
 
     def sleeve(self, sleeve_id: str) -> SleeveView:
         return next(s for s in self.sleeves if s.id == sleeve_id)
+
+    def to_json(self) -> dict[str, Any]:
+        """The account as `show --json` prints it: account fields, sleeves, margin figures, diagnostics."""
+        a, m = self.account, self.margin
+        return json_value({
+            "id": a.id, "name": a.name, "custodian": a.custodian, "type": a.type,
+            "margin_enabled": a.margin_enabled, "house_maintenance": a.house_maintenance,
+            "max_leverage": a.max_leverage, "nav": self.nav, "version": self.version,
+            "sleeves": [s.to_json() for s in self.sleeves],
+            "margin": {"lmv": m.lmv, "debit": m.debit, "equity": m.equity, "maintenance_requirement": m.requirement,
+                       "margin_call": m.call, "cure_cash": m.cure_cash, "cure_securities": m.cure_securities,
+                       "cure_sell": m.cure_sell, "trigger_value": m.trigger_value,
+                       "call_distance": m.call_distance, "regt_requirement": m.regt_requirement, "sma": m.sma,
+                       "buying_power": m.buying_power, "annual_rate": self.annual_rate,
+                       "daily_interest": m.daily_interest},
+            "diagnostics": [d.to_json() for d in self.diagnostics],
+        })
 
 
 @dataclass(frozen=True)
@@ -115,9 +150,24 @@ class OrderRecord:
     fill_price: Decimal | None
     reason: str
 
+    CSV_FIELDS: ClassVar[tuple[str, ...]] = (
+        "id", "acr_id", "account_id", "sleeve_id", "symbol", "side", "quantity", "price", "notional", "status",
+        "filled_quantity", "fill_price", "reason")
+
     @property
     def notional(self) -> Decimal:
         return self.quantity * self.price
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.CSV_FIELDS}
+
+    def to_json(self) -> dict[str, Any]:
+        """The order as `orders --json` (and an ACR's `orders`) prints it."""
+        return json_value(self._fields())
+
+    def csv_row(self) -> dict[str, Any]:
+        """The order as a row of `orders --csv` (CSV_FIELDS; exact decimals, empty for none)."""
+        return {k: ("" if v is None else v) for k, v in self._fields().items()}
 
 
 @dataclass(frozen=True)
@@ -144,6 +194,15 @@ class AcrRecord:
     def failed(self) -> bool:
         return self.status == "failed"
 
+    def to_json(self) -> dict[str, Any]:
+        """The ACR as `acr --json` and `fills --json` print it, with its orders."""
+        return json_value({
+            "id": self.id, "request_key": self.request_key, "account_id": self.account_id,
+            "sleeve_id": self.sleeve_id, "kind": self.kind, "amount": self.amount, "leverage": self.leverage,
+            "status": self.status, "code": self.code, "reason": self.reason, "fix": self.fix,
+            "operator": self.operator, "created_at": self.created_at, "replayed": self.replayed,
+            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders]})
+
 
 @dataclass(frozen=True)
 class AuditRecord:
@@ -155,12 +214,19 @@ class AuditRecord:
     sleeve_id: str | None
     detail: dict[str, Any]
 
+    def to_json(self) -> dict[str, Any]:
+        """The audit row as `audit --json` prints it."""
+        return json_value(self.__dict__)
+
 
 @dataclass(frozen=True)
 class DoctorFinding:
     account_id: str
     sleeve_id: str | None
     detail: str
+
+    def to_json(self) -> dict[str, Any]:
+        return json_value(self.__dict__)
 
 
 @dataclass(frozen=True)
@@ -172,6 +238,13 @@ class DoctorReport:
 
     def count(self, code: str) -> int:
         return len({f.account_id for f in self.findings.get(code, [])})
+
+    def to_json(self) -> dict[str, Any]:
+        """The report as `doctor --json` prints it: per code, the accounts counted, the fix, the findings."""
+        return {"book_size": self.book_size,
+                "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
+                                 "findings": [f.to_json() for f in found]}
+                          for code, found in self.findings.items()}}
 
 
 # -- walkthrough runs ----------------------------------------------------------------------------------
@@ -209,6 +282,10 @@ class RunSummary:
     finished_at: str | None
     status: str
     states: dict[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        """The run as `walkthrough list --json` prints it."""
+        return json_value(self.__dict__)
 
 
 @dataclass(frozen=True)

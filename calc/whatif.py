@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from calc.margin import margin_from_totals
-from calc.money import ONE, ZERO
+from calc.money import ONE, ZERO, json_value
 
 DEFAULT_MAINTENANCE = Decimal("0.30")
+FRACTIONS = frozenset({"call_distance"})  # figures that are fractions, not dollars
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,11 @@ class WhatIf:
 
     def as_dict(self) -> dict[str, Decimal]:
         return asdict(self)
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures as `whatif --json` prints them: dollars to the cent, fractions to 4 places."""
+        return json_value({name: value.quantize(Decimal("0.0001") if name in FRACTIONS else Decimal("0.01"))
+                           for name, value in self.as_dict().items()})
 
 
 def _check_fraction(name: str, value: Decimal, upper_inclusive: bool = True) -> None:

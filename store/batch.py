@@ -32,7 +32,8 @@ class BatchResult:
         """Sleeves per second."""
         return self.total / self.seconds if self.seconds > 0 else 0.0
 
-    def as_dict(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, object]:
+        """The batch as `acr --all-pending --json` prints it."""
         return {"total": self.total, "built": self.built, "failed": self.failed, "refused": self.refused,
                 "replayed": self.replayed, "orders": self.orders, "seconds": round(self.seconds, 3),
                 "sleeves_per_second": round(self.rate, 1), "failures": dict(sorted(self.failures.items())),

@@ -95,3 +95,58 @@ def book_with(account: dict[str, Any], prices: list[dict[str, Any]] | None = Non
     data["prices"] += prices or []
     data["models"] += models or []
     return data
+
+
+# -- the CLI tests' helpers: a successful command, a refused one, the story book imported ------------------
+
+ACK = ("--ack", "all")
+
+
+def ok(result) -> str:
+    assert result.exit_code == 0, (result.exit_code, result.stdout, result.stderr)
+    assert result.stderr == ""
+    return result.stdout
+
+
+def as_json(result) -> Any:
+    return json.loads(ok(result))
+
+
+def one_error_line(result, code: int | None = None) -> str:
+    """A refused command: non-zero exit, exactly one line on stderr, no traceback."""
+    assert result.exit_code != 0, result.stdout
+    if code is not None:
+        assert result.exit_code == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("margin-console: ") and "Traceback" not in result.output
+    return lines[0]
+
+
+def problems(result) -> list[str]:
+    """The problem lines an InvalidInput prints under its one-line summary."""
+    assert result.exit_code == 1, (result.exit_code, result.stderr)
+    lines = result.stderr.rstrip("\n").splitlines()
+    assert lines[0].startswith("margin-console: error: ") and "Traceback" not in result.output
+    assert all(line.startswith("  ") for line in lines[1:]), lines
+    return [line.strip() for line in lines[1:]]
+
+
+def assert_refused_writes_nothing(run, db: Path, args: list[str], words: str, code: int) -> None:
+    """A refused command: one error line with `words`, exit `code`, and the database unchanged."""
+    before = snapshot(db)
+    line = one_error_line(run(*args), code=code)
+    assert words in line
+    assert snapshot(db) == before
+
+
+@pytest.fixture
+def story(run, db_path) -> Path:
+    ok(run("import", STORY_BOOK))
+    return db_path
+
+
+@pytest.fixture
+def built(run, story) -> dict[str, Any]:
+    """The story's one-dollar ACR (JSON)."""
+    return as_json(run("acr", "A-1001-M1", "--kind", "one-dollar", *ACK, "--json"))

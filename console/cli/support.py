@@ -1,16 +1,22 @@
-"""Shared pieces of the command line: the error-catching group, number parsing and output helpers."""
+"""Shared pieces of the command line: the error-catching group, number parsing, the store and progress.
+
+Output (options, emitters, formatting) lives in console/cli/output.py.
+"""
 from __future__ import annotations
 
-import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import click
 from pydantic import ValidationError
 
+from store.core import Store
 from store.errors import InvalidInput, StoreError
+from store.settings import Settings
 
 PROG = "margin-console"
 
@@ -34,8 +40,11 @@ class DecimalParam(click.ParamType):
 
 DECIMAL = DecimalParam()
 
+expect_version_option = click.option("--expect-version", type=int,
+                                     help="Refuse if the sleeve changed since this version.")
 
-def _one_line(error: Exception) -> str:
+
+def one_line(error: Exception) -> str:
     if isinstance(error, ValidationError):
         first = error.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
@@ -59,15 +68,15 @@ class ConsoleGroup(click.Group):
             click.echo(f"{PROG}: aborted", err=True)
             sys.exit(1)
         except click.ClickException as error:
-            click.echo(f"{PROG}: error: {_one_line(Exception(error.format_message()))}", err=True)
+            click.echo(f"{PROG}: error: {one_line(Exception(error.format_message()))}", err=True)
             sys.exit(error.exit_code)
         except InvalidInput as error:
-            click.echo(f"{PROG}: error: {_one_line(error)}", err=True)
+            click.echo(f"{PROG}: error: {one_line(error)}", err=True)
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(1)
         except (StoreError, ValueError, ValidationError) as error:
-            click.echo(f"{PROG}: error: {_one_line(error)}", err=True)
+            click.echo(f"{PROG}: error: {one_line(error)}", err=True)
             sys.exit(1)
         except KeyboardInterrupt:
             click.echo(f"{PROG}: interrupted", err=True)
@@ -75,37 +84,36 @@ class ConsoleGroup(click.Group):
         except Exception as error:  # last resort: an operator never sees a traceback
             if os.environ.get("MARGIN_CONSOLE_DEBUG"):
                 raise
-            click.echo(f"{PROG}: unexpected error ({type(error).__name__}): {_one_line(error)}", err=True)
+            click.echo(f"{PROG}: unexpected error ({type(error).__name__}): {one_line(error)}", err=True)
             sys.exit(70)
 
 
-def to_jsonable(value: Any) -> Any:
-    """Decimals become numbers (floats), dates ISO strings, recursively."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [to_jsonable(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
+def settings(ctx: click.Context) -> Settings:
+    """The settings the root command built from --db, --operator and the environment."""
+    return ctx.find_root().obj["settings"]
 
 
-def emit_json(value: Any) -> None:
-    """One JSON document on stdout."""
-    click.echo(json.dumps(to_jsonable(value), indent=2))
+def operator(ctx: click.Context) -> str:
+    """Who this command's writes are attributed to."""
+    return settings(ctx).operator
 
 
-def emit_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
-    """A plain aligned table on stdout."""
-    if not rows:
-        click.echo("(none)")
-        return
-    columns = columns or list(rows[0])
-    text = [[str(r.get(c, "")) for c in columns] for r in rows]
-    widths = [max(len(c), *(len(t[i]) for t in text)) for i, c in enumerate(columns)]
-    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
-    click.echo("  ".join("-" * w for w in widths))
-    for t in text:
-        click.echo("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip())
+@contextmanager
+def open_store(ctx: click.Context) -> Iterator[Store]:
+    """The store of the command's settings (and the root's injected clock, in tests), closed after use."""
+    clock = ctx.find_root().obj.get("clock")
+    store = Store(settings(ctx).db, settings(ctx), clock)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextmanager
+def progress_bar(total: int, label: str) -> Iterator[Any]:
+    """A progress bar on a terminal (stderr), silent otherwise."""
+    if sys.stderr.isatty():
+        with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+            yield bar.update
+    else:
+        yield lambda n: None

@@ -1,4 +1,7 @@
-"""`margin-console walkthrough`: list stored walkthrough runs and export one as Markdown for a support ticket."""
+"""`walkthrough list` and `walkthrough export`: the commands of store/queries/walkthrough.py.
+
+List stored walkthrough runs and export one as Markdown for a support ticket.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,10 +9,10 @@ from pathlib import Path
 import click
 
 from calc.walkthrough import STEPS
-from console.cli_book import json_option, open_store
-from console.cli_support import emit_json, emit_table
-from store.errors import InvalidInput
+from console.cli.output import emit_json, emit_table, json_option
+from console.cli.support import open_store
 from console.walkthrough_export import export_markdown
+from store.errors import InvalidInput
 from store.queries.walkthrough import list_runs, load_run
 
 STATE_MARKS = {"completed": "done", "skipped": "skipped", "blocked": "BLOCKED", "open": "open"}
@@ -30,7 +33,7 @@ def list_(ctx: click.Context, account_id: str | None, limit: int, as_json: bool)
     with open_store(ctx) as store:
         runs = list_runs(store, account_id, limit)
     if as_json:
-        emit_json([r.__dict__ for r in runs])
+        emit_json([r.to_json() for r in runs])
         return
     emit_table([{"run": r.id, "account": r.account_id, "sleeve": r.sleeve_id, "operator": r.operator,
                  "started": r.started_at, "finished": r.finished_at or "-", "status": r.status,

@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import click
 
-from calc.whatif import DEFAULT_MAINTENANCE, WhatIf, whatif_leverage, whatif_totals
-from console.cli_support import DECIMAL, emit_json
+from calc.whatif import DEFAULT_MAINTENANCE, FRACTIONS, WhatIf, whatif_leverage, whatif_totals
+from console.cli.output import emit_json, json_option
+from console.cli.support import DECIMAL
 
 _LABELS = {
     "exposure": "Exposure",
@@ -26,18 +27,13 @@ _LABELS = {
     "sma": "Excess equity (SMA)",
     "buying_power": "Buying power",
 }
-_FRACTIONS = {"call_distance"}
-
-
-def _rounded(name: str, value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.0001") if name in _FRACTIONS else Decimal("0.01"))
 
 
 def render_whatif(result: WhatIf) -> str:
     """A readable two-column table of the calculator's figures."""
     lines = []
     for name, value in result.as_dict().items():
-        text = f"{value:.2%}" if name in _FRACTIONS else f"{value:,.2f}"
+        text = f"{value:.2%}" if name in FRACTIONS else f"{value:,.2f}"
         lines.append(f"{_LABELS[name]:<38}{text:>18}")
     return "\n".join(lines)
 
@@ -55,7 +51,7 @@ def render_whatif(result: WhatIf) -> str:
               help="ON follows the model's cash weight; OFF the advisor's reserve.")
 @click.option("--reserve", type=DECIMAL, default=Decimal(0), show_default=True,
               help="Advisor cash reserve (track manager OFF).")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@json_option
 def whatif(equity, leverage, lmv, debit, maintenance, rate, model_cash, track_manager, reserve, as_json) -> None:
     """What happens at a multiplier: exposure, debit, requirement, call, cures, call distance, interest.
 
@@ -74,6 +70,9 @@ def whatif(equity, leverage, lmv, debit, maintenance, rate, model_cash, track_ma
             raise click.UsageError("--lmv and --debit go together")
         result = whatif_totals(lmv, debit, maintenance, rate)
     if as_json:
-        emit_json({k: _rounded(k, v) for k, v in result.as_dict().items()})
+        emit_json(result.to_json())
     else:
         click.echo(render_whatif(result))
+
+
+COMMANDS = [whatif]

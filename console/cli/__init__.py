@@ -1,4 +1,9 @@
-"""The command line: `margin-console` opens the console; its commands are the headless front of the store."""
+"""The command line: `margin-console` opens the console; its commands are the headless front of the store.
+
+One command module per store service module (book, sleeves, acrs, fills, troubleshoot, walkthrough), one for
+the queries and one for the calculator; the shared pieces are in support.py (group, errors, store) and
+output.py (--json/--csv, emitters, formats).
+"""
 from __future__ import annotations
 
 import tempfile
@@ -6,13 +11,10 @@ from pathlib import Path
 
 import click
 
-from console.cli_book import COMMANDS, progress_bar
-from console.cli_calc import whatif
-from console.cli_troubleshoot import COMMANDS as TROUBLESHOOT_COMMANDS
-from console.cli_walkthrough import COMMANDS as WALKTHROUGH_COMMANDS
-from console.cli_support import ConsoleGroup
-from store.settings import Settings
+from console.cli import acrs, book, fills, queries, sleeves, troubleshoot, walkthrough, whatif
+from console.cli.support import ConsoleGroup, progress_bar
 from store.book import generate_demo
+from store.settings import Settings
 
 DEMO_ACCOUNTS = 2000
 
@@ -42,8 +44,10 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
     run_console(settings)
 
 
-for command in (whatif, *COMMANDS, *TROUBLESHOOT_COMMANDS, *WALKTHROUGH_COMMANDS):
-    cli.add_command(command)
+# One module per store service (or query) module; each lists its commands, none imports another.
+for module in (book, queries, sleeves, acrs, fills, troubleshoot, walkthrough, whatif):
+    for command in module.COMMANDS:
+        cli.add_command(command)
 
 
 def main() -> None:

@@ -1,0 +1,54 @@
+"""Output of the commands: the shared --json/--csv options, the emitters, and the number formats of tables."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import click
+
+from calc.money import json_value
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
+csv_option = click.option("--csv", "as_csv", is_flag=True, help="Export as CSV on stdout.")
+
+
+def money(value: Decimal) -> str:
+    """Dollars in a table: thousands separators, cents."""
+    return f"{value:,.2f}"
+
+
+def lev(value: Decimal | None) -> str:
+    """A leverage multiplier in a table, '-' when there is none."""
+    return "-" if value is None else f"{value:.2f}x"
+
+
+def emit_json(value: Any) -> None:
+    """One JSON document on stdout (Decimals as numbers, dates as ISO strings)."""
+    click.echo(json.dumps(json_value(value), indent=2))
+
+
+def emit_csv(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
+    """A CSV document with a header line on stdout."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(out.getvalue(), nl=False)
+
+
+def emit_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> None:
+    """A plain aligned table on stdout."""
+    if not rows:
+        click.echo("(none)")
+        return
+    columns = columns or list(rows[0])
+    text = [[str(r.get(c, "")) for c in columns] for r in rows]
+    widths = [max(len(c), *(len(t[i]) for t in text)) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for t in text:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip())

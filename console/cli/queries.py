@@ -1,0 +1,127 @@
+"""`accounts`, `show`, `orders`, `doctor` and `audit`: the commands of store/queries/ (read only)."""
+from __future__ import annotations
+
+import click
+
+from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
+from calc.views import OrderRecord
+from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option, lev, money
+from console.cli.support import open_store
+from store.queries.accounts import account_page
+from store.queries.audit import audit_trail
+from store.queries.detail import account_detail
+from store.queries.doctor import doctor_report
+from store.queries.orders import list_orders
+
+
+@click.command("accounts")
+@click.option("--filter", "text", default="", help="Words matching the start of id, name or custodian words.")
+@click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@json_option
+@click.pass_context
+def accounts(ctx: click.Context, text: str, limit: int, offset: int, as_json: bool) -> None:
+    """List accounts with NAV, highest saved leverage and diagnostic codes."""
+    with open_store(ctx) as store:
+        page = account_page(store, text, limit, offset)
+    if as_json:
+        emit_json(page.to_json())
+        return
+    emit_table([{"id": r.id, "name": r.name, "custodian": r.custodian, "type": r.type,
+                 "margin": "yes" if r.margin_enabled else "no", "nav": money(r.nav),
+                 "max lev": lev(r.max_saved_leverage), "diagnostics": " ".join(r.codes)} for r in page.rows])
+    click.echo(f"{len(page.rows)} shown of {page.total:,} matching ({page.book_size:,} in the book)")
+
+
+@click.command("show")
+@click.argument("account_id")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
+    """One account: sleeves with saved/applied/actual leverage, cash, exposure, margin figures, diagnostics."""
+    with open_store(ctx) as store:
+        detail = account_detail(store, account_id)
+    if as_json:
+        emit_json(detail.to_json())
+        return
+    a, m = detail.account, detail.margin
+    click.echo(f"{a.id}  {a.name}  ({a.custodian}, {a.type}, margin {'enabled' if a.margin_enabled else 'NOT enabled'})")
+    if detail.pending:
+        click.echo("! Leverage saved but not applied: run a rebalance or a $1 ACR")
+    emit_table([{"sleeve": s.id, "kind": s.kind, "model": s.model or "", "saved": lev(s.saved),
+                 "applied": lev(s.applied), "actual": lev(s.actual), "track": "on" if s.track_manager else "off",
+                 "cash": money(s.cash), "exposure": money(s.exposure)} for s in detail.sleeves])
+    click.echo("")
+    for label, value in (("LMV", money(m.lmv)), ("Debit", money(m.debit)), ("Equity", money(m.equity)),
+                         ("Maintenance requirement", money(m.requirement)), ("Margin call", money(m.call)),
+                         ("Call distance", f"{m.call_distance:.1%}" if m.debit else "no debit"),
+                         ("Interest per day", f"{money(m.daily_interest)} at {detail.annual_rate:.2%}")):
+        click.echo(f"{label:<26}{value:>16}")
+    click.echo("")
+    if not detail.diagnostics:
+        click.echo("No diagnostics.")
+    for d in detail.diagnostics:
+        where = f" [{d.sleeve_id}]" if d.sleeve_id else ""
+        click.echo(f"{d.code}{where}: {d.detail}. Fix: {d.fix}")
+
+
+@click.command("orders")
+@click.option("--acr", "acr_id", type=int, help="Only this ACR's orders.")
+@click.option("--account", "account_id", help="Only this account's orders.")
+@csv_option
+@json_option
+@click.pass_context
+def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, as_json: bool) -> None:
+    """List or export orders."""
+    with open_store(ctx) as store:
+        found = list_orders(store, acr_id, account_id)
+    if as_json:
+        emit_json([o.to_json() for o in found])
+    elif as_csv:
+        emit_csv(OrderRecord.CSV_FIELDS, [o.csv_row() for o in found])
+    else:
+        emit_table([{"order": o.id, "acr": o.acr_id, "sleeve": o.sleeve_id, "side": o.side, "symbol": o.symbol,
+                     "quantity": o.quantity, "price": money(o.price), "status": o.status} for o in found])
+
+
+@click.command("doctor")
+@click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
+              help="Accounts listed per code in the readable output (0 = counts only).")
+@json_option
+@click.pass_context
+def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
+    """Every diagnostic across the book, grouped by code, with the fix for each."""
+    with open_store(ctx) as store:
+        report = doctor_report(store)
+    if as_json:
+        emit_json(report.to_json())
+        return
+    if not report.findings:
+        click.echo(f"No diagnostics across {report.book_size:,} accounts.")
+    for code, found in report.findings.items():
+        click.echo(f"{code} ({DIAGNOSTIC_TITLES[code]}): {report.count(code):,} account(s). "
+                   f"Fix: {DIAGNOSTIC_FIXES[code]}")
+        for f in found[:limit]:
+            click.echo(f"  {f.account_id}  {f.sleeve_id or '':<14} {f.detail}")
+        if len(found) > limit > 0:
+            click.echo(f"  ... {len(found) - limit:,} more")
+
+
+@click.command("audit")
+@click.option("--account", "account_id", help="Only this account's trail.")
+@click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
+@json_option
+@click.pass_context
+def audit(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
+    """The audit trail, newest first."""
+    with open_store(ctx) as store:
+        found = audit_trail(store, account_id, limit)
+    if as_json:
+        emit_json([r.to_json() for r in found])
+    else:
+        emit_table([{"id": r.id, "at": r.at, "operator": r.operator, "action": r.action,
+                     "account": r.account_id or "", "sleeve": r.sleeve_id or "",
+                     "detail": ", ".join(f"{k}={v}" for k, v in r.detail.items())} for r in found])
+
+
+COMMANDS = [accounts, show, orders, doctor, audit]
