@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from calc.build import ACR_KINDS, BuildResult
+from calc.formatting import money
 from calc.models import Account
 from calc.money import ONE
 
@@ -95,7 +96,7 @@ def evaluate_checklist(
                                    f"{sleeve.id} is a {sleeve.kind} sleeve", "Apply leverage to a model sleeve."))
     elif apm is not None and apm.cash < 0:
         items.append(ChecklistItem("model-sleeve", "Leverage applied to the model sleeve, none on the APM", True,
-                                   "failed", f"APM cash is {apm.cash:,.2f}",
+                                   "failed", f"APM cash is {money(apm.cash)}",
                                    "Move the exposure into the model sleeve.", "NEGATIVE_APM"))
     else:
         items.append(ChecklistItem("model-sleeve", "Leverage applied to the model sleeve, none on the APM", True,
@@ -109,7 +110,7 @@ def evaluate_checklist(
 
     cash_text = ""
     if build is not None and build.projected_sleeve_cash is not None:
-        cash_text = f"projected sleeve cash {build.projected_sleeve_cash:,.2f}"
+        cash_text = f"projected sleeve cash {money(build.projected_sleeve_cash)}"
     for ack_id, title in ACKNOWLEDGEMENTS:
         status: Status = "acknowledged" if ack_id in acknowledged else "awaiting"
         detail = cash_text if ack_id == "sleeve-cash-reviewed" else ""

@@ -14,8 +14,10 @@ from decimal import Decimal
 
 from calc.build import FAILURE_FIXES
 from calc.checklist import ChecklistItem
+from calc.formatting import cash, lev, money
 from calc.models import REGT_MAX_LEVERAGE, Account
 from calc.money import ONE, ZERO
+from calc.vocabulary import ACTIVATED_STATUSES, kind_title
 
 STEPS: tuple[str, ...] = ("leverage", "activate", "checklist")
 STEP_TITLES: dict[str, str] = {
@@ -29,16 +31,6 @@ STEP_SOURCE: dict[str, str] = {
                 "(cash management deposit/withdrawal, manual allocation/liquidation, or allocate $1).",
     "checklist": "Before using margin: custodian enabled for margin, leverage applied to the model sleeve, "
                  "rebalance/CMA/manual allocation done, sleeve cash reviewed.",
-}
-# An ACR in one of these states used the saved leverage (its build succeeded).
-ACTIVATED_STATUSES = frozenset({"built", "submitted", "complete", "complete_with_errors"})
-ACTIVATION_KINDS: dict[str, str] = {
-    "rebalance": "Rebalance",
-    "one-dollar": "$1 allocation",
-    "deposit": "Cash management deposit",
-    "withdrawal": "Cash management withdrawal",
-    "allocation": "Manual allocation",
-    "liquidation": "Manual liquidation",
 }
 
 MARKS: dict[str, str] = {"passed": "[x]", "acknowledged": "[x]", "failed": "[ ]", "awaiting": "[ ]"}
@@ -62,8 +54,8 @@ class RunAcr:
 
     @property
     def label(self) -> str:
-        amount = f" of {self.amount:,.2f}" if self.amount else ""
-        return f"ACR {self.id} ({ACTIVATION_KINDS.get(self.kind, self.kind)}{amount})"
+        amount = f" of {money(self.amount)}" if self.amount else ""
+        return f"ACR {self.id} ({kind_title(self.kind)}{amount})"
 
 
 # The quick checklist's items are checklist items (same fields, same statuses).
@@ -101,12 +93,6 @@ class StepEvaluation:
         return "\n".join(self.says)
 
 
-def _cash(value: Decimal) -> str:
-    return f"{-value:,.2f} debit" if value < 0 else f"{value:,.2f}"
-
-
-def _lev(value: Decimal) -> str:
-    return f"{value:.2f}x"
 
 
 def max_leverage(account: Account) -> Decimal:
@@ -126,8 +112,8 @@ def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "
     model = f"model {sleeve.model}" + (f" ({model_name})" if model_name else "")
     track = "ON (follows the model manager's cash)" if sleeve.track_manager else \
         f"OFF (advisor controls cash, reserve {sleeve.cash_reserve:.0%})"
-    says = [f"{sleeve.id} · {model} · saved {_lev(sleeve.leverage)} · applied {_lev(sleeve.applied)} · "
-            f"account max {_lev(top)}",
+    says = [f"{sleeve.id} · {model} · saved {lev(sleeve.leverage)} · applied {lev(sleeve.applied)} · "
+            f"account max {lev(top)}",
             f"Track manager {track}"]
     if last_saved:
         says.append(f"Target last saved {last_saved}" + (" (in this run)" if saved_in_run else " (before this run)"))
@@ -137,9 +123,9 @@ def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "
         says.append(f"Warning: {account.id} cannot margin ({why}); step 2 will be blocked above 1.00x")
     if not (ONE <= sleeve.leverage <= top):
         return StepEvaluation("leverage", tuple(says), "Save a leverage within range (enter opens the editor).",
-                              False, f"saved leverage {_lev(sleeve.leverage)} is outside 1.00x-{_lev(top)}")
+                              False, f"saved leverage {lev(sleeve.leverage)} is outside 1.00x-{lev(top)}")
     return StepEvaluation("leverage", tuple(says),
-                          f"The saved target {_lev(sleeve.leverage)} is what the advisor asked for "
+                          f"The saved target {lev(sleeve.leverage)} is what the advisor asked for "
                           f"(enter edits and saves it; c confirms the saved target).", True)
 
 
@@ -154,11 +140,11 @@ def _latest_activated(run_acrs: Sequence[RunAcr]) -> RunAcr | None:
 def evaluate_activation_step(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = ()) -> StepEvaluation:
     """Step 2: the saved leverage is in effect (applied == saved), by an ACR of this run or an earlier one."""
     sleeve = account.sleeve(sleeve_id)
-    says = [f"Saved {_lev(sleeve.leverage)} · applied {_lev(sleeve.applied)}"
+    says = [f"Saved {lev(sleeve.leverage)} · applied {lev(sleeve.applied)}"
             + (" · PENDING: nothing has traded" if sleeve.leverage != sleeve.applied else " · in effect")]
     for acr in run_acrs:
         outcome = f"failed {acr.code}" if acr.status == "failed" else acr.status
-        says.append(f"{acr.label} at {_lev(acr.leverage)}: {outcome}")
+        says.append(f"{acr.label} at {lev(acr.leverage)}: {outcome}")
     if not run_acrs:
         says.append("No ACR fired in this run")
     confirm = "Choose the activation and fire it through the checklist gate (enter)."
@@ -170,7 +156,7 @@ def evaluate_activation_step(account: Account, sleeve_id: str, run_acrs: Sequenc
     if latest is not None and latest.status == "failed":
         refusal = f"{latest.label} failed {latest.code}: {FAILURE_FIXES.get(latest.code or '', latest.reason)}"
     else:
-        refusal = (f"saved {_lev(sleeve.leverage)} is not applied ({_lev(sleeve.applied)}): "
+        refusal = (f"saved {lev(sleeve.leverage)} is not applied ({lev(sleeve.applied)}): "
                    "fire a rebalance or an ACR first (enter)")
     return StepEvaluation("activate", tuple(says), confirm, False, refusal)
 
@@ -197,7 +183,7 @@ def quick_checklist(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr]
         why = "margin is not enabled at the custodian" if not account.margin_enabled else \
             f"this is a {account.type} account"
         items.append(QuickItem("margin-enabled", title, True, "failed",
-                               f"leverage {_lev(sleeve.leverage)} needs margin, but {why}",
+                               f"leverage {lev(sleeve.leverage)} needs margin, but {why}",
                                "Confirm margin status with the custodian.", "MARGIN_NOT_ENABLED"))
 
     title = "Leverage applied to model sleeve"
@@ -206,12 +192,12 @@ def quick_checklist(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr]
                                "Apply leverage to a model sleeve."))
     elif apm is not None and apm.cash < 0:
         items.append(QuickItem("model-sleeve", title, True, "failed",
-                               f"APM cash is {apm.cash:,.2f}: margin shows on the APM",
+                               f"APM cash is {money(apm.cash)}: margin shows on the APM",
                                "Move the exposure into the model sleeve.", "NEGATIVE_APM"))
     else:
-        apm_text = f"; APM cash {apm.cash:,.2f}, not negative" if apm is not None else ""
+        apm_text = f"; APM cash {money(apm.cash)}, not negative" if apm is not None else ""
         items.append(QuickItem("model-sleeve", title, True, "passed",
-                               f"{sleeve.id} saved {_lev(sleeve.leverage)}, applied {_lev(sleeve.applied)}{apm_text}"))
+                               f"{sleeve.id} saved {lev(sleeve.leverage)}, applied {lev(sleeve.applied)}{apm_text}"))
 
     title = "Rebalance, CMA, manual allocation/liquidation"
     done = _latest_activated(run_acrs)
@@ -219,22 +205,22 @@ def quick_checklist(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr]
     if sleeve.leverage == sleeve.applied:
         how = f"{done.label} {done.status}" if done else "no ACR needed in this run"
         items.append(QuickItem("activation", title, True, "passed",
-                               f"{how}; applied {_lev(sleeve.applied)} equals saved"))
+                               f"{how}; applied {lev(sleeve.applied)} equals saved"))
     elif latest is not None and latest.status == "failed":
         items.append(QuickItem("activation", title, True, "failed",
-                               f"{latest.label} failed {latest.code}; saved {_lev(sleeve.leverage)} "
-                               f"not applied ({_lev(sleeve.applied)})",
+                               f"{latest.label} failed {latest.code}; saved {lev(sleeve.leverage)} "
+                               f"not applied ({lev(sleeve.applied)})",
                                FAILURE_FIXES.get(latest.code or "", "Fix the cause and fire again."), latest.code))
     else:
         items.append(QuickItem("activation", title, True, "failed",
-                               f"saved {_lev(sleeve.leverage)} not applied ({_lev(sleeve.applied)})",
+                               f"saved {lev(sleeve.leverage)} not applied ({lev(sleeve.applied)})",
                                "Run a rebalance, trigger an ACR, or allocate $1 (step 2).", "PENDING_LEVERAGE"))
 
     after = sleeve.cash + open_order_cash
     where = "margin debit inside the model sleeve" if after < 0 else "no debit in the sleeve"
-    text = f"sleeve cash {_cash(sleeve.cash)}"
+    text = f"sleeve cash {cash(sleeve.cash)}"
     if open_orders:
-        text += f", {_cash(after)} once the {open_orders} open order(s) fill"
+        text += f", {cash(after)} once the {open_orders} open order(s) fill"
     items.append(QuickItem("sleeve-cash-reviewed", "Sleeve cash reviewed", False,
                            "acknowledged" if acknowledged else "awaiting", f"{text} ({where})"))
     return tuple(items)

@@ -14,6 +14,7 @@ import click
 
 from calc import ACR_KINDS
 from calc.checklist import ACK_IDS
+from calc.formatting import lev, money
 from console.cli_support import DECIMAL, emit_json, emit_table
 from store.errors import InvalidInput
 from store.service import Store
@@ -52,12 +53,6 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
         yield lambda n: None
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
-def _lev(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:.2f}x"
 
 
 @click.command("demo")
@@ -106,8 +101,8 @@ def accounts(ctx: click.Context, text: str, limit: int, offset: int, as_json: bo
                    "accounts": [{**r.__dict__, "codes": list(r.codes)} for r in page.rows]})
         return
     emit_table([{"id": r.id, "name": r.name, "custodian": r.custodian, "type": r.type,
-                 "margin": "yes" if r.margin_enabled else "no", "nav": _money(r.nav),
-                 "max lev": _lev(r.max_saved_leverage), "diagnostics": " ".join(r.codes)} for r in page.rows])
+                 "margin": "yes" if r.margin_enabled else "no", "nav": money(r.nav),
+                 "max lev": lev(r.max_saved_leverage), "diagnostics": " ".join(r.codes)} for r in page.rows])
     click.echo(f"{len(page.rows)} shown of {page.total:,} matching ({page.book_size:,} in the book)")
 
 
@@ -146,14 +141,14 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     click.echo(f"{a.id}  {a.name}  ({a.custodian}, {a.type}, margin {'enabled' if a.margin_enabled else 'NOT enabled'})")
     if detail.pending:
         click.echo("! Leverage saved but not applied: run a rebalance or a $1 ACR")
-    emit_table([{"sleeve": s.id, "kind": s.kind, "model": s.model or "", "saved": _lev(s.saved),
-                 "applied": _lev(s.applied), "actual": _lev(s.actual), "track": "on" if s.track_manager else "off",
-                 "cash": _money(s.cash), "exposure": _money(s.exposure)} for s in detail.sleeves])
+    emit_table([{"sleeve": s.id, "kind": s.kind, "model": s.model or "", "saved": lev(s.saved),
+                 "applied": lev(s.applied), "actual": lev(s.actual), "track": "on" if s.track_manager else "off",
+                 "cash": money(s.cash), "exposure": money(s.exposure)} for s in detail.sleeves])
     click.echo("")
-    for label, value in (("LMV", _money(m.lmv)), ("Debit", _money(m.debit)), ("Equity", _money(m.equity)),
-                         ("Maintenance requirement", _money(m.requirement)), ("Margin call", _money(m.call)),
+    for label, value in (("LMV", money(m.lmv)), ("Debit", money(m.debit)), ("Equity", money(m.equity)),
+                         ("Maintenance requirement", money(m.requirement)), ("Margin call", money(m.call)),
                          ("Call distance", f"{m.call_distance:.1%}" if m.debit else "no debit"),
-                         ("Interest per day", f"{_money(m.daily_interest)} at {detail.annual_rate:.2%}")):
+                         ("Interest per day", f"{money(m.daily_interest)} at {detail.annual_rate:.2%}")):
         click.echo(f"{label:<26}{value:>16}")
     click.echo("")
     if not detail.diagnostics:
@@ -255,7 +250,7 @@ def acr(ctx: click.Context, sleeve_id: str | None, kind: str | None, amount: Dec
         click.echo(f"ACR {record.id} {record.kind} on {record.sleeve_id} at {record.leverage}x: {record.status}{again}")
         if record.orders:
             emit_table([{"order": o.id, "side": o.side, "symbol": o.symbol, "quantity": o.quantity,
-                         "price": _money(o.price), "notional": _money(o.notional)} for o in record.orders])
+                         "price": money(o.price), "notional": money(o.notional)} for o in record.orders])
     if record.failed:
         click.echo(f"margin-console: ACR {record.id} failed {record.code}: {record.reason}. Fix: {record.fix}",
                    err=True)
@@ -319,7 +314,7 @@ def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_cs
         click.echo(out.getvalue(), nl=False)
     else:
         emit_table([{"order": o.id, "acr": o.acr_id, "sleeve": o.sleeve_id, "side": o.side, "symbol": o.symbol,
-                     "quantity": o.quantity, "price": _money(o.price), "status": o.status} for o in found])
+                     "quantity": o.quantity, "price": money(o.price), "status": o.status} for o in found])
 
 
 @click.command("fills")

@@ -14,8 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from calc import Account
+from calc.formatting import cash, lev, money
+from calc.vocabulary import apm_refusal, kind_title, read_only_refusal
 from calc.walkthrough import (
-    ACTIVATION_KINDS, STEP_SOURCE, STEP_TITLES, STEPS, RunAcr, StepEvaluation, evaluate_step,
+    STEP_SOURCE, STEP_TITLES, STEPS, RunAcr, StepEvaluation, evaluate_step,
 )
 from store.db import write
 from store.errors import InvalidInput, NotFound, Refused
@@ -312,9 +314,9 @@ def start_run(store: Store, sleeve_id: str, operator: str) -> int:
             raise NotFound(f"no sleeve {sleeve_id}")
         sleeve = row[0]
         if sleeve["kind"] == "apm":
-            raise Refused(f"{sleeve_id} is the APM: leverage belongs on a model sleeve, never the APM")
+            raise Refused(apm_refusal(sleeve_id))
         if sleeve["kind"] != "model":
-            raise Refused(f"{sleeve_id} is a {sleeve['kind']} sleeve, which this console shows read-only")
+            raise Refused(read_only_refusal(sleeve_id, sleeve["kind"]))
         mark = audit_head(store)
         cursor = store.db.execute(
             "INSERT INTO walkthrough_runs (account_id, sleeve_id, operator, started_at, status, audit_mark) "
@@ -425,12 +427,6 @@ def _cell(text: Any) -> str:
     return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
 
 
-def _money(value: Decimal) -> str:
-    return f"{value:,.2f}"
-
-
-def _cash(value: Decimal) -> str:
-    return f"{-value:,.2f} debit" if value < 0 else f"{value:,.2f}"
 
 
 def _table(header: list[str], body: list[list[Any]]) -> list[str]:
@@ -457,9 +453,9 @@ def export_markdown(view: RunView) -> str:
             ["Account", f"{a.id} · {a.name}"],
             ["Custodian", f"{a.custodian or '-'} · {a.type} account · {margin}"],
             ["Sleeve", f"{view.sleeve_id} · model {model}"],
-            ["Leverage now", f"saved {view.saved:.2f}x · applied {view.applied:.2f}x"],
-            ["Sleeve cash now", _cash(view.sleeve_cash)],
-            ["APM cash now", "-" if view.apm_cash is None else _cash(view.apm_cash)],
+            ["Leverage now", f"saved {lev(view.saved)} · applied {lev(view.applied)}"],
+            ["Sleeve cash now", cash(view.sleeve_cash)],
+            ["APM cash now", "-" if view.apm_cash is None else cash(view.apm_cash)],
             ["Operator", view.operator],
             ["Started", view.started_at],
             ["Finished", view.finished_at or "not finished"],
@@ -496,10 +492,10 @@ def export_markdown(view: RunView) -> str:
     if not view.acrs:
         out.append("None.")
     for acr in view.acrs:
-        title = ACTIVATION_KINDS.get(acr.kind, acr.kind)
-        amount = f" of {_money(acr.amount)}" if acr.amount else ""
+        title = kind_title(acr.kind)
+        amount = f" of {money(acr.amount)}" if acr.amount else ""
         out += [f"### ACR {acr.id}: {title}{amount}, {acr.status}", ""]
-        out.append(f"- Leverage {acr.leverage:.2f}x · fired by {acr.operator} at {acr.created_at} · "
+        out.append(f"- Leverage {lev(acr.leverage)} · fired by {acr.operator} at {acr.created_at} · "
                    f"request key `{acr.request_key}`")
         if acr.code:
             out.append(f"- Failure: **{acr.code}**: {acr.reason}")
@@ -507,7 +503,7 @@ def export_markdown(view: RunView) -> str:
                 out.append(f"- Fix: {acr.fix}")
         if acr.orders:
             out += ["", *_table(["Order", "Side", "Symbol", "Quantity", "Price", "Notional", "Status", "Filled"],
-                                [[o.id, o.side, o.symbol, o.quantity, _money(o.price), _money(o.notional), o.status,
+                                [[o.id, o.side, o.symbol, o.quantity, money(o.price), money(o.notional), o.status,
                                   o.filled_quantity] for o in acr.orders])]
         else:
             out.append("- Orders: none")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from store.views import SleeveView
-from widgets.formatting import cash, lev, money
+from calc.formatting import cash, lev, money
 
 
 class SleeveCard(Static, can_focus=True):

@@ -11,10 +11,10 @@ from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
+from calc.formatting import cash, lev, money, pct
 from console.actions import bindings
 from store.risk import SleeveRisk, sleeve_risk
 from store.views import AccountDetail, AcrPreview, SleeveView
-from widgets.formatting import cash, money, pct
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
@@ -63,7 +63,7 @@ class LeverageEditor(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         s = self.sleeve
         with VerticalScroll(classes="dialog", id="editor"):
-            yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {s.saved:.2f}x · applied {s.applied:.2f}x")
+            yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {lev(s.saved)} · applied {lev(s.applied)}")
             yield LeverageInput(value=f"{s.saved}", id="leverage", validators=[LeverageRange(self.maximum)])
             yield Label("", id="validation")
             yield Static("", id="track")
@@ -126,7 +126,7 @@ class LeverageEditor(ModalScreen[None]):
         if preview.build.leverage != self.leverage:
             return
         b = preview.build
-        lines = [f"At {b.leverage:.2f}x (rebalance preview):"]
+        lines = [f"At {lev(b.leverage)} (rebalance preview):"]
         if b.projected_margin is not None:
             m = b.projected_margin
             distance = pct(m.call_distance) if m.debit > 0 else "no debit"

@@ -18,7 +18,9 @@ from textual.widgets import Footer, Header, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc import KINDS_WITH_AMOUNT
-from calc.walkthrough import ACTIVATION_KINDS, STEP_SOURCE, STEP_TITLES, STEPS
+from calc.formatting import lev
+from calc.vocabulary import ACR_KIND_HELP, ACR_KIND_TITLES, ACTIVATED_STATUSES
+from calc.walkthrough import STEP_SOURCE, STEP_TITLES, STEPS
 from console.actions import bindings
 from console.messages import AccountChanged
 from store.views import AccountDetail, AcrRecord
@@ -26,16 +28,6 @@ from store.walkthrough import RunView
 
 STATE_ICONS = {"open": "[dim]○[/]", "completed": "[green]✔[/]", "skipped": "[yellow]↷[/]", "blocked": "[red]✘[/]"}
 ITEM_ICONS = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "awaiting": "[yellow]☐[/]", "acknowledged": "[green]☑[/]"}
-# The order the brief and the source document name the activations in.
-ACTIVATION_ORDER = ("rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation")
-ACTIVATION_HELP = {
-    "rebalance": "trades must build",
-    "one-dollar": "allocate $1 from the APM so an ACR is generated",
-    "deposit": "cash management, amount next",
-    "withdrawal": "cash management, amount next",
-    "allocation": "from the APM, amount next",
-    "liquidation": "back to the APM, amount next",
-}
 
 
 class ActivationModal(ModalScreen[str | None]):
@@ -51,8 +43,8 @@ class ActivationModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="activation"):
             yield Label(f"[b]Activate the change on {escape(self.sleeve_id)}[/b] · {escape(self.status)}")
-            yield OptionList(*[Option(f"{ACTIVATION_KINDS[k]} [dim]({ACTIVATION_HELP[k]})[/dim]", id=k)
-                               for k in ACTIVATION_ORDER], id="activation-kinds")
+            yield OptionList(*[Option(f"{title} [dim]({ACR_KIND_HELP[k]})[/dim]", id=k)
+                               for k, title in ACR_KIND_TITLES.items()], id="activation-kinds")
             yield Label("[dim]Enter: continue to the pre-trade checklist · escape: cancel[/dim]")
 
     def on_mount(self) -> None:
@@ -330,12 +322,11 @@ class WalkthroughScreen(Screen[None]):
             return
         if step == "leverage":
             how = "saved in this run" if "(in this run)" in evaluation.text else "confirmed as saved"
-            confirmed = f"Target {view.saved:.2f}x on {view.sleeve_id} {how}"
+            confirmed = f"Target {lev(view.saved)} on {view.sleeve_id} {how}"
             self._record(step, "completed", confirmed=confirmed, message=f"Step 1 completed: {confirmed}.")
         else:
-            done = next((a for a in reversed(view.acrs) if a.status in ("built", "submitted", "complete",
-                                                                         "complete_with_errors")), None)
-            confirmed = (f"Applied {view.applied:.2f}x equals saved" +
+            done = next((a for a in reversed(view.acrs) if a.status in ACTIVATED_STATUSES), None)
+            confirmed = (f"Applied {lev(view.applied)} equals saved" +
                          (f", activated by ACR {done.id} ({done.kind}, {done.status})" if done else
                           ": activated before this run"))
             self._record(step, "completed", confirmed=confirmed, acr_id=done.id if done else None,
@@ -398,7 +389,7 @@ class WalkthroughScreen(Screen[None]):
                 return False, self._load_job(store, run_id)
             saved = load_run(store, run_id).saved
             record_step(store, run_id, "leverage", "completed", operator,
-                        confirmed=f"Target {saved:.2f}x on {sleeve_id} saved in the leverage editor")
+                        confirmed=f"Target {lev(saved)} on {sleeve_id} saved in the leverage editor")
             return True, self._load_job(store, run_id)
 
         def done(result: tuple) -> None:
@@ -416,7 +407,7 @@ class WalkthroughScreen(Screen[None]):
     # -- step 2: activation through the AcrScreen gate ------------------------------------------------
 
     def _choose_activation(self, view: RunView) -> None:
-        pending = f"saved {view.saved:.2f}x, applied {view.applied:.2f}x"
+        pending = f"saved {lev(view.saved)}, applied {lev(view.applied)}"
 
         def chosen(kind: str | None) -> None:
             if kind is None:
