@@ -39,6 +39,14 @@ ACKNOWLEDGEMENTS: tuple[tuple[str, str], ...] = (
 ACK_IDS: tuple[str, ...] = tuple(i for i, _ in ACKNOWLEDGEMENTS)
 
 
+def acknowledgement_problem(acknowledged: frozenset[str] | set[str]) -> str | None:
+    """Why a set of acknowledgements cannot be recorded (an id no item has), or None when every id is known."""
+    unknown = set(acknowledged) - set(ACK_IDS)
+    if unknown:
+        return f"unknown acknowledgement(s): {', '.join(sorted(unknown))}; known: {', '.join(ACK_IDS)}"
+    return None
+
+
 @dataclass(frozen=True)
 class Checklist:
     """The evaluated checklist for one ACR."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calc.models import Account, Price
+from calc.models import Account, Price, account_debit
 from calc.money import ONE, ZERO
 
 REGT_INITIAL = Decimal("0.50")
@@ -147,7 +147,7 @@ def account_margin(
     annual_rate: Decimal = ZERO,
     initial_margin: Decimal = REGT_INITIAL,
 ) -> MarginFigures:
-    """LMV over all sleeves, debit = max(0, -sum cash), requirement with per-security rates."""
+    """LMV over all sleeves, the account debit (calc.models.account_debit), requirement with per-security rates."""
     lmv = marginable = requirement = ZERO
     cash = ZERO
     for sleeve in account.sleeves:
@@ -163,7 +163,7 @@ def account_margin(
             requirement += security_maintenance(price, account.house_maintenance) * value
     return margin_from_totals(
         lmv,
-        max(ZERO, -cash),
+        account_debit(account),
         requirement,
         marginable_lmv=marginable,
         annual_rate=annual_rate,

@@ -15,7 +15,7 @@ from decimal import Decimal
 from calc.build import FAILURE_FIXES
 from calc.checklist import ChecklistItem
 from calc.formatting import cash, lev, money
-from calc.models import REGT_MAX_LEVERAGE, Account
+from calc.models import Account, leverage_cap, leverage_problem
 from calc.money import ONE, ZERO
 from calc.vocabulary import ACTIVATED_STATUSES, kind_title
 
@@ -96,7 +96,7 @@ class StepEvaluation:
 
 
 def max_leverage(account: Account) -> Decimal:
-    return min(account.max_leverage, REGT_MAX_LEVERAGE)
+    return leverage_cap(account.max_leverage)
 
 
 def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "", last_saved: str = "",
@@ -121,7 +121,7 @@ def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "
         why = "margin is not enabled at the custodian" if not account.margin_enabled else \
             f"it is a {account.type} account"
         says.append(f"Warning: {account.id} cannot margin ({why}); step 2 will be blocked above 1.00x")
-    if not (ONE <= sleeve.leverage <= top):
+    if leverage_problem(sleeve.leverage, account.max_leverage):
         return StepEvaluation("leverage", tuple(says), "Save a leverage within range (enter opens the editor).",
                               False, f"saved leverage {lev(sleeve.leverage)} is outside 1.00x-{lev(top)}")
     return StepEvaluation("leverage", tuple(says),

@@ -12,6 +12,7 @@ from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
 from calc.formatting import cash, lev, money, pct
+from calc.models import leverage_problem
 from console.actions import bindings
 from store.risk import SleeveRisk, sleeve_risk
 from store.views import AccountDetail, AcrPreview, SleeveView
@@ -21,6 +22,8 @@ from widgets.risk_panel import RiskPanel
 
 
 class LeverageRange(Validator):
+    """The editor's check as the operator types: calc's one leverage rule, capped at the account's max."""
+
     def __init__(self, maximum: Decimal) -> None:
         super().__init__()
         self.maximum = maximum
@@ -30,11 +33,8 @@ class LeverageRange(Validator):
             number = Decimal(value)
         except InvalidOperation:
             return self.failure("Enter a multiplier such as 1.5")
-        if not number.is_finite() or not (Decimal(1) <= number <= self.maximum):
-            return self.failure(f"Leverage must be between 1.00 and {self.maximum:.2f}")
-        if number.as_tuple().exponent < -4:  # type: ignore[operator]
-            return self.failure("At most 4 decimal places")
-        return self.success()
+        problem = leverage_problem(number, self.maximum)
+        return self.failure(problem[0].upper() + problem[1:]) if problem else self.success()
 
 
 def parse_leverage(text: str, maximum: Decimal) -> Decimal | None:
