@@ -1,10 +1,10 @@
-"""The source document's "How to use it" as three evaluated steps, and its quick checklist (pure, no I/O).
+"""The source document's "How to use it" as three evaluated steps (pure, no I/O).
 
 Step 1 (leverage): choose the model sleeve, edit the leverage, save the target.
 Step 2 (activate): leverage changes do NOT apply automatically: a rebalance, a cash management deposit or
 withdrawal, a manual allocation or liquidation, or a $1 allocation must build an ACR.
-Step 3 (checklist): the quick checklist: custodian enabled for margin, leverage applied to the model sleeve,
-the activation done, sleeve cash reviewed (the one item the operator acknowledges).
+Step 3 (checklist): the quick checklist (calc.checklist.QUICK_IDS): custodian enabled for margin, leverage
+applied to the model sleeve, the activation done, sleeve cash reviewed (the one item the operator acknowledges).
 """
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from calc.build import FAILURE_FIXES
-from calc.checklist import ChecklistItem
-from calc.formatting import cash, lev, money
+from calc.checklist import ChecklistItem, RunAcr, quick_checklist
+from calc.formatting import lev
 from calc.models import Account, leverage_cap, leverage_problem
 from calc.money import ONE, ZERO
-from calc.vocabulary import ACTIVATED_STATUSES, kind_title
 
 STEPS: tuple[str, ...] = ("leverage", "activate", "checklist")
 STEP_TITLES: dict[str, str] = {
@@ -34,32 +33,6 @@ STEP_SOURCE: dict[str, str] = {
 }
 
 MARKS: dict[str, str] = {"passed": "[x]", "acknowledged": "[x]", "failed": "[ ]", "awaiting": "[ ]"}
-
-
-@dataclass(frozen=True)
-class RunAcr:
-    """An ACR fired on the sleeve during the run, as the evaluation needs it."""
-
-    id: int
-    kind: str
-    status: str
-    leverage: Decimal
-    code: str | None = None
-    reason: str = ""
-    amount: Decimal = ZERO
-
-    @property
-    def activated(self) -> bool:
-        return self.status in ACTIVATED_STATUSES
-
-    @property
-    def label(self) -> str:
-        amount = f" of {money(self.amount)}" if self.amount else ""
-        return f"ACR {self.id} ({kind_title(self.kind)}{amount})"
-
-
-# The quick checklist's items are checklist items (same fields, same statuses).
-QuickItem = ChecklistItem
 
 
 def task_line(item: ChecklistItem) -> str:
@@ -86,7 +59,7 @@ class StepEvaluation:
     confirm: str
     can_complete: bool
     refusal: str = ""
-    items: tuple[QuickItem, ...] = ()
+    items: tuple[ChecklistItem, ...] = ()
 
     @property
     def text(self) -> str:
@@ -159,71 +132,6 @@ def evaluate_activation_step(account: Account, sleeve_id: str, run_acrs: Sequenc
         refusal = (f"saved {lev(sleeve.leverage)} is not applied ({lev(sleeve.applied)}): "
                    "fire a rebalance or an ACR first (enter)")
     return StepEvaluation("activate", tuple(says), confirm, False, refusal)
-
-
-def quick_checklist(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = (),
-                    acknowledged: bool = False, open_orders: int = 0,
-                    open_order_cash: Decimal = ZERO) -> tuple[QuickItem, ...]:
-    """The source document's four quick-checklist items: three evaluated, sleeve cash acknowledged.
-
-    `open_orders` / `open_order_cash`: the sleeve's unfilled orders and the cash they move when they fill
-    (buys negative), so the reviewed cash shows the margin debit the built ACR will create.
-    """
-    sleeve = account.sleeve(sleeve_id)
-    apm = account.apm
-    items: list[QuickItem] = []
-
-    title = "Custodian account enabled for margin"
-    if account.can_margin:
-        items.append(QuickItem("margin-enabled", title, True, "passed",
-                               f"{account.custodian or 'custodian'}: margin enabled, {account.type} account"))
-    elif sleeve.leverage <= ONE and sleeve.applied <= ONE and sleeve.cash >= 0:
-        items.append(QuickItem("margin-enabled", title, True, "passed", "not needed: no leverage on this sleeve"))
-    else:
-        why = "margin is not enabled at the custodian" if not account.margin_enabled else \
-            f"this is a {account.type} account"
-        items.append(QuickItem("margin-enabled", title, True, "failed",
-                               f"leverage {lev(sleeve.leverage)} needs margin, but {why}",
-                               "Confirm margin status with the custodian.", "MARGIN_NOT_ENABLED"))
-
-    title = "Leverage applied to model sleeve"
-    if sleeve.kind != "model":
-        items.append(QuickItem("model-sleeve", title, True, "failed", f"{sleeve.id} is a {sleeve.kind} sleeve",
-                               "Apply leverage to a model sleeve."))
-    elif apm is not None and apm.cash < 0:
-        items.append(QuickItem("model-sleeve", title, True, "failed",
-                               f"APM cash is {money(apm.cash)}: margin shows on the APM",
-                               "Move the exposure into the model sleeve.", "NEGATIVE_APM"))
-    else:
-        apm_text = f"; APM cash {money(apm.cash)}, not negative" if apm is not None else ""
-        items.append(QuickItem("model-sleeve", title, True, "passed",
-                               f"{sleeve.id} saved {lev(sleeve.leverage)}, applied {lev(sleeve.applied)}{apm_text}"))
-
-    title = "Rebalance, CMA, manual allocation/liquidation"
-    done = _latest_activated(run_acrs)
-    latest = _latest(run_acrs)
-    if sleeve.leverage == sleeve.applied:
-        how = f"{done.label} {done.status}" if done else "no ACR needed in this run"
-        items.append(QuickItem("activation", title, True, "passed",
-                               f"{how}; applied {lev(sleeve.applied)} equals saved"))
-    elif latest is not None and latest.status == "failed":
-        items.append(QuickItem("activation", title, True, "failed",
-                               f"{latest.label} failed {latest.code}; saved {lev(sleeve.leverage)} "
-                               f"not applied ({lev(sleeve.applied)})",
-                               FAILURE_FIXES.get(latest.code or "", "Fix the cause and fire again."), latest.code))
-    else:
-        items.append(QuickItem("activation", title, True, "failed",
-                               f"saved {lev(sleeve.leverage)} not applied ({lev(sleeve.applied)})",
-                               "Run a rebalance, trigger an ACR, or allocate $1 (step 2).", "PENDING_LEVERAGE"))
-
-    after = sleeve.cash + open_order_cash
-    where = "margin debit inside the model sleeve" if after < 0 else "no debit in the sleeve"
-    text = f"sleeve cash {cash(sleeve.cash)}"
-    if open_orders:
-        text += f", {cash(after)} once the {open_orders} open order(s) fill"
-    items.append(QuickItem("sleeve-cash-reviewed", "Sleeve cash reviewed", False,
-                           "acknowledged" if acknowledged else "awaiting", f"{text} ({where})"))
-    return tuple(items)
 
 
 def evaluate_checklist_step(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = (),
