@@ -62,3 +62,20 @@ def test_acknowledgements_are_checked_against_the_catalogue():
     assert acknowledgement_problem(set()) is None
     assert acknowledgement_problem({"sleeve-cash-reviewed", "bogus", "also-bogus"}) == (
         f"unknown acknowledgement(s): also-bogus, bogus; known: {', '.join(ACK_IDS)}")
+
+
+def test_the_build_and_the_calculator_use_the_same_leverage_rule():
+    from datetime import date
+
+    from calc import Model, Price, build_acr, whatif_leverage
+
+    today = date(2024, 6, 3)
+    prices = {"SPY": Price(symbol="SPY", price=D(500), as_of=today)}
+    models = {"m": Model(id="m", weights={"SPY": D(1)})}
+    capped = Account(id="a", max_leverage=D("1.5"), margin_enabled=True, sleeves=[
+        Sleeve(id="apm", kind="apm"), Sleeve(id="s", kind="model", model="m", cash=D(100000))])
+    build = build_acr(capped, "s", "rebalance", prices, models, today, leverage=D("1.6"))
+    assert build.code == "LEVERAGE_OUT_OF_RANGE"
+    assert build.reason.endswith(leverage_problem(D("1.6"), D("1.5")))
+    with pytest.raises(ValueError, match="^leverage takes at most 4 decimal places, got 1.23456$"):
+        whatif_leverage(D(100000), D("1.23456"))
