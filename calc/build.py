@@ -7,8 +7,8 @@ from decimal import Decimal
 from typing import Literal
 
 from calc.margin import MarginFigures, account_margin
-from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve
-from calc.money import ONE, ZERO
+from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
+from calc.money import ZERO
 from calc.targets import sleeve_equity, target_quantities, target_values
 
 AcrKind = Literal["rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation"]
@@ -113,8 +113,9 @@ def build_acr(
         raise ValueError(f"sleeve {sleeve_id} is a {sleeve.kind} sleeve: ACRs build model sleeves only")
     model = models[sleeve.model]
 
-    if not (ONE <= lev <= account.max_leverage):
-        return _fail(base, "LEVERAGE_OUT_OF_RANGE", f"{lev} not in [1.0, {account.max_leverage}]")
+    problem = leverage_problem(lev, account.max_leverage)
+    if problem:
+        return _fail(base, "LEVERAGE_OUT_OF_RANGE", problem)
 
     sleeve_delta, apm_delta = cash_movement(kind, amount)
     apm = account.apm

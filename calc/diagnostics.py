@@ -5,10 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from calc.formatting import money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE
 from calc.targets import actual_leverage, invested_ratio
+from calc.vocabulary import DIAGNOSTIC_TITLES
 
 DIAGNOSTIC_CODES: tuple[str, ...] = (
     "NEGATIVE_APM",
@@ -30,17 +32,6 @@ DIAGNOSTIC_FIXES: dict[str, str] = {
     "TACTICAL_TRACK_OFF": "Turn track manager ON.",
     "DRIFT": "Rebalance.",
     "STALE_PRICES": "Refresh prices.",
-}
-
-DIAGNOSTIC_TITLES: dict[str, str] = {
-    "NEGATIVE_APM": "Negative APM balance",
-    "PENDING_LEVERAGE": "Leverage saved but not applied",
-    "MARGIN_NOT_ENABLED": "Leverage on an account that cannot margin",
-    "MARGIN_CALL": "Margin call",
-    "LOW_CALL_DISTANCE": "Close to a margin call",
-    "TACTICAL_TRACK_OFF": "Tactical model with track manager OFF",
-    "DRIFT": "Actual leverage drifted from target",
-    "STALE_PRICES": "Stale prices",
 }
 
 
@@ -107,7 +98,7 @@ def diagnose(
     found: list[Diagnostic] = []
     apm = account.apm
     if apm is not None and apm.cash < 0:
-        found.append(Diagnostic("NEGATIVE_APM", f"APM cash {apm.cash:,.2f} ({negative_apm_cause(account)})", apm.id))
+        found.append(Diagnostic("NEGATIVE_APM", f"APM cash {money(apm.cash)} ({negative_apm_cause(account)})", apm.id))
     model_sleeves = [s for s in account.sleeves if s.kind == "model"]
     for s in model_sleeves:
         if s.leverage != s.applied:
@@ -119,8 +110,8 @@ def diagnose(
                 found.append(Diagnostic("MARGIN_NOT_ENABLED", f"leverage {max(s.leverage, s.applied)}; {why}", s.id))
     fig = figures or account_margin(account, prices, settings.annual_rate, settings.initial_margin)
     if fig.call > 0:
-        found.append(Diagnostic("MARGIN_CALL", f"call {fig.call:,.2f}: cash {fig.cure_cash:,.2f}, "
-                                f"securities {fig.cure_securities:,.2f}, or sell {fig.cure_sell:,.2f}"))
+        found.append(Diagnostic("MARGIN_CALL", f"call {money(fig.call)}: cash {money(fig.cure_cash)}, "
+                                f"securities {money(fig.cure_securities)}, or sell {money(fig.cure_sell)}"))
     elif fig.debit > 0 and fig.call_distance < settings.call_distance_warning:
         found.append(Diagnostic("LOW_CALL_DISTANCE", f"call distance {fig.call_distance:.1%} "
                                 f"< {settings.call_distance_warning:.0%}"))

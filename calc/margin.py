@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calc.models import Account, Price
+from calc.models import Account, Price, account_debit
 from calc.money import ONE, ZERO
 
 REGT_INITIAL = Decimal("0.50")
@@ -141,23 +141,13 @@ def margin_from_totals(
     )
 
 
-def debit_of(cash_balance: Decimal) -> Decimal:
-    """The margin debit of a net cash balance: D = max(0, -sum of sleeve cash)."""
-    return max(ZERO, -cash_balance)
-
-
-def account_debit(account: Account) -> Decimal:
-    """The account's margin debit from its sleeves' cash (the custodian sees one account)."""
-    return debit_of(sum((s.cash for s in account.sleeves), ZERO))
-
-
 def account_margin(
     account: Account,
     prices: dict[str, Price],
     annual_rate: Decimal = ZERO,
     initial_margin: Decimal = REGT_INITIAL,
 ) -> MarginFigures:
-    """LMV over all sleeves, debit = max(0, -sum cash), requirement with per-security rates."""
+    """LMV over all sleeves, the account debit (calc.models.account_debit), requirement with per-security rates."""
     lmv = marginable = requirement = ZERO
     cash = ZERO
     for sleeve in account.sleeves:
@@ -173,7 +163,7 @@ def account_margin(
             requirement += security_maintenance(price, account.house_maintenance) * value
     return margin_from_totals(
         lmv,
-        debit_of(cash),
+        account_debit(account),
         requirement,
         marginable_lmv=marginable,
         annual_rate=annual_rate,

@@ -18,6 +18,30 @@ SleeveKind = Literal["apm", "model", "transition", "protected", "funding"]
 READ_ONLY_KINDS = frozenset({"transition", "protected", "funding"})
 
 
+# Leverage is saved as typed; more places than this is a typo, not a target an advisor meant.
+LEVERAGE_PLACES = 4
+
+
+def leverage_cap(max_leverage: Decimal) -> Decimal:
+    """The highest multiplier an account may carry: its house cap, never above Reg T's 2.0."""
+    return min(max_leverage, REGT_MAX_LEVERAGE)
+
+
+def leverage_problem(value: Decimal, max_leverage: Decimal = REGT_MAX_LEVERAGE, name: str = "leverage") -> str | None:
+    """Why `value` cannot be a model sleeve's multiplier on an account capped at `max_leverage`, or None.
+
+    The one range rule (DOMAIN.md: 1.0 <= L <= max, max at most 2.0) for the model, the store and the editor.
+    """
+    if not value.is_finite():
+        return f"{name} must be a number, got {value}"
+    top = leverage_cap(max_leverage)
+    if not (ONE <= value <= top):
+        return f"{name} must be between 1.00 and {top:.2f}, got {value}"
+    if value.as_tuple().exponent < -LEVERAGE_PLACES:  # type: ignore[operator]
+        return f"{name} takes at most {LEVERAGE_PLACES} decimal places, got {value}"
+    return None
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -75,8 +99,11 @@ class Sleeve(_Frozen):
     @field_validator("leverage", "applied_leverage")
     @classmethod
     def _leverage_in_range(cls, value: Decimal | None, info) -> Decimal | None:  # type: ignore[no-untyped-def]
-        if value is not None and not (ONE <= value <= REGT_MAX_LEVERAGE):
-            raise ValueError(f"{info.field_name} must be between 1.0 and 2.0, got {value}")
+        # A sleeve does not know its account's cap, so only Reg T's 2.0 applies here; the store and the
+        # editor check the account's own cap with the same function.
+        problem = None if value is None else leverage_problem(value, REGT_MAX_LEVERAGE, name=info.field_name)
+        if problem:
+            raise ValueError(problem)
         return value
 
     @field_validator("positions")
@@ -173,3 +200,8 @@ def price_map(prices: list[Price] | dict[str, Price]) -> dict[str, Price]:
     if isinstance(prices, dict):
         return prices
     return {p.symbol: p for p in prices}
+
+
+def account_debit(account: Account) -> Decimal:
+    """The account's margin debit, D = max(0, -sum(sleeve cash)): the one formula for margin, risk and rates."""
+    return max(ZERO, -sum((s.cash for s in account.sleeves), ZERO))

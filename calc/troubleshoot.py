@@ -9,6 +9,7 @@ from typing import Any, Literal
 from calc.build import build_acr
 from calc.checklist import evaluate_checklist
 from calc.diagnostics import negative_apm_cause, sleeve_drift
+from calc.formatting import lev, money
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE, ZERO, json_value
 from calc.targets import actual_leverage, market_value
@@ -58,9 +59,6 @@ class Finding:
             "sleeve_id": self.sleeve_id, "leverage": self.leverage, "plan": list(self.plan)})
 
 
-def _lev(value: Decimal | None) -> str:
-    return "-" if value is None else f"{value:.2f}x"
-
 
 def _model_sleeves(account: Account, sleeve_id: str | None) -> list[Sleeve]:
     sleeves = [s for s in account.sleeves if s.kind == "model"]
@@ -95,7 +93,7 @@ def troubleshoot(
 
 def _pending_finding(symptom: str, account: Account, sleeve: Sleeve, prices, models, today, settings,
                      last: dict[str, LastAcr]) -> Finding:
-    evidence = [f"{sleeve.id}: saved {_lev(sleeve.leverage)}, applied {_lev(sleeve.applied)}"]
+    evidence = [f"{sleeve.id}: saved {lev(sleeve.leverage)}, applied {lev(sleeve.applied)}"]
     previous = last.get(sleeve.id)
     if previous is not None:
         outcome = f"failed {previous.code}: {previous.reason}" if previous.status == "failed" else previous.status
@@ -120,7 +118,7 @@ def _nothing_happened(account, sleeves, prices, models, today, settings, last) -
         previous = last.get(s.id)
         if previous is not None and previous.status in ("built", "submitted"):
             return Finding(symptom, True,
-                           f"ACR {previous.id} applied {_lev(s.applied)} but its orders are not filled yet.",
+                           f"ACR {previous.id} applied {lev(s.applied)} but its orders are not filled yet.",
                            (f"{s.id}: ACR {previous.id} is {previous.status}",),
                            "Wait for the fills (or import them with `margin-console fills`).", None, s.id)
     for s in sleeves:
@@ -128,10 +126,10 @@ def _nothing_happened(account, sleeves, prices, models, today, settings, last) -
         if drift is not None:
             actual, expected = drift
             return Finding(symptom, True,
-                           f"Leverage {_lev(s.applied)} was applied, but holdings drifted: actual {_lev(actual)} "
-                           f"against an invested target of {_lev(expected)}.",
-                           (f"{s.id}: saved = applied = {_lev(s.applied)}",), "Rebalance.", "rebalance", s.id)
-    summary = ", ".join(f"{s.id} saved = applied = {_lev(s.applied)}, actual {_lev(actual_leverage(s, prices))}"
+                           f"Leverage {lev(s.applied)} was applied, but holdings drifted: actual {lev(actual)} "
+                           f"against an invested target of {lev(expected)}.",
+                           (f"{s.id}: saved = applied = {lev(s.applied)}",), "Rebalance.", "rebalance", s.id)
+    summary = ", ".join(f"{s.id} saved = applied = {lev(s.applied)}, actual {lev(actual_leverage(s, prices))}"
                         for s in sleeves) or "no model sleeves"
     return Finding(symptom, False, "Not what the data shows: every saved leverage has been applied.", (summary,))
 
@@ -140,14 +138,14 @@ def _negative_apm(account, sleeves, prices, models, today, settings, last) -> Fi
     symptom = "negative-apm"
     apm = account.apm
     if apm is None or apm.cash >= 0:
-        cash = "no APM" if apm is None else f"APM cash {apm.cash:,.2f}"
+        cash = "no APM" if apm is None else f"APM cash {money(apm.cash)}"
         return Finding(symptom, False, f"Not what the data shows: {cash} is not negative.", (cash,))
     cause = negative_apm_cause(account)
     apm_lmv = market_value(apm.positions, prices)
     held = ", ".join(f"{sym} {qty:,}" for sym, qty in sorted(apm.positions.items()) if qty) or "nothing"
-    evidence = [f"APM cash {apm.cash:,.2f}", f"APM holds {held} worth {apm_lmv:,.2f}"]
+    evidence = [f"APM cash {money(apm.cash)}", f"APM holds {held} worth {money(apm_lmv)}"]
     for s in sleeves:
-        evidence.append(f"{s.id} cash {s.cash:,.2f} at {_lev(s.applied)}")
+        evidence.append(f"{s.id} cash {money(s.cash)} at {lev(s.applied)}")
     if cause == "fractional-share residue":
         return Finding(symptom, True, "A fractional-share residue left the APM a few cents short: not margin.",
                        tuple(evidence), "Fund the APM with a small deposit; no leverage change needed.")
@@ -169,10 +167,10 @@ def _negative_apm(account, sleeves, prices, models, today, settings, last) -> Fi
     wanted = (sleeve_lmv + apm_lmv) / combined_equity
     leverage = min(max(wanted, ONE), account.max_leverage).quantize(Decimal("0.01"))
     plan = (
-        f"1. Sell the APM's holdings ({held}, {apm_lmv:,.2f}) so its cash returns to {apm_equity:,.2f}.",
-        f"2. Allocate the APM's equity into {target.id} (allocation ACR of {max(apm_equity, ZERO):,.2f}).",
+        f"1. Sell the APM's holdings ({held}, {money(apm_lmv)}) so its cash returns to {money(apm_equity)}.",
+        f"2. Allocate the APM's equity into {target.id} (allocation ACR of {money(max(apm_equity, ZERO))}).",
         f"3. Save leverage {leverage}x on {target.id} and rebalance: the same "
-        f"{sleeve_lmv + apm_lmv:,.2f} of exposure, its debit now inside the model sleeve.",
+        f"{money(sleeve_lmv + apm_lmv)} of exposure, its debit now inside the model sleeve.",
     )
     return Finding(symptom, True, "Margin was applied at the account level: the APM carries the debit.",
                    tuple(evidence), "Move the exposure into the model sleeve.", "move-exposure", target.id,
@@ -186,11 +184,11 @@ def _not_leveraging(account, sleeves, prices, models, today, settings, last) -> 
         s = levered[0]
         if account.type == "margin":
             return Finding(symptom, True, "Margin is not enabled at the custodian for this margin account.",
-                           (f"{s.id} saved {_lev(s.leverage)}", f"{account.custodian}: margin_enabled = no"),
+                           (f"{s.id} saved {lev(s.leverage)}", f"{account.custodian}: margin_enabled = no"),
                            "Confirm margin status with the custodian, then record the confirmation.",
                            "confirm-margin", s.id)
         return Finding(symptom, True, f"This is a {account.type} account: it cannot carry a margin debit.",
-                       (f"{s.id} saved {_lev(s.leverage)}", f"account type {account.type}"),
+                       (f"{s.id} saved {lev(s.leverage)}", f"account type {account.type}"),
                        "Confirm margin status with the custodian; set leverage 1.0 on a cash or IRA account.",
                        None, s.id)
     for s in sleeves:
@@ -208,7 +206,7 @@ def _not_leveraging(account, sleeves, prices, models, today, settings, last) -> 
     if drift.present:
         return Finding(symptom, True, drift.cause, drift.evidence, drift.fix, drift.action, drift.sleeve_id)
     return Finding(symptom, False, "Not what the data shows: margin is enabled and every sleeve is at its target.",
-                   tuple(f"{s.id}: {_lev(actual_leverage(s, prices))} actual at {_lev(s.applied)}" for s in sleeves))
+                   tuple(f"{s.id}: {lev(actual_leverage(s, prices))} actual at {lev(s.applied)}" for s in sleeves))
 
 
 def _cannot_acr(account, sleeves, prices, models, today, settings, last) -> Finding:
@@ -233,5 +231,5 @@ def _cannot_acr(account, sleeves, prices, models, today, settings, last) -> Find
     build = build_acr(account, s.id, "one-dollar", prices, models, today, settings)
     return Finding(symptom, False, f"Not what the data shows: a $1 ACR on {s.id} builds now "
                    f"({len(build.orders)} order(s)) once the checklist is acknowledged.",
-                   (f"{s.id}: saved {_lev(s.leverage)}, applied {_lev(s.applied)}",),
+                   (f"{s.id}: saved {lev(s.leverage)}, applied {lev(s.applied)}",),
                    "Fire it through the checklist.", "fire-one-dollar", s.id)

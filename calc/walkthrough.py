@@ -1,21 +1,25 @@
-"""The source document's "How to use it" as three evaluated steps, and its quick checklist (pure, no I/O).
+"""The source document's "How to use it" as three evaluated steps, and the rules of a walkthrough run (pure, no I/O).
 
 Step 1 (leverage): choose the model sleeve, edit the leverage, save the target.
 Step 2 (activate): leverage changes do NOT apply automatically: a rebalance, a cash management deposit or
 withdrawal, a manual allocation or liquidation, or a $1 allocation must build an ACR.
-Step 3 (checklist): the quick checklist: custodian enabled for margin, leverage applied to the model sleeve,
-the activation done, sleeve cash reviewed (the one item the operator acknowledges).
+Step 3 (checklist): the quick checklist (calc.checklist.QUICK_IDS): custodian enabled for margin, leverage
+applied to the model sleeve, the activation done, sleeve cash reviewed (the one item the operator acknowledges).
+
+The screen and the CLI render these evaluations and record the outcomes this module words; neither decides
+what a step's state or text is.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Protocol
 from decimal import Decimal
+from typing import Protocol
 
 from calc.build import FAILURE_FIXES
-from calc.checklist import ChecklistItem
-from calc.models import REGT_MAX_LEVERAGE, Account
+from calc.checklist import ChecklistItem, RunAcr, quick_checklist
+from calc.formatting import lev
+from calc.models import Account, leverage_cap, leverage_problem
 from calc.money import ONE, ZERO
 
 STEPS: tuple[str, ...] = ("leverage", "activate", "checklist")
@@ -31,44 +35,24 @@ STEP_SOURCE: dict[str, str] = {
     "checklist": "Before using margin: custodian enabled for margin, leverage applied to the model sleeve, "
                  "rebalance/CMA/manual allocation done, sleeve cash reviewed.",
 }
-# An ACR in one of these states used the saved leverage (its build succeeded).
-ACTIVATED_STATUSES = frozenset({"built", "submitted", "complete", "complete_with_errors"})
-ACTIVATION_KINDS: dict[str, str] = {
-    "rebalance": "Rebalance",
-    "one-dollar": "$1 allocation",
-    "deposit": "Cash management deposit",
-    "withdrawal": "Cash management withdrawal",
-    "allocation": "Manual allocation",
-    "liquidation": "Manual liquidation",
-}
+# A step's state is its last settling outcome; "retried" reopens it.
+STEP_STATES: tuple[str, ...] = ("open", "completed", "skipped", "blocked")
 
 MARKS: dict[str, str] = {"passed": "[x]", "acknowledged": "[x]", "failed": "[ ]", "awaiting": "[ ]"}
 
 
-@dataclass(frozen=True)
-class RunAcr:
-    """An ACR fired on the sleeve during the run, as the evaluation needs it."""
-
-    id: int
-    kind: str
-    status: str
-    leverage: Decimal
-    code: str | None = None
-    reason: str = ""
-    amount: Decimal = ZERO
-
-    @property
-    def activated(self) -> bool:
-        return self.status in ACTIVATED_STATUSES
-
-    @property
-    def label(self) -> str:
-        amount = f" of {self.amount:,.2f}" if self.amount else ""
-        return f"ACR {self.id} ({ACTIVATION_KINDS.get(self.kind, self.kind)}{amount})"
+def step_number(step: str) -> int:
+    return STEPS.index(step) + 1
 
 
-# The quick checklist's items are checklist items (same fields, same statuses).
-QuickItem = ChecklistItem
+def step_label(step: str) -> str:
+    """`Step 1 · Update leverage`; the checklist is named on its own, as the source document does."""
+    return STEP_TITLES[step] if step == "checklist" else f"Step {step_number(step)} · {STEP_TITLES[step]}"
+
+
+def open_step_before(states: Mapping[str, str], step: str) -> str | None:
+    """The first earlier step still open: steps are done (or skipped) in the source document's order."""
+    return next((s for s in STEPS[:STEPS.index(step)] if states.get(s, "open") == "open"), None)
 
 
 def task_line(item: ChecklistItem) -> str:
@@ -88,30 +72,53 @@ def task_line(item: ChecklistItem) -> str:
 
 @dataclass(frozen=True)
 class StepEvaluation:
-    """What the store says now about one step, what the operator must confirm, and whether `c` may complete it."""
+    """What the store says now about one step, what the operator must confirm, and whether `c` may complete it.
+
+    `completion` is what completing the step with `c` records as confirmed (and `acr_id` the ACR it cites);
+    `saved_in_run` says the target was saved during this run, so the record never has to parse `says`.
+    """
 
     step: str
     says: tuple[str, ...]
     confirm: str
     can_complete: bool
     refusal: str = ""
-    items: tuple[QuickItem, ...] = ()
+    items: tuple[ChecklistItem, ...] = ()
+    completion: str = ""
+    acr_id: int | None = None
+    saved_in_run: bool = False
 
     @property
     def text(self) -> str:
         return "\n".join(self.says)
 
+    @property
+    def failed_items(self) -> list[ChecklistItem]:
+        return [i for i in self.items if i.status == "failed"]
 
-def _cash(value: Decimal) -> str:
-    return f"{-value:,.2f} debit" if value < 0 else f"{value:,.2f}"
+    @property
+    def needs_review(self) -> bool:
+        """The checklist's evaluated items all pass: only the operator's sleeve cash review is left."""
+        return self.step == "checklist" and not self.failed_items
+
+    @property
+    def cash_item(self) -> ChecklistItem | None:
+        return next((i for i in self.items if i.id == "sleeve-cash-reviewed"), None)
 
 
-def _lev(value: Decimal) -> str:
-    return f"{value:.2f}x"
+@dataclass(frozen=True)
+class StepOutcome:
+    """A step outcome to record: completed or blocked, with its reason, confirmation and ACR."""
+
+    step: str
+    outcome: str
+    confirmed: str
+    reason: str = ""
+    acr_id: int | None = None
 
 
 def max_leverage(account: Account) -> Decimal:
-    return min(account.max_leverage, REGT_MAX_LEVERAGE)
+    return leverage_cap(account.max_leverage)
 
 
 def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "", last_saved: str = "",
@@ -127,8 +134,8 @@ def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "
     model = f"model {sleeve.model}" + (f" ({model_name})" if model_name else "")
     track = "ON (follows the model manager's cash)" if sleeve.track_manager else \
         f"OFF (advisor controls cash, reserve {sleeve.cash_reserve:.0%})"
-    says = [f"{sleeve.id} · {model} · saved {_lev(sleeve.leverage)} · applied {_lev(sleeve.applied)} · "
-            f"account max {_lev(top)}",
+    says = [f"{sleeve.id} · {model} · saved {lev(sleeve.leverage)} · applied {lev(sleeve.applied)} · "
+            f"account max {lev(top)}",
             f"Track manager {track}"]
     if last_saved:
         says.append(f"Target last saved {last_saved}" + (" (in this run)" if saved_in_run else " (before this run)"))
@@ -136,12 +143,15 @@ def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "
         why = "margin is not enabled at the custodian" if not account.margin_enabled else \
             f"it is a {account.type} account"
         says.append(f"Warning: {account.id} cannot margin ({why}); step 2 will be blocked above 1.00x")
-    if not (ONE <= sleeve.leverage <= top):
+    if leverage_problem(sleeve.leverage, account.max_leverage):
         return StepEvaluation("leverage", tuple(says), "Save a leverage within range (enter opens the editor).",
-                              False, f"saved leverage {_lev(sleeve.leverage)} is outside 1.00x-{_lev(top)}")
+                              False, f"saved leverage {lev(sleeve.leverage)} is outside 1.00x-{lev(top)}")
+    in_run = bool(last_saved) and saved_in_run
+    how = "saved in this run" if in_run else "confirmed as saved"
     return StepEvaluation("leverage", tuple(says),
-                          f"The saved target {_lev(sleeve.leverage)} is what the advisor asked for "
-                          f"(enter edits and saves it; c confirms the saved target).", True)
+                          f"The saved target {lev(sleeve.leverage)} is what the advisor asked for "
+                          f"(enter edits and saves it; c confirms the saved target).", True,
+                          completion=f"Target {lev(sleeve.leverage)} on {sleeve.id} {how}", saved_in_run=in_run)
 
 
 def _latest(run_acrs: Sequence[RunAcr]) -> RunAcr | None:
@@ -155,90 +165,28 @@ def _latest_activated(run_acrs: Sequence[RunAcr]) -> RunAcr | None:
 def evaluate_activation_step(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = ()) -> StepEvaluation:
     """Step 2: the saved leverage is in effect (applied == saved), by an ACR of this run or an earlier one."""
     sleeve = account.sleeve(sleeve_id)
-    says = [f"Saved {_lev(sleeve.leverage)} · applied {_lev(sleeve.applied)}"
+    says = [f"Saved {lev(sleeve.leverage)} · applied {lev(sleeve.applied)}"
             + (" · PENDING: nothing has traded" if sleeve.leverage != sleeve.applied else " · in effect")]
     for acr in run_acrs:
         outcome = f"failed {acr.code}" if acr.status == "failed" else acr.status
-        says.append(f"{acr.label} at {_lev(acr.leverage)}: {outcome}")
+        says.append(f"{acr.label} at {lev(acr.leverage)}: {outcome}")
     if not run_acrs:
         says.append("No ACR fired in this run")
     confirm = "Choose the activation and fire it through the checklist gate (enter)."
     if sleeve.leverage == sleeve.applied:
         done = _latest_activated(run_acrs)
         how = f"by {done.label}" if done else "before this run"
-        return StepEvaluation("activate", tuple(says), f"Saved leverage applied {how}.", True)
+        completion = f"Applied {lev(sleeve.applied)} equals saved" + (
+            f", activated by ACR {done.id} ({done.kind}, {done.status})" if done else ": activated before this run")
+        return StepEvaluation("activate", tuple(says), f"Saved leverage applied {how}.", True,
+                              completion=completion, acr_id=done.id if done else None)
     latest = _latest(run_acrs)
     if latest is not None and latest.status == "failed":
         refusal = f"{latest.label} failed {latest.code}: {FAILURE_FIXES.get(latest.code or '', latest.reason)}"
     else:
-        refusal = (f"saved {_lev(sleeve.leverage)} is not applied ({_lev(sleeve.applied)}): "
+        refusal = (f"saved {lev(sleeve.leverage)} is not applied ({lev(sleeve.applied)}): "
                    "fire a rebalance or an ACR first (enter)")
     return StepEvaluation("activate", tuple(says), confirm, False, refusal)
-
-
-def quick_checklist(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = (),
-                    acknowledged: bool = False, open_orders: int = 0,
-                    open_order_cash: Decimal = ZERO) -> tuple[QuickItem, ...]:
-    """The source document's four quick-checklist items: three evaluated, sleeve cash acknowledged.
-
-    `open_orders` / `open_order_cash`: the sleeve's unfilled orders and the cash they move when they fill
-    (buys negative), so the reviewed cash shows the margin debit the built ACR will create.
-    """
-    sleeve = account.sleeve(sleeve_id)
-    apm = account.apm
-    items: list[QuickItem] = []
-
-    title = "Custodian account enabled for margin"
-    if account.can_margin:
-        items.append(QuickItem("margin-enabled", title, True, "passed",
-                               f"{account.custodian or 'custodian'}: margin enabled, {account.type} account"))
-    elif sleeve.leverage <= ONE and sleeve.applied <= ONE and sleeve.cash >= 0:
-        items.append(QuickItem("margin-enabled", title, True, "passed", "not needed: no leverage on this sleeve"))
-    else:
-        why = "margin is not enabled at the custodian" if not account.margin_enabled else \
-            f"this is a {account.type} account"
-        items.append(QuickItem("margin-enabled", title, True, "failed",
-                               f"leverage {_lev(sleeve.leverage)} needs margin, but {why}",
-                               "Confirm margin status with the custodian.", "MARGIN_NOT_ENABLED"))
-
-    title = "Leverage applied to model sleeve"
-    if sleeve.kind != "model":
-        items.append(QuickItem("model-sleeve", title, True, "failed", f"{sleeve.id} is a {sleeve.kind} sleeve",
-                               "Apply leverage to a model sleeve."))
-    elif apm is not None and apm.cash < 0:
-        items.append(QuickItem("model-sleeve", title, True, "failed",
-                               f"APM cash is {apm.cash:,.2f}: margin shows on the APM",
-                               "Move the exposure into the model sleeve.", "NEGATIVE_APM"))
-    else:
-        apm_text = f"; APM cash {apm.cash:,.2f}, not negative" if apm is not None else ""
-        items.append(QuickItem("model-sleeve", title, True, "passed",
-                               f"{sleeve.id} saved {_lev(sleeve.leverage)}, applied {_lev(sleeve.applied)}{apm_text}"))
-
-    title = "Rebalance, CMA, manual allocation/liquidation"
-    done = _latest_activated(run_acrs)
-    latest = _latest(run_acrs)
-    if sleeve.leverage == sleeve.applied:
-        how = f"{done.label} {done.status}" if done else "no ACR needed in this run"
-        items.append(QuickItem("activation", title, True, "passed",
-                               f"{how}; applied {_lev(sleeve.applied)} equals saved"))
-    elif latest is not None and latest.status == "failed":
-        items.append(QuickItem("activation", title, True, "failed",
-                               f"{latest.label} failed {latest.code}; saved {_lev(sleeve.leverage)} "
-                               f"not applied ({_lev(sleeve.applied)})",
-                               FAILURE_FIXES.get(latest.code or "", "Fix the cause and fire again."), latest.code))
-    else:
-        items.append(QuickItem("activation", title, True, "failed",
-                               f"saved {_lev(sleeve.leverage)} not applied ({_lev(sleeve.applied)})",
-                               "Run a rebalance, trigger an ACR, or allocate $1 (step 2).", "PENDING_LEVERAGE"))
-
-    after = sleeve.cash + open_order_cash
-    where = "margin debit inside the model sleeve" if after < 0 else "no debit in the sleeve"
-    text = f"sleeve cash {_cash(sleeve.cash)}"
-    if open_orders:
-        text += f", {_cash(after)} once the {open_orders} open order(s) fill"
-    items.append(QuickItem("sleeve-cash-reviewed", "Sleeve cash reviewed", False,
-                           "acknowledged" if acknowledged else "awaiting", f"{text} ({where})"))
-    return tuple(items)
 
 
 def evaluate_checklist_step(account: Account, sleeve_id: str, run_acrs: Sequence[RunAcr] = (),
@@ -247,7 +195,7 @@ def evaluate_checklist_step(account: Account, sleeve_id: str, run_acrs: Sequence
     """Step 3: the quick checklist; it completes when every evaluated item passes and sleeve cash is reviewed."""
     items = quick_checklist(account, sleeve_id, run_acrs, acknowledged, open_orders, open_order_cash)
     failed = [i for i in items if i.status == "failed"]
-    cash_item = items[-1]
+    cash_item = items[-1]  # the quick checklist ends with the sleeve cash review
     confirm = f"Review the sleeve cash: {cash_item.detail} (enter)."
     if failed:
         refusal = "; ".join(f"{i.title}: {i.detail}" for i in failed)
@@ -269,6 +217,45 @@ def evaluate_step(step: str, account: Account, sleeve_id: str, *, model_name: st
     if step == "checklist":
         return evaluate_checklist_step(account, sleeve_id, run_acrs, acknowledged, open_orders, open_order_cash)
     raise ValueError(f"unknown walkthrough step {step!r}: choose one of {', '.join(STEPS)}")
+
+
+def fired_acr_outcome(acr: RunAcr, orders: int) -> StepOutcome | None:
+    """What an ACR fired from step 2 records: completed if it built, blocked with its code if it failed.
+
+    None for any other status (an ACR cancelled or expired before the screen saw it): step 2 stays open.
+    """
+    if acr.status == "failed":
+        return StepOutcome("activate", "blocked", f"ACR {acr.id} ({acr.kind}) fired through the checklist gate: failed",
+                           f"{acr.code}: {acr.reason}", acr.id)
+    if acr.activated:
+        return StepOutcome("activate", "completed",
+                           f"ACR {acr.id} ({acr.kind}) fired through the checklist gate and confirmed: "
+                           f"{acr.status}, {orders} order(s)", acr_id=acr.id)
+    return None
+
+
+def editor_saved_confirmation(saved: Decimal, sleeve_id: str) -> str:
+    """What step 1 records when the operator saved the target in the leverage editor during the run."""
+    return f"Target {lev(saved)} on {sleeve_id} saved in the leverage editor"
+
+
+def checklist_blocked_reason(evaluation: StepEvaluation) -> str:
+    """Why the quick checklist is recorded as blocked: each failed item's title and code."""
+    return "; ".join(i.title + (f" ({i.code})" if i.code else "") for i in evaluation.failed_items)
+
+
+def cash_review_question(sleeve_id: str, evaluation: StepEvaluation) -> str:
+    """The confirmation the operator answers to acknowledge the sleeve cash (the checklist's one acknowledgement)."""
+    detail = evaluation.cash_item.detail if evaluation.cash_item is not None else ""
+    return (f"Sleeve cash review on {sleeve_id}: {detail}.\n"
+            f"Margin must show as negative sleeve cash, never as a negative APM. "
+            f"Mark the sleeve cash as reviewed and finish the run?")
+
+
+def cash_review_confirmation(operator: str, evaluation: StepEvaluation) -> str:
+    """What completing the quick checklist records: who reviewed which sleeve cash."""
+    detail = evaluation.cash_item.detail if evaluation.cash_item is not None else ""
+    return f"Sleeve cash reviewed by {operator}: {detail}"
 
 
 # -- run state: what settles a step ---------------------------------------------------------------------

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from calc.margin import margin_from_totals
+from calc.models import leverage_problem
 from calc.money import ONE, ZERO, json_value
 
 DEFAULT_MAINTENANCE = Decimal("0.30")
@@ -74,8 +75,9 @@ def whatif_leverage(equity: Decimal, leverage: Decimal, maintenance: Decimal = D
     """Figures for one sleeve of equity E levered at L, alone in its account, before whole-share rounding."""
     if not equity.is_finite() or equity <= 0:
         raise ValueError(f"equity must be more than zero, got {equity}")
-    if not leverage.is_finite() or not (ONE <= leverage <= max_leverage):
-        raise ValueError(f"leverage must be between 1.0 and {max_leverage}, got {leverage}")
+    problem = leverage_problem(leverage, max_leverage)
+    if problem:
+        raise ValueError(problem)
     _check_fraction("model cash", model_cash)
     _check_fraction("reserve", reserve, upper_inclusive=False)
     exposure = equity * leverage

@@ -4,14 +4,16 @@ from __future__ import annotations
 from typing import Any
 
 from calc.views import RunView
-from calc.walkthrough import ACTIVATION_KINDS, STEP_SOURCE, STEP_TITLES, STEPS
-from widgets.formatting import cash as _cash, money as _money
+from calc.formatting import cash, lev, money
+from calc.vocabulary import kind_title
+from calc.walkthrough import STEP_SOURCE, STEP_TITLES, STEPS
 
 
 def _cell(text: Any) -> str:
     """A Markdown table cell: pipes escaped, line breaks as <br>."""
     value = "" if text is None else str(text)
     return value.replace("\\", "\\\\").replace("|", "\\|").replace("\n", "<br>") or " "
+
 
 def _table(header: list[str], body: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
@@ -37,9 +39,9 @@ def export_markdown(view: RunView) -> str:
             ["Account", f"{a.id} · {a.name}"],
             ["Custodian", f"{a.custodian or '-'} · {a.type} account · {margin}"],
             ["Sleeve", f"{view.sleeve_id} · model {model}"],
-            ["Leverage now", f"saved {view.saved:.2f}x · applied {view.applied:.2f}x"],
-            ["Sleeve cash now", _cash(view.sleeve_cash)],
-            ["APM cash now", "-" if view.apm_cash is None else _cash(view.apm_cash)],
+            ["Leverage now", f"saved {lev(view.saved)} · applied {lev(view.applied)}"],
+            ["Sleeve cash now", cash(view.sleeve_cash)],
+            ["APM cash now", "-" if view.apm_cash is None else cash(view.apm_cash)],
             ["Operator", view.operator],
             ["Started", view.started_at],
             ["Finished", view.finished_at or "not finished"],
@@ -76,10 +78,10 @@ def export_markdown(view: RunView) -> str:
     if not view.acrs:
         out.append("None.")
     for acr in view.acrs:
-        title = ACTIVATION_KINDS.get(acr.kind, acr.kind)
-        amount = f" of {_money(acr.amount)}" if acr.amount else ""
+        title = kind_title(acr.kind)
+        amount = f" of {money(acr.amount)}" if acr.amount else ""
         out += [f"### ACR {acr.id}: {title}{amount}, {acr.status}", ""]
-        out.append(f"- Leverage {acr.leverage:.2f}x · fired by {acr.operator} at {acr.created_at} · "
+        out.append(f"- Leverage {lev(acr.leverage)} · fired by {acr.operator} at {acr.created_at} · "
                    f"request key `{acr.request_key}`")
         if acr.code:
             out.append(f"- Failure: **{acr.code}**: {acr.reason}")
@@ -87,7 +89,7 @@ def export_markdown(view: RunView) -> str:
                 out.append(f"- Fix: {acr.fix}")
         if acr.orders:
             out += ["", *_table(["Order", "Side", "Symbol", "Quantity", "Price", "Notional", "Status", "Filled"],
-                                [[o.id, o.side, o.symbol, o.quantity, _money(o.price), _money(o.notional), o.status,
+                                [[o.id, o.side, o.symbol, o.quantity, money(o.price), money(o.notional), o.status,
                                   o.filled_quantity] for o in acr.orders])]
         else:
             out.append("- Orders: none")

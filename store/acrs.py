@@ -10,7 +10,7 @@ from typing import Any
 
 from calc import ACR_KINDS, KINDS_WITH_AMOUNT, Checklist, build_acr, evaluate_checklist
 from calc.build import cash_movement
-from calc.checklist import ACK_IDS
+from calc.checklist import acknowledgement_problem
 from calc.money import cents_int
 from calc.views import AcrPreview, AcrRecord
 from store.core import Store
@@ -39,9 +39,9 @@ def checked_amount(kind: str, amount: Decimal) -> Decimal:
 
 
 def checked_acknowledgements(acknowledged: frozenset[str] | set[str]) -> frozenset[str]:
-    unknown = set(acknowledged) - set(ACK_IDS)
-    if unknown:
-        raise InvalidInput(f"unknown acknowledgement(s): {', '.join(sorted(unknown))}; known: {', '.join(ACK_IDS)}")
+    problem = acknowledgement_problem(acknowledged)
+    if problem:
+        raise InvalidInput(problem)
     return frozenset(acknowledged)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from calc import Account, CalcSettings
-from calc.margin import account_debit
+from calc.models import account_debit
 from calc.money import cents_int
 from store.core import Store
 

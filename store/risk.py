@@ -4,7 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from calc import Account, RiskReport, proposed_risk, risk_report
-from calc.margin import account_debit
+from calc.models import account_debit
 from calc.views import AcrPreview
 from store.acrs import preview_acr
 from store.core import Store

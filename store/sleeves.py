@@ -8,7 +8,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from calc.models import READ_ONLY_KINDS, REGT_MAX_LEVERAGE
+from calc.models import leverage_problem
+from calc.vocabulary import apm_refusal, read_only_refusal
 from store.core import Store
 from store.errors import Conflict, InvalidInput, NotFound, Refused
 from store.summary import refresh
@@ -37,9 +38,9 @@ def check_version(row: dict[str, Any], expected: int | None) -> None:
 def refuse_unless_model(sleeve_id: str, kind: str) -> None:
     """Leverage, toggles, ACRs and walkthroughs act on model sleeves only."""
     if kind == "apm":
-        raise Refused(f"{sleeve_id} is the APM: leverage belongs on a model sleeve, never the APM")
-    if kind in READ_ONLY_KINDS or kind != "model":
-        raise Refused(f"{sleeve_id} is a {kind} sleeve, which this console shows read-only")
+        raise Refused(apm_refusal(sleeve_id))
+    if kind != "model":  # transition, protected, funding (READ_ONLY_KINDS) or anything unknown
+        raise Refused(read_only_refusal(sleeve_id, kind))
 
 
 def editable_sleeve(store: Store, sleeve_id: str, expected_version: int | None = None) -> dict[str, Any]:
@@ -53,16 +54,12 @@ def editable_sleeve(store: Store, sleeve_id: str, expected_version: int | None =
 def set_leverage(store: Store, sleeve_id: str, leverage: Decimal, operator: str,
                  expected_version: int | None = None) -> int:
     """Save a model sleeve's leverage target (no trades); returns the sleeve's new version."""
-    if not leverage.is_finite():
-        raise InvalidInput(f"leverage must be a number, got {leverage}")
     with store.transaction():
         row = editable_sleeve(store, sleeve_id, expected_version)
         house_cap = Decimal(store.scalar("SELECT max_leverage FROM accounts WHERE id = ?", [row["account_id"]]))
-        top = min(house_cap, REGT_MAX_LEVERAGE)
-        if not (Decimal(1) <= leverage <= top):
-            raise InvalidInput(f"leverage must be between 1.0 and {top} for this account, got {leverage}")
-        if leverage.as_tuple().exponent < -4:  # type: ignore[operator]
-            raise InvalidInput(f"leverage takes at most 4 decimal places, got {leverage}")
+        problem = leverage_problem(leverage, house_cap)
+        if problem:
+            raise InvalidInput(problem)
         store.execute("UPDATE sleeves SET leverage = ?, version = version + 1, target_version = target_version + 1, "
                       "updated_by = ?, updated_at = ? WHERE id = ?", [str(leverage), operator, store.now(), sleeve_id])
         store.audit(operator, "set-leverage", row["account_id"], sleeve_id,

@@ -5,19 +5,9 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
+from calc.formatting import lev, money
 from calc.views import AccountRow
-from widgets.formatting import lev, money
-
-BADGES = {
-    "NEGATIVE_APM": "APM-",
-    "PENDING_LEVERAGE": "PEND",
-    "MARGIN_NOT_ENABLED": "NOMRG",
-    "MARGIN_CALL": "CALL",
-    "LOW_CALL_DISTANCE": "LOWCD",
-    "TACTICAL_TRACK_OFF": "TRKOFF",
-    "DRIFT": "DRIFT",
-    "STALE_PRICES": "STALE",
-}
+from calc.vocabulary import DIAGNOSTIC_BADGES
 
 
 def _cell(text: str) -> Text:
@@ -52,7 +42,7 @@ class AccountTable(DataTable):
         self.clear()
         for r in rows:
             self.add_row(*(_cell(c) for c in (
-                r.id, r.name[:18], lev(r.max_saved_leverage), " ".join(BADGES[c] for c in r.codes),
+                r.id, r.name[:18], lev(r.max_saved_leverage), " ".join(DIAGNOSTIC_BADGES[c] for c in r.codes),
                 money(r.nav), r.custodian[:12], r.type, "yes" if r.margin_enabled else "no")), key=r.id)
 
     @property

@@ -6,7 +6,7 @@ from decimal import Decimal
 from textual.widgets import Static
 
 from calc import MarginFigures
-from widgets.formatting import money, pct
+from calc.formatting import money, pct
 
 
 class MarginPanel(Static):

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.widgets import DataTable
 
-from widgets.formatting import money
+from calc.formatting import money
 
 
 class OrderTable(DataTable):

@@ -7,12 +7,11 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from calc import RiskReport
-from widgets.formatting import lev, money, pct
+from calc.formatting import lev, money, pct
+from calc.vocabulary import ACR_KIND_SHORT
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
 BAR_WIDTH = 10
-KIND_NAMES = {"rebalance": "rebalance", "one-dollar": "$1 ACR", "deposit": "deposit", "withdrawal": "withdrawal",
-              "allocation": "allocation", "liquidation": "liquidation"}
 
 
 def bar(value: Decimal | None, top: Decimal, width: int = BAR_WIDTH) -> str:
@@ -81,7 +80,7 @@ class RiskPanel(Static):
         if r.current:
             name = f"Now {lev(r.leverage)} applied"
         else:
-            name = f"Proposed {lev(r.leverage)} {KIND_NAMES.get(r.basis, r.basis)}"
+            name = f"Proposed {lev(r.leverage)} {ACR_KIND_SHORT.get(r.basis, r.basis)}"
         if r.call_distance is None:
             distance = "-"
         else:

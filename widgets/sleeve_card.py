@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from calc.formatting import cash, lev, money
 from calc.views import SleeveView
-from widgets.formatting import cash, lev, money
 
 
 class SleeveCard(Static, can_focus=True):

@@ -7,7 +7,8 @@ import click
 
 from calc import ACR_KINDS
 from calc.checklist import ACK_IDS
-from console.cli.output import emit_json, emit_table, json_option, money
+from calc.formatting import money
+from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import (
     DECIMAL,
     PROG,

@@ -1,11 +1,10 @@
-"""Output of the commands: the shared --json/--csv options, the emitters, and the number formats of tables."""
+"""Output of the commands: the shared --json/--csv options and the emitters (number formats: calc.formatting)."""
 from __future__ import annotations
 
 import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 import click
@@ -14,16 +13,6 @@ from calc.money import json_value
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print one JSON document on stdout.")
 csv_option = click.option("--csv", "as_csv", is_flag=True, help="Export as CSV on stdout.")
-
-
-def money(value: Decimal) -> str:
-    """Dollars in a table: thousands separators, cents."""
-    return f"{value:,.2f}"
-
-
-def lev(value: Decimal | None) -> str:
-    """A leverage multiplier in a table, '-' when there is none."""
-    return "-" if value is None else f"{value:.2f}x"
 
 
 def emit_json(value: Any) -> None:

@@ -5,7 +5,8 @@ import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from calc.views import OrderRecord
-from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option, lev, money
+from calc.formatting import lev, money
+from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option
 from console.cli.support import open_store
 from store.queries.accounts import account_page
 from store.queries.audit import audit_trail

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import click
 
+from calc.formatting import money, pct
 from calc.whatif import DEFAULT_MAINTENANCE, FRACTIONS, WhatIf, whatif_leverage, whatif_totals
 from console.cli.output import emit_json, json_option
 from console.cli.support import DECIMAL
@@ -33,7 +34,7 @@ def render_whatif(result: WhatIf) -> str:
     """A readable two-column table of the calculator's figures."""
     lines = []
     for name, value in result.as_dict().items():
-        text = f"{value:.2%}" if name in FRACTIONS else f"{value:,.2f}"
+        text = pct(value, 2) if name in FRACTIONS else money(value)
         lines.append(f"{_LABELS[name]:<38}{text:>18}")
     return "\n".join(lines)
 

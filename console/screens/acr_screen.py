@@ -16,20 +16,12 @@ from console.screens.confirm_modal import ConfirmModal
 from store.risk import SleeveRisk, sleeve_risk
 from calc.views import AcrPreview, AcrRecord
 from widgets.checklist_panel import ChecklistPanel
-from widgets.formatting import cash, money, pct
+from calc.formatting import cash, lev, money, pct
+from calc.vocabulary import kind_title
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
 from store.acrs import fire_acr, preview_acr
 from store.fills import simulate_fills
-
-KIND_TITLES = {
-    "rebalance": "Rebalance",
-    "one-dollar": "$1 allocation",
-    "deposit": "Cash deposit",
-    "withdrawal": "Cash withdrawal",
-    "allocation": "Manual allocation",
-    "liquidation": "Manual liquidation",
-}
 
 
 class AcrScreen(Screen[None]):
@@ -55,7 +47,7 @@ class AcrScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         amount = f" of {money(self.amount)}" if self.amount else ""
         yield Header()
-        yield Static(f"{KIND_TITLES[self.kind]}{amount} on {self.sleeve_id}", id="acr-title", classes="title")
+        yield Static(f"{kind_title(self.kind)}{amount} on {self.sleeve_id}", id="acr-title", classes="title")
         with VerticalScroll(id="acr-body"):
             yield ChecklistPanel(id="checklist")
             yield RiskPanel(title="Risk (read before acknowledging 2-4)", id="risk")
@@ -86,8 +78,8 @@ class AcrScreen(Screen[None]):
         self.preview = preview
         b = preview.build
         self.query_one("#acr-title", Static).update(
-            f"{KIND_TITLES[self.kind]}{f' of {money(self.amount)}' if self.amount else ''} on {self.sleeve_id} "
-            f"at {b.leverage:.2f}x · {preview.account.name}")
+            f"{kind_title(self.kind)}{f' of {money(self.amount)}' if self.amount else ''} on {self.sleeve_id} "
+            f"at {lev(b.leverage)} · {preview.account.name}")
         lines = []
         if b.projected_margin is not None:
             m = b.projected_margin
@@ -142,7 +134,7 @@ class AcrScreen(Screen[None]):
                         severity="warning")
             return
         b = self.preview.build
-        question = (f"Fire a {KIND_TITLES[self.kind].lower()} ACR on {self.sleeve_id} at {b.leverage:.2f}x?\n"
+        question = (f"Fire a {kind_title(self.kind).lower()} ACR on {self.sleeve_id} at {lev(b.leverage)}?\n"
                     f"{len(b.orders)} order(s) will be built; projected sleeve cash "
                     f"{cash(b.projected_sleeve_cash or Decimal(0))}.")
 
@@ -171,7 +163,7 @@ class AcrScreen(Screen[None]):
             box.update(f"[red b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
         else:
             box.update(f"[green b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
-                       f"applied leverage is now {record.leverage:.2f}x. Press s to simulate fills, escape to go back.")
+                       f"applied leverage is now {lev(record.leverage)}. Press s to simulate fills, escape to go back.")
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
         box.scroll_visible()

@@ -9,6 +9,8 @@ from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from calc.formatting import money
+from calc.vocabulary import apm_refusal, read_only_refusal
 from console.actions import bindings
 from console.messages import AccountChanged
 from store.risk import SleeveRisk, account_risk
@@ -58,7 +60,7 @@ class DetailScreen(Screen[None]):
         a = detail.account
         margin = "margin enabled" if a.margin_enabled else "margin NOT enabled"
         self.query_one("#account-title", Static).update(
-            f"{a.id} · {a.name} · {a.custodian} · {a.type} · {margin} · NAV {detail.nav:,.2f}")
+            f"{a.id} · {a.name} · {a.custodian} · {a.type} · {margin} · NAV {money(detail.nav)}")
         self.query_one("#banner").set_class(detail.pending, "-visible")
         body = self.query_one("#detail-body", VerticalScroll)
         await body.remove_children()
@@ -119,11 +121,10 @@ class DetailScreen(Screen[None]):
             self.notify(f"Select a model sleeve (j/k) to {verb}.", severity="warning")
             return None
         if sleeve.kind == "apm":
-            self.notify(f"{sleeve.id} is the APM: leverage belongs on a model sleeve, never the APM. "
-                        f"Select a model sleeve (j/k).", severity="error", timeout=6)
+            self.notify(f"{apm_refusal(sleeve.id)}. Select a model sleeve (j/k).", severity="error", timeout=6)
             return None
         if not sleeve.editable:
-            self.notify(f"{sleeve.id} is a {sleeve.kind} sleeve, shown read-only.", severity="error")
+            self.notify(f"{read_only_refusal(sleeve.id, sleeve.kind)}.", severity="error")
             return None
         return sleeve
 

@@ -11,10 +11,11 @@ from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
+from calc.formatting import cash, lev, money, pct
+from calc.models import leverage_problem
 from console.actions import bindings
 from store.risk import SleeveRisk, sleeve_risk
 from calc.views import AccountDetail, AcrPreview, SleeveView
-from widgets.formatting import cash, money, pct
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
@@ -23,6 +24,8 @@ from store.sleeves import set_leverage, set_track_manager
 
 
 class LeverageRange(Validator):
+    """The editor's check as the operator types: calc's one leverage rule, capped at the account's max."""
+
     def __init__(self, maximum: Decimal) -> None:
         super().__init__()
         self.maximum = maximum
@@ -32,11 +35,8 @@ class LeverageRange(Validator):
             number = Decimal(value)
         except InvalidOperation:
             return self.failure("Enter a multiplier such as 1.5")
-        if not number.is_finite() or not (Decimal(1) <= number <= self.maximum):
-            return self.failure(f"Leverage must be between 1.00 and {self.maximum:.2f}")
-        if number.as_tuple().exponent < -4:  # type: ignore[operator]
-            return self.failure("At most 4 decimal places")
-        return self.success()
+        problem = leverage_problem(number, self.maximum)
+        return self.failure(problem[0].upper() + problem[1:]) if problem else self.success()
 
 
 def parse_leverage(text: str, maximum: Decimal) -> Decimal | None:
@@ -65,7 +65,7 @@ class LeverageEditor(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         s = self.sleeve
         with VerticalScroll(classes="dialog", id="editor"):
-            yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {s.saved:.2f}x · applied {s.applied:.2f}x")
+            yield Label(f"[b]Edit leverage[/b] · {s.id} · {s.model} · saved {lev(s.saved)} · applied {lev(s.applied)}")
             yield LeverageInput(value=f"{s.saved}", id="leverage", validators=[LeverageRange(self.maximum)])
             yield Label("", id="validation")
             yield Static("", id="track")
@@ -128,7 +128,7 @@ class LeverageEditor(ModalScreen[None]):
         if preview.build.leverage != self.leverage:
             return
         b = preview.build
-        lines = [f"At {b.leverage:.2f}x (rebalance preview):"]
+        lines = [f"At {lev(b.leverage)} (rebalance preview):"]
         if b.projected_margin is not None:
             m = b.projected_margin
             distance = pct(m.call_distance) if m.debit > 0 else "no debit"

@@ -5,6 +5,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
+from calc.formatting import lev
 from console.actions import bindings
 from store.queries.audit import audit_trail
 from store.queries.orders import list_acrs
@@ -44,7 +45,7 @@ class HistoryScreen(Screen[None]):
         acr_records, audit_records = loaded
         acrs = self.query_one("#acrs", DataTable)
         for a in acr_records:
-            acrs.add_row(a.id, a.created_at[:16], a.kind, a.sleeve_id, f"{a.leverage:.2f}x", a.status,
+            acrs.add_row(a.id, a.created_at[:16], a.kind, a.sleeve_id, lev(a.leverage), a.status,
                          a.code or "", len(a.orders), a.operator)
         audit = self.query_one("#audit", DataTable)
         for r in audit_records:

@@ -254,7 +254,7 @@ async def test_deposit_asks_for_a_valid_amount_then_fires_a_deposit_acr(story_db
         acr = app.screen
         assert isinstance(acr, AcrScreen)
         assert acr.kind == "deposit" and acr.amount == Decimal(2500) and acr.sleeve_id == "A-1001-M1"
-        assert str(acr.query_one("#acr-title").content).startswith("Cash deposit of 2,500.00 on A-1001-M1")
+        assert str(acr.query_one("#acr-title").content).startswith("Cash management deposit of 2,500.00 on A-1001-M1")
         assert acr.preview is not None and acr.preview.amount == Decimal(2500)
         assert acrs(settings) == []
 

@@ -86,7 +86,7 @@ async def test_invalid_values_show_a_message_and_enter_does_not_save(story_db, m
         for value, message in (("0.5", "Leverage must be between 1.00 and 2.00"),
                                ("3", "Leverage must be between 1.00 and 2.00"),
                                ("1.2.3", "Enter a multiplier such as 1.5"),
-                               ("1.23456", "At most 4 decimal places")):
+                               ("1.23456", "Leverage takes at most 4 decimal places")):
             if value == "0.5":
                 await type_value(pilot, editor, value)
                 await wait_for(pilot, lambda: "No preview until the leverage is valid" in preview_text(editor))

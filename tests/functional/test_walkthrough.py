@@ -7,13 +7,14 @@ from textual.command import CommandList, CommandPalette
 
 from console.screens.acr_screen import AcrScreen
 from console.screens.amount_modal import AmountModal
+from console.screens.activation_modal import ActivationModal
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from console.screens.reason_modal import ReasonModal
-from console.screens.walkthrough_screen import ActivationModal, WalkthroughScreen
-from store.core import Store
+from console.screens.walkthrough_screen import WalkthroughScreen
 from console.walkthrough_export import export_markdown
+from store.core import Store
 from store.queries.walkthrough import list_runs, load_run
 from tests.functional.conftest import fixed_clock, settle
 from store.queries.audit import audit_trail

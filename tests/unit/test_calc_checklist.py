@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from calc import ACK_IDS, Account, Model, Price, Sleeve, build_acr, evaluate_checklist
+from calc.vocabulary import ACR_KIND_TITLES
 
 D = Decimal
 TODAY = date(2024, 6, 3)
@@ -72,7 +73,7 @@ def test_each_missing_ack_blocks(missing):
 
 def test_sleeve_cash_item_shows_projected_cash():
     cl, _ = checklist(account())
-    assert "-50,000.00" in item(cl, "sleeve-cash-reviewed").detail
+    assert "50,000.00 debit after this ACR" in item(cl, "sleeve-cash-reviewed").detail  # a debit reads as one
 
 
 def test_margin_checks_item_shows_call_distance():
@@ -153,5 +154,5 @@ def test_activation_passes_for_acr_kinds(kind):
     result = build_acr(acct, "s1", kind, PRICES, MODELS, TODAY, amount=D(5))
     cl = evaluate_checklist(acct, "s1", kind, result, ALL_ACKS)
     assert item(cl, "activation").status == "passed"
-    assert item(cl, "activation").detail == kind
+    assert item(cl, "activation").detail == f"{ACR_KIND_TITLES[kind]} chosen"  # the kind by its one title
     assert cl.can_fire

@@ -55,7 +55,7 @@ def test_negative_shares():
 def test_sleeve_leverage_out_of_range(leverage):
     with pytest.raises(ValidationError) as info:
         Sleeve(id="s", kind="model", model="m", leverage=leverage)
-    assert "leverage must be between 1.0 and 2.0" in message(info)
+    assert "leverage must be between 1.00 and 2.00" in message(info)
     assert str(leverage) in message(info)
 
 

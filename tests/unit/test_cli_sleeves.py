@@ -26,8 +26,8 @@ def test_conflict_names_the_other_operator(run, story):
 
 @pytest.mark.parametrize("args, words, code", [
     (["set-leverage", "A-1001-APM", "1.5"], "is the APM", 1),
-    (["set-leverage", "A-1001-M1", "0.5"], "between 1.0 and 2.0", 1),
-    (["set-leverage", "A-1001-M1", "3"], "between 1.0 and 2.0", 1),
+    (["set-leverage", "A-1001-M1", "0.5"], "between 1.00 and 2.00", 1),
+    (["set-leverage", "A-1001-M1", "3"], "between 1.00 and 2.00", 1),
     (["set-leverage", "A-1001-M1", "abc"], "not a number", 2),
     (["set-leverage", "A-1001-M1", "nan"], "not a finite number", 2),
     (["set-leverage", "A-1001-M1", "inf"], "not a finite number", 2),

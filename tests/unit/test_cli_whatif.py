@@ -141,7 +141,7 @@ def test_bad_input_is_one_line_on_stderr(args):
 
 def test_leverage_error_names_the_range():
     result = run("--equity", "100000", "--leverage", "3")
-    assert "between 1.0 and 2.0" in result.stderr
+    assert "between 1.00 and 2.00" in result.stderr
 
 
 def test_nan_error_says_not_finite():

@@ -107,7 +107,7 @@ def test_leverage_out_of_range_is_unreachable_through_the_services(open_store, d
         import_book(s, book_with(account({"leverage": 1.75}, max_leverage=1.5)), "alice")
     assert any("$.accounts[0]" in p and "max_leverage" in p for p in refused.value.problems)
     import_book(s, book_with(account({"leverage": 1.5}, max_leverage=1.5)), "alice")
-    with pytest.raises(InvalidInput, match="between 1.0 and 1.5"):  # and so does set_leverage
+    with pytest.raises(InvalidInput, match="between 1.00 and 1.50"):  # and so does set_leverage
         set_leverage(s, "T-1-M1", Decimal("1.75"), "alice")
     assert account_detail(s, "T-1").sleeve("T-1-M1").saved == Decimal("1.5")
 

@@ -199,7 +199,7 @@ def test_step_3_needs_the_sleeve_cash_acknowledgement_and_passing_items(story_st
     record = record_step(story_store, run, "checklist", "completed", "alice", confirmed="Sleeve cash reviewed")
     assert record.evaluated.splitlines() == [
         "[x] Custodian account enabled for margin: Schwab: margin enabled, margin account",
-        "[x] Leverage applied to model sleeve: A-1001-M1 saved 1.50x, applied 1.50x; APM cash 4,999.00, not negative",
+        "[x] Leverage applied to the model sleeve, none on the APM: A-1001-M1 saved 1.50x, applied 1.50x; APM cash 4,999.00, not negative",
         "[x] Rebalance, CMA, manual allocation/liquidation: ACR 1 ($1 allocation) built; applied 1.50x equals saved",
         "[x] Sleeve cash reviewed: sleeve cash 100,001.00, 49,999.00 debit once the 2 open order(s) fill "
         "(margin debit inside the model sleeve)",

@@ -1,21 +1,24 @@
-"""Text formatting shared by the widgets: money, leverage, fractions."""
+"""How numbers read everywhere (CLI, widgets, screens, the Markdown export): one place, so they never disagree."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 
 def money(value: Decimal | None) -> str:
+    """Dollars with thousands separators and cents, e.g. `1,234.50`; `-` when unknown."""
     return "-" if value is None else f"{value:,.2f}"
 
 
 def cash(value: Decimal) -> str:
-    """Cash with a debit shown as a debit, never as a bare minus sign."""
+    """Cash with a debit shown as a debit, never as a bare minus sign: `1,234.00 debit`."""
     return f"{-value:,.2f} debit" if value < 0 else f"{value:,.2f}"
 
 
 def lev(value: Decimal | None) -> str:
+    """A leverage multiplier, always two places and an x: `1.50x`; `-` when unknown."""
     return "-" if value is None else f"{value:.2f}x"
 
 
 def pct(value: Decimal | None, places: int = 1) -> str:
+    """A fraction as a percentage, e.g. `0.2` -> `20.0%`; `-` when unknown."""
     return "-" if value is None else f"{value:.{places}%}"

@@ -1,0 +1,78 @@
+"""The console's words: ACR kinds and statuses, diagnostic labels and the refusals operators read.
+
+One home, so the CLI, the screens, the widgets and the Markdown export name a thing the same way
+(DOMAIN.md is the source of every word here). Pure data and string functions: no I/O, no Textual.
+"""
+from __future__ import annotations
+
+# ACR kinds in the order the source document names the activations (calc.build.ACR_KINDS follows it).
+ACR_KIND_TITLES: dict[str, str] = {
+    "rebalance": "Rebalance",
+    "one-dollar": "$1 allocation",
+    "deposit": "Cash management deposit",
+    "withdrawal": "Cash management withdrawal",
+    "allocation": "Manual allocation",
+    "liquidation": "Manual liquidation",
+}
+# What each activation does, shown next to its title where the operator chooses one.
+ACR_KIND_HELP: dict[str, str] = {
+    "rebalance": "trades must build",
+    "one-dollar": "allocate $1 from the APM so an ACR is generated",
+    "deposit": "cash management, amount next",
+    "withdrawal": "cash management, amount next",
+    "allocation": "from the APM, amount next",
+    "liquidation": "back to the APM, amount next",
+}
+# Short names where a line has little room (the risk panel's "Proposed 1.50x $1 ACR").
+ACR_KIND_SHORT: dict[str, str] = {
+    "rebalance": "rebalance",
+    "one-dollar": "$1 ACR",
+    "deposit": "deposit",
+    "withdrawal": "withdrawal",
+    "allocation": "allocation",
+    "liquidation": "liquidation",
+}
+
+# The ACR lifecycle (DOMAIN.md): failed, or built -> submitted -> complete / complete_with_errors / expired / cancelled.
+ACR_STATUSES: tuple[str, ...] = (
+    "failed", "built", "submitted", "complete", "complete_with_errors", "expired", "cancelled",
+)
+# An ACR in one of these states used the saved leverage: its build succeeded and it was not withdrawn.
+ACTIVATED_STATUSES: frozenset[str] = frozenset({"built", "submitted", "complete", "complete_with_errors"})
+
+# Diagnostic codes: a title for lists and help, a badge of at most six characters for the account table.
+DIAGNOSTIC_TITLES: dict[str, str] = {
+    "NEGATIVE_APM": "Negative APM balance",
+    "PENDING_LEVERAGE": "Leverage saved but not applied",
+    "MARGIN_NOT_ENABLED": "Leverage on an account that cannot margin",
+    "MARGIN_CALL": "Margin call",
+    "LOW_CALL_DISTANCE": "Close to a margin call",
+    "TACTICAL_TRACK_OFF": "Tactical model with track manager OFF",
+    "DRIFT": "Actual leverage drifted from target",
+    "STALE_PRICES": "Stale prices",
+}
+DIAGNOSTIC_BADGES: dict[str, str] = {
+    "NEGATIVE_APM": "APM-",
+    "PENDING_LEVERAGE": "PEND",
+    "MARGIN_NOT_ENABLED": "NOMRG",
+    "MARGIN_CALL": "CALL",
+    "LOW_CALL_DISTANCE": "LOWCD",
+    "TACTICAL_TRACK_OFF": "TRKOFF",
+    "DRIFT": "DRIFT",
+    "STALE_PRICES": "STALE",
+}
+
+
+def kind_title(kind: str) -> str:
+    """An ACR kind's title; an unknown kind (a newer book) reads as its id rather than failing."""
+    return ACR_KIND_TITLES.get(kind, kind)
+
+
+def apm_refusal(sleeve_id: str) -> str:
+    """Why leverage, a target or a walkthrough is refused on the APM (DOMAIN.md: never on the APM)."""
+    return f"{sleeve_id} is the APM: leverage belongs on a model sleeve, never the APM"
+
+
+def read_only_refusal(sleeve_id: str, kind: str) -> str:
+    """Why a write is refused on a sleeve kind this console imports but does not manage."""
+    return f"{sleeve_id} is a {kind} sleeve, which this console shows read-only"
