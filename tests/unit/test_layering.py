@@ -38,3 +38,22 @@ def test_each_layer_imports_only_downward(layer: str):
 
 def test_the_walk_sees_every_layer():
     assert all(any((ROOT / layer).rglob("*.py")) for layer in FORBIDDEN)
+
+
+MAX_FILE_LINES = 400
+MAX_CLASS_LINES = 250
+
+
+def test_no_source_file_over_400_lines_and_no_class_over_250():
+    """Small rooms stay small: a file past 400 lines or a class past 250 is split, not grown."""
+    too_big = []
+    for layer in FORBIDDEN:
+        for path in sorted((ROOT / layer).rglob("*.py")):
+            text = path.read_text(encoding="utf-8")
+            if text.count("\n") > MAX_FILE_LINES:
+                too_big.append(f"{path.relative_to(ROOT)}: {text.count(chr(10))} lines")
+            for node in ast.walk(ast.parse(text)):
+                if isinstance(node, ast.ClassDef) and node.end_lineno - node.lineno + 1 > MAX_CLASS_LINES:
+                    too_big.append(f"{path.relative_to(ROOT)}: class {node.name} "
+                                   f"{node.end_lineno - node.lineno + 1} lines")
+    assert too_big == []
