@@ -7,11 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import on
 from textual.app import App
 from textual.worker import Worker, get_current_worker
 
 from console.actions import bindings
-from console.messages import AccountChanged
+from console.messages import AccountChanged, JobDone, StoreFailed, WorkerResult
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.errors import StoreError
@@ -56,34 +57,43 @@ class MarginConsoleApp(App[None]):
     def on_unmount(self) -> None:
         self.workarounds.uninstall()
 
-    def run_store(self, job: Callable[[Store], T], done: Callable[[T], None], *, group: str,
+    @on(JobDone)
+    async def _job_done(self, message: JobDone) -> None:
+        shown = message.done(message.result)
+        if inspect.isawaitable(shown):
+            await shown
+
+    @on(WorkerResult)
+    def _result_shown(self) -> None:
+        """Every worker result bubbles here once its screen has shown it."""
+        self.workarounds.collect_after_refresh()
+
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        """The one place a failed store call becomes what the operator reads."""
+        error = message.error
+        if isinstance(error, StoreError):
+            self.notify(str(error), title=type(error).__name__, severity="error", timeout=8)
+        elif isinstance(error, sqlite3.OperationalError):
+            text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
+            self.notify(text, title="Database", severity="error", timeout=8)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
+
+    def run_store(self, job: Callable[[Store], T], done: Callable[[T], Any], *, group: str,
                   exclusive: bool = True, description: str = "") -> Worker[None]:
-        """Run `job` on a store in a thread worker; `done` runs on the event loop; store errors become notifications."""
+        """Compatibility shim for screens not yet on `@work` methods (the walkthrough): `job` runs on a store in
+        a thread worker, `done` gets its result on the event loop, failures go to `StoreFailed`."""
 
         def work() -> None:
             try:
                 with self.open_store() as store:
                     result = job(store)
-            except StoreError as error:
-                self.call_from_thread(self.notify, str(error), title=type(error).__name__, severity="error",
-                                      timeout=8)
-                return
-            except sqlite3.OperationalError as error:
-                text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
-                self.call_from_thread(self.notify, text, title="Database", severity="error", timeout=8)
-                return
-            except Exception as error:  # an operator sees a notification, never a traceback
-                self.call_from_thread(self.notify, f"{type(error).__name__}: {error}", title="Unexpected error",
-                                      severity="error", timeout=10)
+            except Exception as error:
+                self.post_message(StoreFailed(error))
                 return
             if not get_current_worker().is_cancelled:
-                self.call_from_thread(deliver, result)
-
-        async def deliver(result: T) -> None:
-            shown = done(result)
-            if inspect.isawaitable(shown):
-                await shown
-            self.workarounds.collect_after_refresh()
+                self.post_message(JobDone(done, result))
 
         return self.run_worker(work, thread=True, exclusive=exclusive, group=group, exit_on_error=False,
                                description=description or group)
