@@ -95,7 +95,7 @@ class AcrScreen(ConsoleScreen[None]):
             lines.append(f"Call distance {pct(m.call_distance) if m.debit > 0 else 'no debit'} · "
                          f"Reg T req {money(m.regt_requirement)} · Maintenance req {money(m.requirement)}")
         if not b.ok:
-            lines.append(f"[red b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
+            lines.append(f"[$error b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
         else:
             lines.append(f"{len(b.orders)} order(s), sells first.")
         self.query_one("#acr-summary", Static).update("\n".join(lines))
@@ -172,9 +172,9 @@ class AcrScreen(ConsoleScreen[None]):
         box.set_class(record.failed, "-failed")
         box.set_class(not record.failed, "-built")
         if record.failed:
-            box.update(f"[red b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
+            box.update(f"[$error b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
         else:
-            box.update(f"[green b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
+            box.update(f"[$success b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
                        f"applied leverage is now {record.leverage:.2f}x. Press s to simulate fills, escape to go back.")
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"

@@ -6,6 +6,7 @@ from decimal import Decimal, InvalidOperation
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
@@ -98,7 +99,7 @@ class LeverageEditor(ConsoleModal[None]):
         result = event.validation_result
         message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
         self.validation_message = message
-        self.query_one("#validation", Label).update(f"[red]{message}[/]" if message else "")
+        self.query_one("#validation", Label).update(Content(message))
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(0.15, self._request_preview)
@@ -139,7 +140,7 @@ class LeverageEditor(ConsoleModal[None]):
             lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "
                          f"Maintenance {'pass' if m.maintenance_ok else 'FAIL'}")
         if not b.ok:
-            lines.append(f"[red b]{b.code}[/]: {b.reason}. Fix: {b.fix}")
+            lines.append(f"[$error b]{b.code}[/]: {b.reason}. Fix: {b.fix}")
         else:
             lines.append(f"{len(b.orders)} order(s):")
         self.query_one("#preview", Static).update("\n".join(lines))

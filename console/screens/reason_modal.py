@@ -43,8 +43,7 @@ class ReasonModal(ConsoleModal[str | None]):
     def _ok(self) -> None:
         reason = self.query_one(Input).value.strip()
         if not reason:
-            self.query_one("#reason-error", Label).update(
-                "[red]A reason is required: it goes into the run's record.[/]")
+            self.query_one("#reason-error", Label).update("A reason is required: it goes into the run's record.")
             return
         self.dismiss(reason)
 

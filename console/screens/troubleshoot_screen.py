@@ -24,10 +24,6 @@ class TroubleshootScreen(ConsoleScreen[None]):
 
     SCOPE = "troubleshoot"
     BINDINGS = bindings("troubleshoot")
-    DEFAULT_CSS = """
-    TroubleshootScreen #symptoms { height: auto; max-height: 6; }
-    TroubleshootScreen #finding { height: auto; }
-    """
 
     def __init__(self, account_id: str, sleeve_id: str | None = None) -> None:
         super().__init__()
@@ -76,7 +72,7 @@ class TroubleshootScreen(ConsoleScreen[None]):
         if finding.symptom != self.symptom:
             return
         self.finding = finding
-        head = "[b yellow]⚠ Found[/]" if finding.present else "[b green]✔[/]"
+        head = "[b $warning]⚠ Found[/]" if finding.present else "[b $success]✔[/]"
         lines = [f"{head}: {escape(finding.cause)}"]
         lines += [f"  · {escape(e)}" for e in finding.evidence]
         lines += [f"  {escape(step)}" for step in finding.plan]
