@@ -12,7 +12,7 @@ from textual.app import App
 from textual.worker import Worker, get_current_worker
 
 from console.actions import bindings
-from console.messages import AccountChanged, JobDone, StoreFailed, WorkerResult
+from console.messages import AccountChanged, AccountWritten, JobDone, StoreFailed, WorkerResult
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.errors import StoreError
@@ -97,6 +97,10 @@ class MarginConsoleApp(App[None]):
 
         return self.run_worker(work, thread=True, exclusive=exclusive, group=group, exit_on_error=False,
                                description=description or group)
+
+    @on(AccountWritten)
+    def _account_written(self, message: AccountWritten) -> None:
+        self.account_changed(message.account_id)
 
     def account_changed(self, account_id: str) -> None:
         """Tell every screen on the stack that an account was written."""

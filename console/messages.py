@@ -25,6 +25,13 @@ class AccountChanged(Message):
 
 
 @dataclass
+class AccountWritten(Message):
+    """A worker wrote an account: the App tells every screen, even if the writing screen has closed since."""
+
+    account_id: str
+
+
+@dataclass
 class StoreFailed(Message):
     """A worker's store call raised: the App notifies it."""
 

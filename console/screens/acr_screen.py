@@ -159,8 +159,9 @@ class AcrScreen(ConsoleScreen[None]):
     def fire(self, acks: frozenset[str]) -> None:
         """Record the ACR under this screen's request key, with the acknowledgements given when f was pressed."""
         with self.store_failures(), self.app.open_store() as store:
-            self.deliver(AcrFired(fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks,
-                                           self.request_key)))
+            record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key)
+            self.written(self.account_id)
+            self.deliver(AcrFired(record))
 
     @on(AcrFired)
     @on(FillsApplied)
@@ -179,7 +180,6 @@ class AcrScreen(ConsoleScreen[None]):
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
         box.scroll_visible()
-        self.app.account_changed(self.account_id)
 
     def action_simulate(self) -> None:
         record = self.result
@@ -191,4 +191,6 @@ class AcrScreen(ConsoleScreen[None]):
     @work(thread=True, group="write", exit_on_error=False, description="write")
     def fill_at_order_prices(self, acr_id: int) -> None:
         with self.store_failures(), self.app.open_store() as store:
-            self.deliver(FillsApplied(simulate_fills(store, acr_id, self.app.operator)))
+            record = simulate_fills(store, acr_id, self.app.operator)
+            self.written(self.account_id)
+            self.deliver(FillsApplied(record))

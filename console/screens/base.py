@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from console.messages import StoreFailed
+from console.messages import AccountWritten, StoreFailed
 
 if TYPE_CHECKING:
     from console.app import MarginConsoleApp
@@ -33,6 +33,10 @@ class StoreWorkers:
             yield
         except Exception as error:
             self.app.post_message(StoreFailed(error))
+
+    def written(self, account_id: str) -> None:
+        """After a write: every screen showing the account reloads, whether or not this worker's result is shown."""
+        self.app.post_message(AccountWritten(account_id))
 
     def deliver(self, message: Message) -> None:
         """Post a worker's result to this screen, unless the worker was cancelled (a newer one replaces it)."""

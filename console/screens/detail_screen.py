@@ -162,13 +162,13 @@ class DetailScreen(ConsoleScreen[None]):
     def save_track_manager(self, sleeve: SleeveView, on: bool) -> None:
         with self.store_failures(), self.app.open_store() as store:
             version = set_track_manager(store, sleeve.id, on, self.app.operator, sleeve.version)
+            self.written(self.account_id)
             self.deliver(SleeveSaved(sleeve.id, version,
                                      f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded)."))
 
     @on(SleeveSaved)
     def _saved(self, message: SleeveSaved) -> None:
         self.notify(message.notice)
-        self.app.account_changed(self.account_id)
 
     def action_acr(self, kind: str, amount: str = "0") -> None:
         sleeve = self._model_sleeve("fire an ACR")

@@ -170,6 +170,7 @@ class LeverageEditor(ConsoleModal[None]):
             version = set_leverage(store, s.id, leverage, operator, s.version)
             if track != s.track_manager:
                 version = set_track_manager(store, s.id, track, operator, version)
+            self.written(self.detail.account.id)
             extra = f", track manager {'ON' if track else 'OFF'}" if track != s.track_manager else ""
             self.deliver(SleeveSaved(s.id, version, f"Saved leverage {leverage} on {s.id}{extra}: target only, "
                                                     f"nothing traded. {self.next_step}"))
@@ -177,5 +178,4 @@ class LeverageEditor(ConsoleModal[None]):
     @on(SleeveSaved)
     def _saved(self, message: SleeveSaved) -> None:
         self.notify(message.notice, timeout=8)
-        self.app.account_changed(self.detail.account.id)
         self.dismiss(None)

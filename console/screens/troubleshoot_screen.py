@@ -127,12 +127,12 @@ class TroubleshootScreen(ConsoleScreen[None]):
         """Write one fix; `notice` tells the operator what was saved."""
         with self.store_failures(), self.app.open_store() as store:
             write(store)
+            self.written(self.account_id)
             self.deliver(FixApplied(notice))
 
     @on(FixApplied)
     def _done(self, message: FixApplied) -> None:
         self.notify(message.notice, timeout=6)
-        self.app.account_changed(self.account_id)
 
 
 ACTION_LABELS = {

@@ -1,4 +1,4 @@
-"""A failed store call in any worker becomes one notification, written on the App."""
+"""What store workers hand the App: failures become one notification; writes reload every screen showing the account."""
 from __future__ import annotations
 
 import sqlite3
@@ -25,3 +25,19 @@ async def test_store_failed_is_notified_once(story_db, make_app, error, title, t
         await settle(pilot)
         notes = list(app._notifications)
         assert [(n.title, n.message, n.severity) for n in notes] == [(title, text, "error")]
+
+
+async def test_a_write_reloads_the_account_even_after_the_writing_screen_closed(story_db, make_app):
+    from console.messages import AccountLoaded, AccountWritten
+
+    loaded: list[str] = []
+    app = make_app()
+    hook = lambda m: loaded.append(m.detail.account.id) if isinstance(m, AccountLoaded) else None  # noqa: E731
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await settle(pilot)
+        app.open_account("A-1001")
+        await settle(pilot)
+        assert loaded == ["A-1001"]
+        app.post_message(AccountWritten("A-1001"))  # what a write worker posts, whether or not its screen is open
+        await settle(pilot)
+        assert loaded == ["A-1001", "A-1001"]
