@@ -1,32 +1,25 @@
 """The Textual app: owns the settings, the clock and the store factory; runs all database work in workers."""
 from __future__ import annotations
 
-import gc
 import inspect
 import sqlite3
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from textual import on
 from textual.app import App
-from textual.widgets import Footer
 from textual.worker import Worker, get_current_worker
 
 from console.actions import bindings
-from console.messages import AccountChanged
+from console.messages import AccountChanged, AccountWritten, JobDone, StoreFailed, WorkerResult
 from console.palette import ConsoleCommands
+from console.textual_workarounds import TextualWorkarounds
 from store.errors import StoreError
 from store.core import Clock, Store
 from store.settings import Settings
 
-try:  # textual#6665 workaround below reaches into a private module (pinned textual 8.2.8); degrade if it moves
-    from textual._styles_cache import StylesCache
-except ImportError:  # pragma: no cover - only on another Textual version
-    StylesCache = None  # type: ignore[assignment,misc]
-
 T = TypeVar("T")
-GC_MIN_INTERVAL = 0.05  # seconds between two collections after results
 
 
 class MarginConsoleApp(App[None]):
@@ -44,7 +37,7 @@ class MarginConsoleApp(App[None]):
         self.clock = clock
         self.page_size = page_size
         self.cursor_blink = cursor_blink
-        self._gc_at = 0.0
+        self.workarounds = TextualWorkarounds(self)
         self.sub_title = f"{settings.operator} · {Path(settings.db).name}"
 
     @property
@@ -58,82 +51,56 @@ class MarginConsoleApp(App[None]):
     def on_mount(self) -> None:
         from console.screens.browser_screen import BrowserScreen
 
-        # Everything alive now (modules, classes, the stylesheet) lives as long as the app: freezing it keeps
-        # every later full collection from walking it again (docs/PERFORMANCE.md: GC pauses).
-        gc.freeze()
+        self.workarounds.install()
         self.push_screen(BrowserScreen())
 
     def on_unmount(self) -> None:
-        gc.unfreeze()
+        self.workarounds.uninstall()
 
-    def _collect_garbage_after_refresh(self) -> None:
-        """Collect the cyclic garbage of the screen just replaced, once the new one is painted.
+    @on(JobDone)
+    async def _job_done(self, message: JobDone) -> None:
+        shown = message.done(message.result)
+        if inspect.isawaitable(shown):
+            await shown
 
-        Textual's rendered strips and DataTable rows die in reference cycles, so without this they pile up
-        until an automatic full collection stops the app for 100-250 ms in the middle of a keystroke. One
-        small collection after each result is painted costs a few milliseconds while the operator reads.
-        (A callback queued on a screen that is popped before it repaints is dropped: the next result
-        queues another, so nothing waits on it.)
-        """
-        self.call_after_refresh(self._collect_garbage)
+    @on(WorkerResult)
+    def _result_shown(self) -> None:
+        """Every worker result bubbles here once its screen has shown it."""
+        self.workarounds.collect_after_refresh()
 
-    def _collect_garbage(self) -> None:
-        if time.monotonic() - self._gc_at < GC_MIN_INTERVAL:
-            return  # a burst of results: one collection covers them
-        self._prune_watchers()
-        # textual#6665: an lru_cache on an instance method keeps the last 1,024 StylesCaches (with every
-        # line they rendered) of removed widgets alive; it caches two Style objects, so clearing is free.
-        clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
-        if clear is not None:
-            clear()
-        gc.collect()
-        self._gc_at = time.monotonic()
+    @on(StoreFailed)
+    def _store_failed(self, message: StoreFailed) -> None:
+        """The one place a failed store call becomes what the operator reads."""
+        error = message.error
+        if isinstance(error, StoreError):
+            self.notify(str(error), title=type(error).__name__, severity="error", timeout=8)
+        elif isinstance(error, sqlite3.OperationalError):
+            text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
+            self.notify(text, title="Database", severity="error", timeout=8)
+        else:
+            self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
 
-    def _prune_watchers(self) -> None:
-        """Let go of removed widgets that long-lived reactives still hold.
-
-        Textual keeps a watcher (and so the whole removed widget) on the watched object until the watched
-        value changes (textual#6666): every DetailScreen's Header stays on the app's title, and every
-        recomposed FooterKey on its Footer's `compact`. Re-announcing those values is how Textual prunes
-        closed watchers; it changes nothing on screen.
-        """
-        self.mutate_reactive(App.title)
-        self.mutate_reactive(App.sub_title)
-        for screen in self.screen_stack:
-            for footer in screen.query(Footer):
-                footer.mutate_reactive(Footer.compact)
-
-    def run_store(self, job: Callable[[Store], T], done: Callable[[T], None], *, group: str,
+    def run_store(self, job: Callable[[Store], T], done: Callable[[T], Any], *, group: str,
                   exclusive: bool = True, description: str = "") -> Worker[None]:
-        """Run `job` on a store in a thread worker; `done` runs on the event loop; store errors become notifications."""
+        """Compatibility shim for screens not yet on `@work` methods (the walkthrough): `job` runs on a store in
+        a thread worker, `done` gets its result on the event loop, failures go to `StoreFailed`."""
 
         def work() -> None:
             try:
                 with self.open_store() as store:
                     result = job(store)
-            except StoreError as error:
-                self.call_from_thread(self.notify, str(error), title=type(error).__name__, severity="error",
-                                      timeout=8)
-                return
-            except sqlite3.OperationalError as error:
-                text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
-                self.call_from_thread(self.notify, text, title="Database", severity="error", timeout=8)
-                return
-            except Exception as error:  # an operator sees a notification, never a traceback
-                self.call_from_thread(self.notify, f"{type(error).__name__}: {error}", title="Unexpected error",
-                                      severity="error", timeout=10)
+            except Exception as error:
+                self.post_message(StoreFailed(error))
                 return
             if not get_current_worker().is_cancelled:
-                self.call_from_thread(deliver, result)
-
-        async def deliver(result: T) -> None:
-            shown = done(result)
-            if inspect.isawaitable(shown):
-                await shown
-            self._collect_garbage_after_refresh()
+                self.post_message(JobDone(done, result))
 
         return self.run_worker(work, thread=True, exclusive=exclusive, group=group, exit_on_error=False,
                                description=description or group)
+
+    @on(AccountWritten)
+    def _account_written(self, message: AccountWritten) -> None:
+        self.account_changed(message.account_id)
 
     def account_changed(self, account_id: str) -> None:
         """Tell every screen on the stack that an account was written."""

@@ -1,9 +1,20 @@
-"""App-level and worker-result messages."""
+"""App-level and worker-result messages.
+
+A screen's thread worker posts a `WorkerResult` to the screen; the screen's `@on` handler shows it, then
+the message bubbles to the App, which collects garbage once it is painted. A worker that fails posts
+`StoreFailed` to the App, which turns it into the one notification an operator sees.
+"""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from textual.message import Message
+
+from calc.troubleshoot import Finding
+from calc.views import AccountDetail, AccountPage, AcrPreview, AcrRecord, AuditRecord, DoctorReport
+from store.risk import SleeveRisk
 
 
 @dataclass
@@ -11,3 +22,111 @@ class AccountChanged(Message):
     """An account was written: screens showing it reload."""
 
     account_id: str
+
+
+@dataclass
+class AccountWritten(Message):
+    """A worker wrote an account: the App tells every screen, even if the writing screen has closed since."""
+
+    account_id: str
+
+
+@dataclass
+class StoreFailed(Message):
+    """A worker's store call raised: the App notifies it."""
+
+    error: Exception
+
+
+class WorkerResult(Message):
+    """What a store worker delivered; the App collects garbage after each one is shown."""
+
+
+@dataclass
+class PageLoaded(WorkerResult):
+    """One page of the account browser, for the filter text it was asked with."""
+
+    page: AccountPage
+    text: str
+
+
+@dataclass
+class AccountLoaded(WorkerResult):
+    """One account's detail."""
+
+    detail: AccountDetail
+
+
+@dataclass
+class RiskLoaded(WorkerResult):
+    """Every model sleeve's risk (now vs saved leverage), by sleeve id."""
+
+    risks: dict[str, SleeveRisk]
+
+
+@dataclass
+class AcrPreviewed(WorkerResult):
+    """An ACR's trade preview and the risk at its leverage."""
+
+    preview: AcrPreview
+    risk: SleeveRisk
+
+
+@dataclass
+class AcrFired(WorkerResult):
+    """An ACR was recorded (built, or failed with its code)."""
+
+    record: AcrRecord
+
+
+@dataclass
+class FillsApplied(WorkerResult):
+    """An ACR's open orders were filled."""
+
+    record: AcrRecord
+
+
+@dataclass
+class SleeveSaved(WorkerResult):
+    """A sleeve's target or toggle was saved (nothing traded); `notice` tells the operator what."""
+
+    sleeve_id: str
+    version: int
+    notice: str
+
+
+@dataclass
+class FixApplied(WorkerResult):
+    """A troubleshooter fix was written; `notice` tells the operator what."""
+
+    notice: str
+
+
+@dataclass
+class DoctorLoaded(WorkerResult):
+    """Every diagnostic across the book."""
+
+    report: DoctorReport
+
+
+@dataclass
+class HistoryLoaded(WorkerResult):
+    """An account's ACRs and audit trail, newest first."""
+
+    acrs: list[AcrRecord]
+    audit: list[AuditRecord]
+
+
+@dataclass
+class FindingLoaded(WorkerResult):
+    """What the troubleshooter found for one symptom."""
+
+    finding: Finding
+
+
+@dataclass
+class JobDone(WorkerResult):
+    """A `MarginConsoleApp.run_store` job's result, handed to its callback on the event loop."""
+
+    done: Callable[[Any], Any]
+    result: Any

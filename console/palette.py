@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -10,11 +11,19 @@ from console.actions import ActionSpec, actions, display_key
 from store.queries.accounts import fts_query
 from store.queries.accounts import account_page
 
+if TYPE_CHECKING:
+    from console.app import MarginConsoleApp
+
 ACCOUNT_HITS = 8
 
 
 class ConsoleCommands(Provider):
     """Actions for where the operator is now, then accounts matching the typed words."""
+
+    @property
+    def console(self) -> MarginConsoleApp:
+        """The app, typed (a Provider's `app` is any App)."""
+        return cast("MarginConsoleApp", self.app)
 
     def _specs(self) -> list[ActionSpec]:
         scope = getattr(self.screen, "SCOPE", "")
@@ -40,9 +49,9 @@ class ConsoleCommands(Provider):
         page = await asyncio.to_thread(self._find_accounts, query)
         for row in page:
             text = f"Open account {row.id} {row.name} ({row.custodian})"
-            yield Hit(0.9, matcher.highlight(text), partial(self.app.open_account, row.id), text=text,
+            yield Hit(0.9, matcher.highlight(text), partial(self.console.open_account, row.id), text=text,
                       help="Open this account's detail")
 
     def _find_accounts(self, query: str) -> list:
-        with self.app.open_store() as store:  # type: ignore[attr-defined]
+        with self.console.open_store() as store:
             return account_page(store, query, ACCOUNT_HITS, 0).rows

@@ -7,7 +7,8 @@ from textual.widgets import Static
 from calc import Checklist
 from calc.checklist import ACK_IDS
 
-ICONS = {"passed": "[green]✔[/]", "failed": "[red]✘[/]", "awaiting": "[yellow]☐[/]", "acknowledged": "[green]☑[/]"}
+ICONS = {"passed": "[$success]✔[/]", "failed": "[$error]✘[/]", "awaiting": "[$warning]☐[/]",
+         "acknowledged": "[$success]☑[/]"}
 
 
 class ChecklistPanel(Static):
@@ -53,9 +54,9 @@ class ChecklistPanel(Static):
                 line += f"\n   [b]Fix:[/b] {escape(item.fix)}" if item.fix else ""
             lines.append(line)
         if self.checklist.failed:
-            lines.append("[red b]Blocked[/]: a failed evaluated item cannot be overridden.")
+            lines.append("[$error b]Blocked[/]: a failed evaluated item cannot be overridden.")
         elif self.checklist.awaiting:
             lines.append("Acknowledge the open items (1-4, or x for all) to fire.")
         else:
-            lines.append("[green b]Ready[/]: press f to fire (you will be asked to confirm).")
+            lines.append("[$success b]Ready[/]: press f to fire (you will be asked to confirm).")
         return "\n".join(lines)

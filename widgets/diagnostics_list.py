@@ -36,7 +36,7 @@ class DiagnosticsList(Static):
 
     def render(self) -> str:
         if not self.diagnostics:
-            return "[green]✔[/] Leveraging as intended: no diagnostics."
+            return "[$success]✔[/] Leveraging as intended: no diagnostics."
         lines = []
         for d in self.diagnostics:
             where = f" {d.sleeve_id}" if d.sleeve_id else ""

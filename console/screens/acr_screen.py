@@ -4,16 +4,18 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
 from console.actions import bindings
+from console.messages import AcrFired, AcrPreviewed, FillsApplied
+from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
-from store.risk import SleeveRisk, sleeve_risk
+from store.risk import sleeve_risk
 from calc.views import AcrPreview, AcrRecord
 from widgets.checklist_panel import ChecklistPanel
 from calc.formatting import cash, lev, money, pct
@@ -24,7 +26,7 @@ from store.acrs import fire_acr, preview_acr
 from store.fills import simulate_fills
 
 
-class AcrScreen(Screen[None]):
+class AcrScreen(ConsoleScreen[None]):
     """Nothing trades until every evaluated item passes, every acknowledgement is given and the operator confirms."""
 
     SCOPE = "acr"
@@ -60,19 +62,16 @@ class AcrScreen(Screen[None]):
         self.query_one("#acr-orders").border_title = "Trade preview"
         self.load()
 
+    @work(thread=True, exclusive=True, group="acr-preview", exit_on_error=False, description="acr-preview")
     def load(self) -> None:
-        sleeve_id, kind, amount = self.sleeve_id, self.kind, self.amount
+        with self.store_failures(), self.app.open_store() as store:
+            preview = preview_acr(store, self.sleeve_id, self.kind, self.amount)
+            self.deliver(AcrPreviewed(preview, sleeve_risk(store, self.sleeve_id, preview=preview)))
 
-        def job(store):  # type: ignore[no-untyped-def]
-            preview = preview_acr(store, sleeve_id, kind, amount)
-            return preview, sleeve_risk(store, sleeve_id, preview=preview)
-
-        self.app.run_store(job, self._show_loaded, group="acr-preview")  # type: ignore[attr-defined]
-
-    def _show_loaded(self, loaded: tuple[AcrPreview, SleeveRisk]) -> None:
-        preview, risk = loaded
-        self._show_preview(preview)
-        self.query_one(RiskPanel).show(risk)
+    @on(AcrPreviewed)
+    def _show_loaded(self, message: AcrPreviewed) -> None:
+        self._show_preview(message.preview)
+        self.query_one(RiskPanel).show(message.risk)
 
     def _show_preview(self, preview: AcrPreview) -> None:
         self.preview = preview
@@ -88,7 +87,7 @@ class AcrScreen(Screen[None]):
             lines.append(f"Call distance {pct(m.call_distance) if m.debit > 0 else 'no debit'} · "
                          f"Reg T req {money(m.regt_requirement)} · Maintenance req {money(m.requirement)}")
         if not b.ok:
-            lines.append(f"[red b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
+            lines.append(f"[$error b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
         else:
             lines.append(f"{len(b.orders)} order(s), sells first.")
         self.query_one("#acr-summary", Static).update("\n".join(lines))
@@ -146,34 +145,44 @@ class AcrScreen(Screen[None]):
 
     def _fire(self) -> None:
         self.firing = True
-        sleeve_id, kind, amount, key = self.sleeve_id, self.kind, self.amount, self.request_key
-        acks = frozenset(self.acknowledged)
-        operator = self.app.operator  # type: ignore[attr-defined]
-        self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: fire_acr(store, sleeve_id, kind, operator, amount, acks, key),
-            self._show_result, group="write", exclusive=False)
+        self.fire(frozenset(self.acknowledged))
 
-    def _show_result(self, record: AcrRecord) -> None:
+    @work(thread=True, group="write", exit_on_error=False, description="write")
+    def fire(self, acks: frozenset[str]) -> None:
+        """Record the ACR under this screen's request key, with the acknowledgements given when f was pressed."""
+        with self.store_failures(), self.app.open_store() as store:
+            record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key)
+            self.written(self.account_id)
+            self.deliver(AcrFired(record))
+
+    @on(AcrFired)
+    @on(FillsApplied)
+    def _show_result(self, message: AcrFired | FillsApplied) -> None:
+        record = message.record
         self.firing = False
         self.result = record
         box = self.query_one("#result", Static)
         box.set_class(record.failed, "-failed")
         box.set_class(not record.failed, "-built")
         if record.failed:
-            box.update(f"[red b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
+            box.update(f"[$error b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
         else:
-            box.update(f"[green b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
+            box.update(f"[$success b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
                        f"applied leverage is now {lev(record.leverage)}. Press s to simulate fills, escape to go back.")
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
         box.scroll_visible()
-        self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
 
     def action_simulate(self) -> None:
         record = self.result
         if record is None or record.failed or record.status != "built":
             self.notify("Fire a built ACR first; only its open orders can be filled.", severity="warning")
             return
-        operator = self.app.operator  # type: ignore[attr-defined]
-        self.app.run_store(lambda store: simulate_fills(store, record.id, operator),  # type: ignore[attr-defined]
-                           self._show_result, group="write", exclusive=False)
+        self.fill_at_order_prices(record.id)
+
+    @work(thread=True, group="write", exit_on_error=False, description="write")
+    def fill_at_order_prices(self, acr_id: int) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            record = simulate_fills(store, acr_id, self.app.operator)
+            self.written(self.account_id)
+            self.deliver(FillsApplied(record))

@@ -6,9 +6,10 @@ from decimal import Decimal, InvalidOperation
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label
+
+from console.screens.base import ConsoleModal
 
 
 class PositiveMoney(Validator):
@@ -24,7 +25,7 @@ class PositiveMoney(Validator):
         return self.success()
 
 
-class AmountModal(ModalScreen[Decimal | None]):
+class AmountModal(ConsoleModal[Decimal | None]):
     """Enter to continue to the checklist, escape to cancel."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]
@@ -45,7 +46,7 @@ class AmountModal(ModalScreen[Decimal | None]):
 
     def on_mount(self) -> None:
         box = self.query_one(Input)
-        box.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        box.cursor_blink = self.app.cursor_blink
         box.focus()
 
     @on(Input.Changed)

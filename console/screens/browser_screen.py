@@ -1,19 +1,19 @@
 """The account browser: one SQL page at a time, filtered live as the operator types."""
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.actions import bindings
-from console.messages import AccountChanged
+from console.messages import AccountChanged, PageLoaded
+from console.screens.base import ConsoleScreen
 from calc.views import AccountPage
 from widgets.account_table import AccountTable
 from store.queries.accounts import account_page
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(ConsoleScreen[None]):
     """Find an account among the whole book in a keystroke or two."""
 
     SCOPE = "browser"
@@ -33,19 +33,21 @@ class BrowserScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one(Input).cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        self.query_one(Input).cursor_blink = self.app.cursor_blink
         self.query_one(AccountTable).focus()
         self.load()
 
     def load(self) -> None:
-        text, offset, limit = self.filter_text, self.page_offset, self.app.page_size  # type: ignore[attr-defined]
-        self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: account_page(store, text, limit, offset),
-            lambda page: self._show(page, text),
-            group="browser-page",
-        )
+        self.load_page(self.filter_text, self.page_offset, self.app.page_size)
 
-    def _show(self, page: AccountPage, text: str) -> None:
+    @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")
+    def load_page(self, text: str, offset: int, limit: int) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(PageLoaded(account_page(store, text, limit, offset), text))
+
+    @on(PageLoaded)
+    def _show(self, message: PageLoaded) -> None:
+        page, text = message.page, message.text
         if text != self.filter_text:
             return  # a newer keystroke's page is on its way
         self.page = page
@@ -95,7 +97,7 @@ class BrowserScreen(Screen[None]):
         if account is None:
             self.notify("No account here: clear the filter with escape.", severity="warning")
             return
-        self.app.open_account(account)  # type: ignore[attr-defined]
+        self.app.open_account(account)
 
     def action_page(self, step: int) -> None:
         if self.page is None:

@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from calc.formatting import money
 from calc.vocabulary import apm_refusal, read_only_refusal
 from console.actions import bindings
-from console.messages import AccountChanged
+from console.messages import AccountChanged, AccountLoaded, RiskLoaded, SleeveSaved
+from console.screens.base import ConsoleScreen
 from store.risk import SleeveRisk, account_risk
 from calc.views import AccountDetail, SleeveView
 from widgets.diagnostics_list import DiagnosticsList
@@ -25,7 +26,7 @@ from store.sleeves import set_track_manager
 BANNER = "⚠ Leverage saved but not applied: run a rebalance (r) or a $1 ACR (a)"
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(ConsoleScreen[None]):
     """Why this account is or is not leveraging, and the fix in a keystroke."""
 
     SCOPE = "detail"
@@ -48,14 +49,17 @@ class DetailScreen(Screen[None]):
     def on_mount(self) -> None:
         self.load()
 
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False, description="detail")
     def load(self) -> None:
-        account_id = self.account_id
-        self.app.run_store(lambda store: account_detail(store, account_id), self._show,  # type: ignore[attr-defined]
-                           group=f"detail-{account_id}")
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(AccountLoaded(account_detail(store, self.account_id)))
 
-    async def _show(self, detail: AccountDetail) -> None:
+    @on(AccountLoaded)
+    async def _show(self, message: AccountLoaded) -> None:
+        detail = message.detail
         focused = self.selected_sleeve
         keep = self._focus_sleeve or (focused.id if focused else None)
+        reload = self.detail is not None
         self.detail = detail
         a = detail.account
         margin = "margin enabled" if a.margin_enabled else "margin NOT enabled"
@@ -73,18 +77,20 @@ class DetailScreen(Screen[None]):
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model"), cards[0] if cards else None)
         if target is not None:
-            target.focus()
+            # An account opens at its top (the first model card is on screen there); a reload keeps the card in view.
+            target.focus(scroll_visible=reload)
         self._focus_sleeve = None
         self.load_risk()
 
+    @work(thread=True, exclusive=True, group="risk", exit_on_error=False, description="risk")
     def load_risk(self) -> None:
         """Every model sleeve's risk (now vs the saved leverage), read in a store worker."""
-        account_id = self.account_id
-        self.app.run_store(lambda store: account_risk(store, account_id), self._show_risk,  # type: ignore[attr-defined]
-                           group=f"risk-{account_id}")
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(RiskLoaded(account_risk(store, self.account_id)))
 
-    def _show_risk(self, risks: dict[str, SleeveRisk]) -> None:
-        self._risks = risks
+    @on(RiskLoaded)
+    def _show_risk(self, message: RiskLoaded) -> None:
+        self._risks = message.risks
         self._update_risk()
 
     def _update_risk(self) -> None:
@@ -150,17 +156,20 @@ class DetailScreen(Screen[None]):
         sleeve = self._model_sleeve("toggle track manager")
         if sleeve is None:
             return
-        on = not sleeve.track_manager
-        operator = self.app.operator  # type: ignore[attr-defined]
         self._focus_sleeve = sleeve.id
+        self.save_track_manager(sleeve, not sleeve.track_manager)
 
-        def done(_: int) -> None:
-            self.notify(f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded).")
-            self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
+    @work(thread=True, group="write", exit_on_error=False, description="write")
+    def save_track_manager(self, sleeve: SleeveView, on: bool) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            version = set_track_manager(store, sleeve.id, on, self.app.operator, sleeve.version)
+            self.written(self.account_id)
+            self.deliver(SleeveSaved(sleeve.id, version,
+                                     f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded)."))
 
-        self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: set_track_manager(store, sleeve.id, on, operator, sleeve.version), done,
-            group="write", exclusive=False)
+    @on(SleeveSaved)
+    def _saved(self, message: SleeveSaved) -> None:
+        self.notify(message.notice)
 
     def action_acr(self, kind: str, amount: str = "0") -> None:
         sleeve = self._model_sleeve("fire an ACR")

@@ -1,23 +1,23 @@
 """The doctor: every diagnostic across the book grouped by code; enter jumps to the account."""
 from __future__ import annotations
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from console.actions import bindings
-from console.messages import AccountChanged
+from console.messages import AccountChanged, DoctorLoaded
+from console.screens.base import ConsoleScreen
 from calc.views import DoctorReport
 from store.queries.doctor import doctor_report
 
 FINDINGS_SHOWN = 500
 
 
-class DoctorScreen(Screen[None]):
+class DoctorScreen(ConsoleScreen[None]):
     """Codes with account counts on the left, the highlighted code's findings on the right."""
 
     SCOPE = "doctor"
@@ -44,10 +44,14 @@ class DoctorScreen(Screen[None]):
         table.add_column("Detail", key="detail")
         self.load()
 
+    @work(thread=True, exclusive=True, group="doctor", exit_on_error=False, description="doctor")
     def load(self) -> None:
-        self.app.run_store(lambda store: doctor_report(store), self._show, group="doctor")  # type: ignore[attr-defined]
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(DoctorLoaded(doctor_report(store)))
 
-    def _show(self, report: DoctorReport) -> None:
+    @on(DoctorLoaded)
+    def _show(self, message: DoctorLoaded) -> None:
+        report = message.report
         self.report = report
         codes = self.query_one("#codes", OptionList)
         codes.clear_options()
@@ -95,7 +99,7 @@ class DoctorScreen(Screen[None]):
         if table.row_count == 0:
             return
         account_id = table.get_row_at(table.cursor_row)[0]
-        self.app.open_account(str(account_id))  # type: ignore[attr-defined]
+        self.app.open_account(str(account_id))
 
     def action_back(self) -> None:
         self.app.pop_screen()

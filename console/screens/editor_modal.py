@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.content import Content
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
@@ -14,7 +14,9 @@ from textual.widgets import Footer, Input, Label, Static
 from calc.formatting import cash, lev, money, pct
 from calc.models import leverage_problem
 from console.actions import bindings
-from store.risk import SleeveRisk, sleeve_risk
+from console.messages import AcrPreviewed, SleeveSaved
+from console.screens.base import ConsoleModal
+from store.risk import sleeve_risk
 from calc.views import AccountDetail, AcrPreview, SleeveView
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
@@ -44,7 +46,7 @@ def parse_leverage(text: str, maximum: Decimal) -> Decimal | None:
     return Decimal(text) if result.is_valid else None
 
 
-class LeverageEditor(ModalScreen[None]):
+class LeverageEditor(ConsoleModal[None]):
     """Saving writes the target only: nothing trades until an ACR fires."""
 
     SCOPE = "editor"
@@ -77,7 +79,7 @@ class LeverageEditor(ModalScreen[None]):
 
     def on_mount(self) -> None:
         box = self.query_one(Input)
-        box.cursor_blink = self.app.cursor_blink  # type: ignore[attr-defined]
+        box.cursor_blink = self.app.cursor_blink
         box.focus()
         self._show_track()
         self._request_preview()
@@ -97,7 +99,7 @@ class LeverageEditor(ModalScreen[None]):
         result = event.validation_result
         message = "" if result is None or result.is_valid else "; ".join(result.failure_descriptions)
         self.validation_message = message
-        self.query_one("#validation", Label).update(f"[red]{message}[/]" if message else "")
+        self.query_one("#validation", Label).update(Content(message))
         if self._debounce is not None:
             self._debounce.stop()
         self._debounce = self.set_timer(0.15, self._request_preview)
@@ -109,20 +111,21 @@ class LeverageEditor(ModalScreen[None]):
             self.query_one(OrderTable).clear()
             self.query_one(RiskPanel).show(None, "No risk scenarios until the leverage is valid.")
             return
-        sleeve_id, track = self.sleeve.id, self.track_manager
+        self.load_preview(leverage, self.track_manager)
 
-        def job(store):  # type: ignore[no-untyped-def]
-            preview = preview_acr(store, sleeve_id, "rebalance", leverage=leverage, track_manager=track)
-            return preview, sleeve_risk(store, sleeve_id, preview=preview)
+    @work(thread=True, exclusive=True, group="editor-preview", exit_on_error=False, description="editor-preview")
+    def load_preview(self, leverage: Decimal, track_manager: bool) -> None:
+        sleeve_id = self.sleeve.id
+        with self.store_failures(), self.app.open_store() as store:
+            preview = preview_acr(store, sleeve_id, "rebalance", leverage=leverage, track_manager=track_manager)
+            self.deliver(AcrPreviewed(preview, sleeve_risk(store, sleeve_id, preview=preview)))
 
-        self.app.run_store(job, self._show_loaded, group="editor-preview")  # type: ignore[attr-defined]
-
-    def _show_loaded(self, loaded: tuple[AcrPreview, SleeveRisk]) -> None:
-        preview, risk = loaded
-        if preview.build.leverage != self.leverage:
+    @on(AcrPreviewed)
+    def _show_loaded(self, message: AcrPreviewed) -> None:
+        if message.preview.build.leverage != self.leverage:
             return
-        self._show_preview(preview)
-        self.query_one(RiskPanel).show(risk)
+        self._show_preview(message.preview)
+        self.query_one(RiskPanel).show(message.risk)
 
     def _show_preview(self, preview: AcrPreview) -> None:
         if preview.build.leverage != self.leverage:
@@ -137,7 +140,7 @@ class LeverageEditor(ModalScreen[None]):
             lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "
                          f"Maintenance {'pass' if m.maintenance_ok else 'FAIL'}")
         if not b.ok:
-            lines.append(f"[red b]{b.code}[/]: {b.reason}. Fix: {b.fix}")
+            lines.append(f"[$error b]{b.code}[/]: {b.reason}. Fix: {b.fix}")
         else:
             lines.append(f"{len(b.orders)} order(s):")
         self.query_one("#preview", Static).update("\n".join(lines))
@@ -157,20 +160,22 @@ class LeverageEditor(ModalScreen[None]):
             self.notify(f"Fix the leverage first: {self.validation_message or 'enter a multiplier'}",
                         severity="error")
             return
-        s, track = self.sleeve, self.track_manager
-        operator = self.app.operator  # type: ignore[attr-defined]
+        self.save(leverage, self.track_manager)
 
-        def job(store):  # type: ignore[no-untyped-def]
+    @work(thread=True, group="write", exit_on_error=False, description="write")
+    def save(self, leverage: Decimal, track: bool) -> None:
+        """Save the target (and the toggle, when changed) in the sleeve's version order."""
+        s, operator = self.sleeve, self.app.operator
+        with self.store_failures(), self.app.open_store() as store:
             version = set_leverage(store, s.id, leverage, operator, s.version)
             if track != s.track_manager:
                 version = set_track_manager(store, s.id, track, operator, version)
-            return version
-
-        def done(_: int) -> None:
+            self.written(self.detail.account.id)
             extra = f", track manager {'ON' if track else 'OFF'}" if track != s.track_manager else ""
-            self.notify(f"Saved leverage {leverage} on {s.id}{extra}: target only, nothing traded. "
-                        f"{self.next_step}", timeout=8)
-            self.app.account_changed(self.detail.account.id)  # type: ignore[attr-defined]
-            self.dismiss(None)
+            self.deliver(SleeveSaved(s.id, version, f"Saved leverage {leverage} on {s.id}{extra}: target only, "
+                                                    f"nothing traded. {self.next_step}"))
 
-        self.app.run_store(job, done, group="write", exclusive=False)  # type: ignore[attr-defined]
+    @on(SleeveSaved)
+    def _saved(self, message: SleeveSaved) -> None:
+        self.notify(message.notice, timeout=8)
+        self.dismiss(None)

@@ -1,17 +1,19 @@
 """An account's history: its audit trail and its ACRs, newest first."""
 from __future__ import annotations
 
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from calc.formatting import lev
 from console.actions import bindings
+from console.messages import HistoryLoaded
+from console.screens.base import ConsoleScreen
 from store.queries.audit import audit_trail
 from store.queries.orders import list_acrs
 
 
-class HistoryScreen(Screen[None]):
+class HistoryScreen(ConsoleScreen[None]):
     """Who changed what, and every ACR with its outcome."""
 
     SCOPE = "history"
@@ -37,12 +39,16 @@ class HistoryScreen(Screen[None]):
         audit.border_title = "Audit trail"
         for label in ("When", "Operator", "Action", "Sleeve", "Detail"):
             audit.add_column(label)
-        account_id = self.account_id
-        self.app.run_store(  # type: ignore[attr-defined]
-            lambda store: (list_acrs(store, account_id), audit_trail(store, account_id)), self._show, group="history")
+        self.load()
 
-    def _show(self, loaded: tuple) -> None:
-        acr_records, audit_records = loaded
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False, description="history")
+    def load(self) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(HistoryLoaded(list_acrs(store, self.account_id), audit_trail(store, self.account_id)))
+
+    @on(HistoryLoaded)
+    def _show(self, message: HistoryLoaded) -> None:
+        acr_records, audit_records = message.acrs, message.audit
         acrs = self.query_one("#acrs", DataTable)
         for a in acr_records:
             acrs.add_row(a.id, a.created_at[:16], a.kind, a.sleeve_id, lev(a.leverage), a.status,

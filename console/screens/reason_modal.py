@@ -4,11 +4,12 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label
 
+from console.screens.base import ConsoleModal
 
-class ReasonModal(ModalScreen[str | None]):
+
+class ReasonModal(ConsoleModal[str | None]):
     """Enter (or the Skip button) records the reason; escape cancels. An empty reason is refused."""
 
     BINDINGS = [("escape", "cancel", "Cancel")]
@@ -29,7 +30,7 @@ class ReasonModal(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         box = self.query_one(Input)
-        box.cursor_blink = getattr(self.app, "cursor_blink", True)
+        box.cursor_blink = self.app.cursor_blink
         box.focus()
 
     @on(Input.Changed)
@@ -42,8 +43,7 @@ class ReasonModal(ModalScreen[str | None]):
     def _ok(self) -> None:
         reason = self.query_one(Input).value.strip()
         if not reason:
-            self.query_one("#reason-error", Label).update(
-                "[red]A reason is required: it goes into the run's record.[/]")
+            self.query_one("#reason-error", Label).update("A reason is required: it goes into the run's record.")
             return
         self.dismiss(reason)
 

@@ -2,28 +2,28 @@
 from __future__ import annotations
 
 from rich.markup import escape
-from textual import on
+from collections.abc import Callable
+
+from textual import on, work
 from textual.app import ComposeResult
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
-from console.messages import AccountChanged
+from console.messages import AccountChanged, FindingLoaded, FixApplied
+from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
+from store.core import Store
 from store.sleeves import confirm_custodian_margin, set_leverage, set_track_manager
+from store.troubleshoot import troubleshoot
 
 
-class TroubleshootScreen(Screen[None]):
+class TroubleshootScreen(ConsoleScreen[None]):
     """Each symptom is checked against the account's actual state, never answered with canned text."""
 
     SCOPE = "troubleshoot"
     BINDINGS = bindings("troubleshoot")
-    DEFAULT_CSS = """
-    TroubleshootScreen #symptoms { height: auto; max-height: 6; }
-    TroubleshootScreen #finding { height: auto; }
-    """
 
     def __init__(self, account_id: str, sleeve_id: str | None = None) -> None:
         super().__init__()
@@ -59,17 +59,20 @@ class TroubleshootScreen(Screen[None]):
             self.check()
 
     def check(self) -> None:
-        from store.troubleshoot import troubleshoot
+        self.check_symptom(self.symptom)
 
-        account_id, symptom, sleeve_id = self.account_id, self.symptom, self.sleeve_id
-        self.app.run_store(lambda store: troubleshoot(store, account_id, symptom, sleeve_id),  # type: ignore[attr-defined]
-                           self._show, group="troubleshoot")
+    @work(thread=True, exclusive=True, group="troubleshoot", exit_on_error=False, description="troubleshoot")
+    def check_symptom(self, symptom: str) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(FindingLoaded(troubleshoot(store, self.account_id, symptom, self.sleeve_id)))
 
-    def _show(self, finding: Finding) -> None:
+    @on(FindingLoaded)
+    def _show(self, message: FindingLoaded) -> None:
+        finding = message.finding
         if finding.symptom != self.symptom:
             return
         self.finding = finding
-        head = "[b yellow]⚠ Found[/]" if finding.present else "[b green]✔[/]"
+        head = "[b $warning]⚠ Found[/]" if finding.present else "[b $success]✔[/]"
         lines = [f"{head}: {escape(finding.cause)}"]
         lines += [f"  · {escape(e)}" for e in finding.evidence]
         lines += [f"  {escape(step)}" for step in finding.plan]
@@ -89,7 +92,7 @@ class TroubleshootScreen(Screen[None]):
         if f is None or f.action is None or f.sleeve_id is None and f.action != "confirm-margin":
             self.notify("No fix to apply from the console for this finding.", severity="information")
             return
-        operator = self.app.operator  # type: ignore[attr-defined]
+        operator = self.app.operator
         account_id, sleeve_id = self.account_id, f.sleeve_id
         if f.action in ("fire-one-dollar", "rebalance"):
             from console.screens.acr_screen import AcrScreen
@@ -97,10 +100,8 @@ class TroubleshootScreen(Screen[None]):
             kind = "one-dollar" if f.action == "fire-one-dollar" else "rebalance"
             self.app.push_screen(AcrScreen(account_id, sleeve_id, kind))  # type: ignore[arg-type]
         elif f.action == "track-manager-on":
-            self.app.run_store(  # type: ignore[attr-defined]
-                lambda store: set_track_manager(store, sleeve_id, True, operator),
-                lambda _: self._done(f"Track manager ON on {sleeve_id} (saved, nothing traded)."),
-                group="write", exclusive=False)
+            self.apply(lambda store: set_track_manager(store, sleeve_id, True, operator),
+                       f"Track manager ON on {sleeve_id} (saved, nothing traded).")
         elif f.action == "confirm-margin":
             self._confirm(f"Record that the custodian confirmed margin is ENABLED on {account_id}?\n"
                           "Only record what the custodian has confirmed.", "Record",
@@ -114,17 +115,24 @@ class TroubleshootScreen(Screen[None]):
                           lambda store: set_leverage(store, sleeve_id, leverage, operator),
                           f"Saved {leverage}x on {sleeve_id}: follow the plan's steps to move the exposure.")
 
-    def _confirm(self, question: str, label: str, job, message: str) -> None:  # type: ignore[no-untyped-def]
+    def _confirm(self, question: str, label: str, write: Callable[[Store], object], notice: str) -> None:
         def answered(yes: bool | None) -> None:
             if yes:
-                self.app.run_store(job, lambda _: self._done(message), group="write",  # type: ignore[attr-defined]
-                                   exclusive=False)
+                self.apply(write, notice)
 
         self.app.push_screen(ConfirmModal(question, label), answered)
 
-    def _done(self, message: str) -> None:
-        self.notify(message, timeout=6)
-        self.app.account_changed(self.account_id)  # type: ignore[attr-defined]
+    @work(thread=True, group="write", exit_on_error=False, description="write")
+    def apply(self, write: Callable[[Store], object], notice: str) -> None:
+        """Write one fix; `notice` tells the operator what was saved."""
+        with self.store_failures(), self.app.open_store() as store:
+            write(store)
+            self.written(self.account_id)
+            self.deliver(FixApplied(notice))
+
+    @on(FixApplied)
+    def _done(self, message: FixApplied) -> None:
+        self.notify(message.notice, timeout=6)
 
 
 ACTION_LABELS = {

@@ -1,0 +1,60 @@
+"""Base screens: a typed `app`, and what every screen's store workers share."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.message import Message
+from textual.screen import ModalScreen, Screen
+from textual.worker import get_current_worker
+
+from console.messages import AccountWritten, StoreFailed
+
+if TYPE_CHECKING:
+    from console.app import MarginConsoleApp
+
+ResultT = TypeVar("ResultT")
+
+
+class StoreWorkers:
+    """Mixed into screens: run inside a `@work(thread=True)` method, around the store call and its result."""
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> MarginConsoleApp: ...
+
+        def post_message(self, message: Message) -> bool: ...
+
+    @contextmanager
+    def store_failures(self) -> Iterator[None]:
+        """Any error in the block becomes one StoreFailed on the App (an operator never sees a traceback)."""
+        try:
+            yield
+        except Exception as error:
+            self.app.post_message(StoreFailed(error))
+
+    def written(self, account_id: str) -> None:
+        """After a write: every screen showing the account reloads, whether or not this worker's result is shown."""
+        self.app.post_message(AccountWritten(account_id))
+
+    def deliver(self, message: Message) -> None:
+        """Post a worker's result to this screen, unless the worker was cancelled (a newer one replaces it)."""
+        if not get_current_worker().is_cancelled:
+            self.post_message(message)
+
+
+class ConsoleScreen(StoreWorkers, Screen[ResultT]):
+    """A full screen of the console."""
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> MarginConsoleApp: ...  # type: ignore[override]
+
+
+class ConsoleModal(StoreWorkers, ModalScreen[ResultT]):
+    """A modal of the console."""
+
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> MarginConsoleApp: ...  # type: ignore[override]

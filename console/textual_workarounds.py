@@ -1,0 +1,84 @@
+"""Workarounds for how Textual 8.2 keeps removed widgets alive, in one place and only on that version.
+
+Each one reaches into behaviour (or a private module) of the pinned Textual; on any other version they
+are no-ops, so an upgrade loses a memory optimisation, never the app. Remove each one when its issue is
+fixed upstream (docs/PERFORMANCE.md: GC pauses).
+"""
+from __future__ import annotations
+
+import gc
+import time
+
+import textual
+from textual.app import App
+from textual.widgets import Footer
+
+WRITTEN_FOR = "8.2."  # the pinned textual==8.2.8 these were measured on
+ACTIVE = textual.__version__.startswith(WRITTEN_FOR)
+GC_MIN_INTERVAL = 0.05  # seconds between two collections after results
+
+try:  # textual#6665 reaches into a private module; degrade if it moves
+    from textual._styles_cache import StylesCache
+except ImportError:  # pragma: no cover - only on another Textual version
+    StylesCache = None  # type: ignore[assignment,misc]
+
+
+class TextualWorkarounds:
+    """Keep full garbage collections out of keystrokes: freeze what lives as long as the app, collect after results."""
+
+    def __init__(self, app: App[object], active: bool = ACTIVE) -> None:
+        self.app = app
+        self.active = active
+        self._gc_at = 0.0
+
+    def install(self) -> None:
+        """Everything alive now (modules, classes, the stylesheet) lives as long as the app: freezing it keeps
+        every later full collection from walking it again."""
+        if self.active:
+            gc.freeze()
+
+    def uninstall(self) -> None:
+        if self.active:
+            gc.unfreeze()
+
+    def collect_after_refresh(self) -> None:
+        """Collect the cyclic garbage of the screen just replaced, once the new one is painted.
+
+        Textual's rendered strips and DataTable rows die in reference cycles, so without this they pile up
+        until an automatic full collection stops the app for 100-250 ms in the middle of a keystroke. One
+        small collection after each result is painted costs a few milliseconds while the operator reads.
+        (A callback queued on a screen that is popped before it repaints is dropped: the next result
+        queues another, so nothing waits on it.)
+        """
+        if self.active:
+            self.app.call_after_refresh(self._collect)
+
+    def _collect(self) -> None:
+        if time.monotonic() - self._gc_at < GC_MIN_INTERVAL:
+            return  # a burst of results: one collection covers them
+        self._prune_watchers()
+        clear_styles_cache()
+        gc.collect()
+        self._gc_at = time.monotonic()
+
+    def _prune_watchers(self) -> None:
+        """Let go of removed widgets that long-lived reactives still hold.
+
+        Textual keeps a watcher (and so the whole removed widget) on the watched object until the watched
+        value changes (textual#6666): every DetailScreen's Header stays on the app's title, and every
+        recomposed FooterKey on its Footer's `compact`. Re-announcing those values is how Textual prunes
+        closed watchers; it changes nothing on screen.
+        """
+        self.app.mutate_reactive(App.title)
+        self.app.mutate_reactive(App.sub_title)
+        for screen in self.app.screen_stack:
+            for footer in screen.query(Footer):
+                footer.mutate_reactive(Footer.compact)
+
+
+def clear_styles_cache() -> None:
+    """textual#6665: an lru_cache on an instance method keeps the last 1,024 StylesCaches (with every line
+    they rendered) of removed widgets alive; it caches two Style objects, so clearing is free."""
+    clear = getattr(getattr(StylesCache, "get_inner_outer", None), "cache_clear", None)
+    if clear is not None:
+        clear()
