@@ -1,25 +1,21 @@
 """The Textual app: owns the settings, the clock and the store factory; runs all database work in workers."""
 from __future__ import annotations
 
-import inspect
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from textual import on
 from textual.app import App
-from textual.worker import Worker, get_current_worker
 
 from console.actions import bindings
-from console.messages import AccountChanged, AccountWritten, JobDone, StoreFailed, WorkerResult
+from console.messages import AccountChanged, AccountWritten, StoreFailed, WorkerResult
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
-from store.errors import StoreError
 from store.core import Clock, Store
+from store.errors import StoreError
 from store.settings import Settings
 
-T = TypeVar("T")
 
 
 class MarginConsoleApp(App[None]):
@@ -57,12 +53,6 @@ class MarginConsoleApp(App[None]):
     def on_unmount(self) -> None:
         self.workarounds.uninstall()
 
-    @on(JobDone)
-    async def _job_done(self, message: JobDone) -> None:
-        shown = message.done(message.result)
-        if inspect.isawaitable(shown):
-            await shown
-
     @on(WorkerResult)
     def _result_shown(self) -> None:
         """Every worker result bubbles here once its screen has shown it."""
@@ -79,24 +69,6 @@ class MarginConsoleApp(App[None]):
             self.notify(text, title="Database", severity="error", timeout=8)
         else:
             self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
-
-    def run_store(self, job: Callable[[Store], T], done: Callable[[T], Any], *, group: str,
-                  exclusive: bool = True, description: str = "") -> Worker[None]:
-        """Compatibility shim for screens not yet on `@work` methods (the walkthrough): `job` runs on a store in
-        a thread worker, `done` gets its result on the event loop, failures go to `StoreFailed`."""
-
-        def work() -> None:
-            try:
-                with self.open_store() as store:
-                    result = job(store)
-            except Exception as error:
-                self.post_message(StoreFailed(error))
-                return
-            if not get_current_worker().is_cancelled:
-                self.post_message(JobDone(done, result))
-
-        return self.run_worker(work, thread=True, exclusive=exclusive, group=group, exit_on_error=False,
-                               description=description or group)
 
     @on(AccountWritten)
     def _account_written(self, message: AccountWritten) -> None:

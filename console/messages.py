@@ -6,14 +6,20 @@ the message bubbles to the App, which collects garbage once it is painted. A wor
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from textual.message import Message
 
 from calc.troubleshoot import Finding
-from calc.views import AccountDetail, AccountPage, AcrPreview, AcrRecord, AuditRecord, DoctorReport
+from calc.views import (
+    AccountDetail,
+    AccountPage,
+    AcrPreview,
+    AcrRecord,
+    AuditRecord,
+    DoctorReport,
+    RunView,
+)
 from store.risk import SleeveRisk
 
 
@@ -125,8 +131,15 @@ class FindingLoaded(WorkerResult):
 
 
 @dataclass
-class JobDone(WorkerResult):
-    """A `MarginConsoleApp.run_store` job's result, handed to its callback on the event loop."""
+class RunLoaded(WorkerResult):
+    """A walkthrough run as the store says it now, with the account, after a load or a step written.
 
-    done: Callable[[Any], Any]
-    result: Any
+    `notice` is what to tell the operator about the write (empty after a plain load); `select_next` moves the
+    cursor to the run's current step.
+    """
+
+    view: RunView
+    detail: AccountDetail
+    notice: str = ""
+    severity: str = "information"
+    select_next: bool = False

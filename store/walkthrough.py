@@ -7,15 +7,27 @@ Reads are in store/queries/walkthrough.py; the Markdown export is a console conc
 """
 from __future__ import annotations
 
-from calc.views import StepRecord
-from calc.walkthrough import OUTCOMES, STEP_TITLES, STEPS, step_state
+from decimal import Decimal
+
+from calc.views import AcrRecord, StepRecord
+from calc.walkthrough import (
+    OUTCOMES,
+    STEP_TITLES,
+    STEPS,
+    editor_saved_confirmation,
+    fired_acr_outcome,
+    step_state,
+)
+from store.acrs import acr_by_request_key
 from store.core import Store
 from store.errors import InvalidInput, Refused
 from store.mapping import load_account
 from store.queries.audit import audit_head
 from store.queries.orders import find_acr
 from store.queries.walkthrough import (
+    as_run_acr,
     evaluate,
+    leverage_saved_since,
     open_run,
     run_acr_ids,
     run_row,
@@ -129,3 +141,27 @@ def finish_run(store: Store, run_id: int, operator: str) -> str:
         store.execute("UPDATE walkthrough_runs SET status = ?, finished_at = ?, audit_end = ? WHERE id = ?",
                       [status, store.now(), audit_head(store), run_id])
         return status
+
+
+def record_fired_acr(store: Store, run_id: int, request_key: str, operator: str) -> AcrRecord | None:
+    """Step 2's outcome from the ACR fired with this request key: completed if it built, blocked with its code
+    if it failed (calc.walkthrough.fired_acr_outcome); None, and nothing recorded, if it never fired."""
+    fired = acr_by_request_key(store, request_key)
+    if fired is None:
+        return None
+    outcome = fired_acr_outcome(as_run_acr(fired), len(fired.orders))
+    if outcome is not None:
+        record_step(store, run_id, outcome.step, outcome.outcome, operator, reason=outcome.reason,
+                    acr_id=outcome.acr_id, confirmed=outcome.confirmed)
+    return fired
+
+
+def record_editor_save(store: Store, run_id: int, since_audit_id: int, operator: str) -> bool:
+    """Step 1 completed by a target saved in the leverage editor after `since_audit_id`; False if none was."""
+    run = run_row(store, run_id)
+    if not leverage_saved_since(store, run["sleeve_id"], since_audit_id):
+        return False
+    saved = Decimal(sleeve_row(store, run["sleeve_id"])["leverage"])
+    record_step(store, run_id, "leverage", "completed", operator,
+                confirmed=editor_saved_confirmation(saved, run["sleeve_id"]))
+    return True

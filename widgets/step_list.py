@@ -9,7 +9,7 @@ from textual.widgets.option_list import Option
 
 from calc.walkthrough import STEPS, step_label
 
-STATE_ICONS = {"open": "[dim]○[/]", "completed": "[green]✔[/]", "skipped": "[yellow]↷[/]", "blocked": "[red]✘[/]"}
+STATE_ICONS = {"open": "[dim]○[/]", "completed": "[$success]✔[/]", "skipped": "[$warning]↷[/]", "blocked": "[$error]✘[/]"}
 
 
 def step_prompt(step: str, state: str) -> str:

@@ -57,5 +57,5 @@ class StepPanel(Static):
         elif evaluation.needs_review:
             lines.append("[dim]Every evaluated item passes: enter (or c) to review the sleeve cash and finish.[/dim]")
         elif not evaluation.can_complete:
-            lines.append(f"[yellow]c is refused now:[/] {escape(evaluation.refusal)}")
+            lines.append(f"[$warning]c is refused now:[/] {escape(evaluation.refusal)}")
         self.update("\n".join(lines))

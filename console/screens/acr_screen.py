@@ -32,8 +32,10 @@ class AcrScreen(ConsoleScreen[None]):
     SCOPE = "acr"
     BINDINGS = bindings("acr")
 
-    def __init__(self, account_id: str, sleeve_id: str, kind: str, amount: Decimal = Decimal(0)) -> None:
+    def __init__(self, account_id: str, sleeve_id: str, kind: str, amount: Decimal = Decimal(0),
+                 walkthrough_run: int | None = None) -> None:
         super().__init__()
+        self.walkthrough_run = walkthrough_run  # the run this ACR is fired from, if any
         self.account_id = account_id
         self.sleeve_id = sleeve_id
         self.kind = kind
@@ -151,7 +153,8 @@ class AcrScreen(ConsoleScreen[None]):
     def fire(self, acks: frozenset[str]) -> None:
         """Record the ACR under this screen's request key, with the acknowledgements given when f was pressed."""
         with self.store_failures(), self.app.open_store() as store:
-            record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key)
+            record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key,
+                              walkthrough_run=self.walkthrough_run)
             self.written(self.account_id)
             self.deliver(AcrFired(record))
 

@@ -3,39 +3,41 @@
 Each step shows what the store says now and what the operator must confirm; it can be performed (enter),
 completed (c, only when the store allows it), skipped with a reason (s) or retried (r). Nothing fires
 here: step 2 pushes the same AcrScreen (checklist gate + confirmation) the account detail uses. What a
-step's state, outcome and words are is calc.walkthrough's; this screen renders it and dispatches.
+step's state, outcome and words are is calc.walkthrough's; this screen renders it and dispatches. Store work
+runs in thread workers that post a RunLoaded message.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.markup import escape
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 
+from calc.views import AccountDetail, RunView
 from calc.walkthrough import STEP_TITLES, STEPS, open_step_before, step_number
 from console.actions import bindings
-from console.messages import AccountChanged
-from console.screens.walkthrough_steps import StepFlows
-from calc.views import AccountDetail
-from calc.views import RunView
+from console.messages import AccountChanged, RunLoaded
+from console.screens.base import ConsoleScreen
+from console.screens.walkthrough_steps import Notice, StepFlows
+from store.core import Store
+from store.queries.detail import account_detail
+from store.queries.walkthrough import load_run
+from store.walkthrough import record_step, resume_or_start
 from widgets.step_list import StepList
 from widgets.step_panel import StepPanel
-from store.queries.detail import account_detail
+
+StepWrite = Callable[[Store, int], Notice]
 
 
-class WalkthroughScreen(StepFlows, Screen[None]):
-    """One stored run on one model sleeve; every database call runs in an App.run_store worker."""
+class WalkthroughScreen(StepFlows, ConsoleScreen[None]):
+    """One stored run on one model sleeve."""
 
     SCOPE = "walkthrough"
     BINDINGS = bindings("walkthrough")
-
-    DEFAULT_CSS = """
-    WalkthroughScreen #wt-body {
-        height: 1fr;
-    }
-    """
 
     def __init__(self, account_id: str, sleeve_id: str) -> None:
         super().__init__()
@@ -48,7 +50,7 @@ class WalkthroughScreen(StepFlows, Screen[None]):
         self._editor_mark: int | None = None
         self._selected: str | None = None
 
-    # -- layout ---------------------------------------------------------------------------------------
+    # -- layout and loading ---------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -62,41 +64,47 @@ class WalkthroughScreen(StepFlows, Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#wt-steps").border_title = "How to use it"
         self.query_one(StepList).focus()
-        sleeve_id, operator = self.sleeve_id, self.app.operator  # type: ignore[attr-defined]
+        self._start()
 
-        def job(store):  # type: ignore[no-untyped-def]
-            from store.walkthrough import resume_or_start
-
-            run_id, resumed = resume_or_start(store, sleeve_id, operator)
-            return run_id, resumed, *self._load_job(store, run_id)
-
-        def done(result: tuple) -> None:
-            run_id, resumed, view, detail = result
-            self.run_id = run_id
-            if resumed:
-                self.notify(f"Resumed your open walkthrough run {run_id} on {sleeve_id}.")
-            self._show(view, detail, select_next=True)
-
-        self.app.run_store(job, done, group=f"walkthrough-{sleeve_id}")  # type: ignore[attr-defined]
-
-    @staticmethod
-    def _load_job(store, run_id: int) -> tuple[RunView, AccountDetail]:  # type: ignore[no-untyped-def]
-        from store.queries.walkthrough import load_run
-
+    def _loaded(self, store: Store, run_id: int, notice: Notice) -> RunLoaded:
         view = load_run(store, run_id)
-        return view, account_detail(store, view.account_id)
+        return RunLoaded(view, account_detail(store, view.account_id), notice.text, notice.severity,
+                         notice.select_next)
+
+    @work(thread=True, exclusive=True, group="walkthrough-load", exit_on_error=False)
+    def _start(self) -> None:
+        """Resume the operator's open run on the sleeve, or start one."""
+        with self.store_failures(), self.app.open_store() as store:
+            run_id, resumed = resume_or_start(store, self.sleeve_id, self.app.operator)
+            notice = f"Resumed your open walkthrough run {run_id} on {self.sleeve_id}." if resumed else ""
+            self.deliver(self._loaded(store, run_id, Notice(notice, select_next=True)))
 
     def load(self, select_next: bool = False) -> None:
         """Re-evaluate the run from the store."""
+        if self.run_id is not None:
+            self._load(self.run_id, select_next)
+
+    @work(thread=True, exclusive=True, group="walkthrough-load", exit_on_error=False)
+    def _load(self, run_id: int, select_next: bool) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(self._loaded(store, run_id, Notice(select_next=select_next)))
+
+    @work(thread=True, group="walkthrough-write", exit_on_error=False)
+    def write_step(self, write: StepWrite) -> None:
+        """Run one step write, then show the run as it now is with what the write says."""
         run_id = self.run_id
-        if run_id is None:
-            return
+        assert run_id is not None
+        with self.store_failures(), self.app.open_store() as store:
+            notice = write(store, run_id)
+            self.deliver(self._loaded(store, run_id, notice))
 
-        def done(result: tuple) -> None:
-            self._show(*result, select_next=select_next)
-
-        self.app.run_store(lambda store: self._load_job(store, run_id), done,  # type: ignore[attr-defined]
-                           group=f"walkthrough-{self.sleeve_id}")
+    @on(RunLoaded)
+    def _run_loaded(self, message: RunLoaded) -> None:
+        self.run_id = message.view.id
+        if message.notice:
+            self.notify(message.notice, severity=message.severity,  # type: ignore[arg-type]
+                        timeout=10 if message.severity == "error" else 6)
+        self._show(message.view, message.detail, message.select_next)
 
     def _show(self, view: RunView, detail: AccountDetail, select_next: bool = False) -> None:
         current = self.view
@@ -104,10 +112,9 @@ class WalkthroughScreen(StepFlows, Screen[None]):
             return  # a load that started before a later write: never show an older run over a newer one
         self.view, self.detail = view, detail
         a = view.account
-        status = view.status
         self.query_one("#wt-title", Static).update(
             f"Walkthrough run {view.id} · {escape(a.id)} {escape(a.name)} · {escape(view.sleeve_id)} "
-            f"({escape(view.model)}) · {escape(status)}")
+            f"({escape(view.model)}) · {escape(view.status)}")
         steps = self.query_one(StepList)
         keep = self._selected if not select_next else None
         steps.show_states({step: view.state(step) for step in STEPS})
@@ -156,26 +163,16 @@ class WalkthroughScreen(StepFlows, Screen[None]):
             return None
         return view, step
 
-    # -- writes ---------------------------------------------------------------------------------------
-
     def _record(self, step: str, outcome: str, *, reason: str = "", confirmed: str = "",
                 acr_id: int | None = None, finish: bool = False, message: str = "") -> None:
-        run_id, operator = self.run_id, self.app.operator  # type: ignore[attr-defined]
-        assert run_id is not None
+        operator = self.app.operator
 
-        def job(store):  # type: ignore[no-untyped-def]
-            from store.walkthrough import record_step
-
+        def write(store: Store, run_id: int) -> Notice:
             record_step(store, run_id, step, outcome, operator, reason=reason, confirmed=confirmed,
                         acr_id=acr_id, finish=finish)
-            return self._load_job(store, run_id)
+            return Notice(message, select_next=outcome in ("completed", "skipped"))
 
-        def done(result: tuple) -> None:
-            if message:
-                self.notify(message, timeout=6)
-            self._show(*result, select_next=outcome in ("completed", "skipped"))
-
-        self.app.run_store(job, done, group="write", exclusive=False)  # type: ignore[attr-defined]
+        self.write_step(write)
 
     # -- actions --------------------------------------------------------------------------------------
 

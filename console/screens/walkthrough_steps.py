@@ -1,24 +1,50 @@
 """What enter does on each walkthrough step: the editor (1), an ACR through the gate (2), the cash review (3).
 
-A mixin of WalkthroughScreen, kept apart so the screen stays one screen's layout, loading and dispatch.
-It uses the screen's run_id, sleeve_id, account_id, detail, _record, _show and _load_job; every store call
-runs in an App.run_store worker, as the screen's own do.
+A mixin of WalkthroughScreen, kept apart so the screen stays one screen's layout, loading and dispatch. Each
+flow ends in one of the screen's step writes (`write_step`, `_record`): what is recorded is the store's
+(store.walkthrough.record_editor_save / record_fired_acr), what is said is calc.walkthrough's.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from textual.screen import Screen
 
 from calc import KINDS_WITH_AMOUNT
-from calc.checklist import RunAcr
 from calc.formatting import lev
+from calc.views import AccountDetail, AcrRecord, RunView
 from calc.walkthrough import (
-    cash_review_confirmation, cash_review_question, checklist_blocked_reason, editor_saved_confirmation,
-    fired_acr_outcome,
+    cash_review_confirmation,
+    cash_review_question,
+    checklist_blocked_reason,
 )
-from calc.views import AccountDetail, AcrRecord
-from calc.views import RunView
+from store.core import Store
+from store.walkthrough import record_editor_save, record_fired_acr
+
+if TYPE_CHECKING:
+    from console.app import MarginConsoleApp
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What a step write tells the operator, and whether the cursor moves on to the run's current step."""
+
+    text: str = ""
+    severity: str = "information"
+    select_next: bool = False
+
+
+def fired_notice(acr: AcrRecord | None) -> Notice:
+    """What the operator is told when the AcrScreen of step 2 closes."""
+    if acr is None:
+        return Notice("No ACR fired: step 2 stays open.", "warning")
+    if acr.failed:
+        return Notice(f"Step 2 blocked: ACR {acr.id} failed {acr.code}. {acr.fix} Press r to retry.", "error")
+    return Notice(f"Step 2 completed: ACR {acr.id} {acr.status} with {len(acr.orders)} order(s).",
+                  select_next=True)
 
 
 class StepFlows:
@@ -31,6 +57,16 @@ class StepFlows:
     detail: AccountDetail | None
     _acr_screen: Screen | None
     _editor_mark: int | None
+    if TYPE_CHECKING:
+        @property
+        def app(self) -> MarginConsoleApp: ...
+
+        def write_step(self, write: Callable[[Store, int], Notice]) -> Any: ...
+
+        def _record(self, step: str, outcome: str, *, reason: str = "", confirmed: str = "",
+                    acr_id: int | None = None, finish: bool = False, message: str = "") -> None: ...
+
+        def notify(self, message: str, **kwargs: Any) -> None: ...
 
     # -- step 1: the leverage editor ------------------------------------------------------------------
 
@@ -45,34 +81,18 @@ class StepFlows:
                              self._editor_closed)
 
     def _editor_closed(self, _: object = None) -> None:
-        mark, run_id, sleeve_id = self._editor_mark, self.run_id, self.sleeve_id
-        operator = self.app.operator  # type: ignore[attr-defined]
+        mark, operator = self._editor_mark, self.app.operator
         self._editor_mark = None
-        if mark is None or run_id is None:
+        if mark is None or self.run_id is None:
             return
 
-        def job(store):  # type: ignore[no-untyped-def]
-            from store.queries.walkthrough import leverage_saved_since, load_run
-            from store.walkthrough import record_step
+        def write(store: Store, run_id: int) -> Notice:
+            if record_editor_save(store, run_id, mark, operator):
+                return Notice("Step 1 completed: the target is saved (nothing traded yet). Step 2 activates it.",
+                              select_next=True)
+            return Notice("Nothing saved. Press c to confirm the saved target, or enter to edit it.", "warning")
 
-            if not leverage_saved_since(store, sleeve_id, mark):
-                return False, self._load_job(store, run_id)
-            saved = load_run(store, run_id).saved
-            record_step(store, run_id, "leverage", "completed", operator,
-                        confirmed=editor_saved_confirmation(saved, sleeve_id))
-            return True, self._load_job(store, run_id)
-
-        def done(result: tuple) -> None:
-            saved, loaded = result
-            if saved:
-                self.notify("Step 1 completed: the target is saved (nothing traded yet). Step 2 activates it.",
-                            timeout=6)
-            else:
-                self.notify("Nothing saved. Press c to confirm the saved target, or enter to edit it.",
-                            severity="warning")
-            self._show(*loaded, select_next=saved)
-
-        self.app.run_store(job, done, group="write", exclusive=False)  # type: ignore[attr-defined]
+        self.write_step(write)
 
     # -- step 2: activation through the AcrScreen gate ------------------------------------------------
 
@@ -100,7 +120,7 @@ class StepFlows:
     def _push_acr(self, kind: str, amount: Decimal) -> None:
         from console.screens.acr_screen import AcrScreen
 
-        screen = AcrScreen(self.account_id, self.sleeve_id, kind, amount)
+        screen = AcrScreen(self.account_id, self.sleeve_id, kind, amount, walkthrough_run=self.run_id)
         self._acr_screen = screen
         self.app.push_screen(screen)
 
@@ -109,39 +129,14 @@ class StepFlows:
         if screen is None or screen in self.app.screen_stack:
             return
         self._acr_screen = None
-        key = getattr(screen, "request_key", None)
-        run_id, operator = self.run_id, self.app.operator  # type: ignore[attr-defined]
-        if key is None or run_id is None:
+        key, operator = getattr(screen, "request_key", None), self.app.operator
+        if key is None or self.run_id is None:
             return
 
-        def job(store):  # type: ignore[no-untyped-def]
-            from store.acrs import acr_by_request_key
-            from store.walkthrough import record_step
+        def write(store: Store, run_id: int) -> Notice:
+            return fired_notice(record_fired_acr(store, run_id, key, operator))
 
-            acr = acr_by_request_key(store, key)
-            fired = None if acr is None else RunAcr(acr.id, acr.kind, acr.status, acr.leverage, acr.code,
-                                                    acr.reason, acr.amount)
-            outcome = None if fired is None else fired_acr_outcome(fired, len(acr.orders))  # type: ignore[union-attr]
-            if outcome is not None:
-                record_step(store, run_id, outcome.step, outcome.outcome, operator, reason=outcome.reason,
-                            acr_id=outcome.acr_id, confirmed=outcome.confirmed)
-            return acr, self._load_job(store, run_id)
-
-        def done(result: tuple) -> None:
-            acr, loaded = result
-            self._announce(acr)
-            self._show(*loaded, select_next=acr is not None and not acr.failed)
-
-        self.app.run_store(job, done, group="write", exclusive=False)  # type: ignore[attr-defined]
-
-    def _announce(self, acr: AcrRecord | None) -> None:
-        if acr is None:
-            self.notify("No ACR fired: step 2 stays open.", severity="warning")
-        elif acr.failed:
-            self.notify(f"Step 2 blocked: ACR {acr.id} failed {acr.code}. {acr.fix} Press r to retry.",
-                        severity="error", timeout=10)
-        else:
-            self.notify(f"Step 2 completed: ACR {acr.id} {acr.status} with {len(acr.orders)} order(s).", timeout=6)
+        self.write_step(write)
 
     # -- step 3: the quick checklist ------------------------------------------------------------------
 
@@ -154,7 +149,7 @@ class StepFlows:
             return
         from console.screens.confirm_modal import ConfirmModal
 
-        confirmed = cash_review_confirmation(self.app.operator, evaluation)  # type: ignore[attr-defined]
+        confirmed = cash_review_confirmation(self.app.operator, evaluation)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -164,4 +159,3 @@ class StepFlows:
 
         self.app.push_screen(ConfirmModal(cash_review_question(view.sleeve_id, evaluation), confirm_label="Reviewed"),
                              answered)
-

@@ -67,7 +67,8 @@ def leverage_saved_since(store: Store, sleeve_id: str, audit_id: int) -> bool:
                         [sleeve_account_id(store, sleeve_id), sleeve_id, audit_id]) is not None
 
 
-def _run_acr(record: AcrRecord) -> RunAcr:
+def as_run_acr(record: AcrRecord) -> RunAcr:
+    """The ACR as calc.walkthrough evaluates a run's ACRs."""
     return RunAcr(record.id, record.kind, record.status, record.leverage, record.code, record.reason, record.amount)
 
 
@@ -92,7 +93,7 @@ def evaluate(store: Store, run: dict[str, Any], account: Account, acrs: list[Acr
     count, cash_move = _open_orders(store, run["sleeve_id"])
     return evaluate_step(step, account, run["sleeve_id"], model_name=model.name if model else "",
                          last_saved=last_saved(store, run["account_id"], run["sleeve_id"]),
-                         saved_in_run=_saved_in_run(store, run), run_acrs=[_run_acr(a) for a in acrs],
+                         saved_in_run=_saved_in_run(store, run), run_acrs=[as_run_acr(a) for a in acrs],
                          acknowledged=acknowledged, open_orders=count, open_order_cash=cash_move)
 
 

@@ -22,7 +22,9 @@ from store.mapping import load_account
 from store.queries.audit import audit_trail
 from store.queries.walkthrough import leverage_saved_since, list_runs, load_run, open_run
 from store.sleeves import set_leverage
-from store.walkthrough import finish_run, record_step, resume_or_start, start_run
+from store.walkthrough import (
+    finish_run, record_editor_save, record_fired_acr, record_step, resume_or_start, start_run,
+)
 from tests.unit.conftest import fixed_clock, snapshot
 
 SLEEVE = "A-1001-M1"
@@ -327,6 +329,35 @@ def test_migration_3_backfills_the_run_of_acrs_fired_before_it(story_store: Stor
         assert [a.id for a in load_run(again, run).acrs] == [acr.id]
     finally:
         again.close()
+
+
+def test_record_fired_acr_completes_step_2_with_a_built_acr_and_blocks_it_with_a_failed_one(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    assert record_fired_acr(story_store, run, "never-fired", "alice") is None
+    assert load_run(story_store, run).records == ()
+    set_leverage(story_store, SLEEVE, Decimal("1.5"), "alice")
+    built = fire(story_store, key="k-built")
+    assert record_fired_acr(story_store, run, "k-built", "alice").id == built.id
+    view = load_run(story_store, run)
+    assert view.state("activate") == "completed" and view.last("activate").acr_id == built.id
+
+    cash_run = start_run(story_store, CASH_SLEEVE, "alice")
+    failed = fire(story_store, CASH_SLEEVE, key="k-failed")
+    assert failed.failed
+    record_fired_acr(story_store, cash_run, "k-failed", "alice")
+    last = load_run(story_store, cash_run).last("activate")
+    assert last.outcome == "blocked" and last.reason.startswith(f"{failed.code}:")
+
+
+def test_record_editor_save_completes_step_1_only_after_a_save(story_store: Store):
+    run = start_run(story_store, SLEEVE, "alice")
+    mark = load_run(story_store, run).audit_head
+    assert record_editor_save(story_store, run, mark, "alice") is False
+    assert load_run(story_store, run).state("leverage") == "open"
+    set_leverage(story_store, SLEEVE, Decimal("1.75"), "alice")
+    assert record_editor_save(story_store, run, mark, "alice") is True
+    last = load_run(story_store, run).last("leverage")
+    assert last.outcome == "completed" and "1.75x" in last.confirmed
 
 
 # -- calc: the pure evaluation --------------------------------------------------------------------------
