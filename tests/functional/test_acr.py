@@ -11,7 +11,7 @@ from console.screens.amount_modal import AmountModal
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from widgets.checklist_panel import ChecklistPanel
 from widgets.order_table import OrderTable
 from store.queries.audit import audit_trail

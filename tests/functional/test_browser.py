@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from console.screens.browser_screen import BrowserScreen
 from console.screens.detail_screen import DetailScreen
-from tests.functional.conftest import settle
+from tests.conftest import settle
 from widgets.account_table import AccountTable
 
 

@@ -7,7 +7,7 @@ from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from console.screens.history_screen import HistoryScreen
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.sleeve_card import SleeveCard

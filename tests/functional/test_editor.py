@@ -8,7 +8,7 @@ from textual.widgets import Input
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle, wait_for
 from widgets.order_table import OrderTable
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
@@ -37,16 +37,6 @@ def order_rows(editor: LeverageEditor) -> list[tuple]:
 
 def preview_text(editor: LeverageEditor) -> str:
     return str(editor.query_one("#preview").content)
-
-
-async def wait_for(pilot, condition, tries: int = 60) -> None:
-    """The preview is debounced by a short timer: give the app turns until it has run."""
-    for _ in range(tries):
-        if condition():
-            return
-        await settle(pilot)
-        await pilot.pause(0.02)
-    assert condition()
 
 
 async def open_editor(pilot, account_id: str = "A-1001") -> LeverageEditor:

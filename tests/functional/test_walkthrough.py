@@ -16,7 +16,7 @@ from console.screens.walkthrough_screen import WalkthroughScreen
 from console.walkthrough_export import export_markdown
 from store.core import Store
 from store.queries.walkthrough import list_runs, load_run
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from store.queries.audit import audit_trail
 from store.queries.orders import list_acrs
 

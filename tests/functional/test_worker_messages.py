@@ -7,7 +7,7 @@ import pytest
 
 from console.messages import StoreFailed
 from store.errors import Conflict
-from tests.functional.conftest import settle
+from tests.conftest import settle
 
 
 @pytest.mark.parametrize(("error", "title", "text"), [

@@ -23,7 +23,8 @@ from store.queries.audit import audit_trail
 from store.queries.walkthrough import leverage_saved_since, list_runs, load_run, open_run
 from store.sleeves import set_leverage
 from store.walkthrough import finish_run, record_step, resume_or_start, start_run
-from tests.unit.conftest import fixed_clock, snapshot
+from tests.conftest import fixed_clock
+from tests.unit.conftest import snapshot
 
 SLEEVE = "A-1001-M1"
 CASH_SLEEVE = "A-1002-M1"
