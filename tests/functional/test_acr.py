@@ -160,7 +160,7 @@ async def test_fire_once_then_f_again_and_a_retry_make_one_acr(story_db, make_ap
 
         # A retried write with this screen's request key replays the first ACR instead of making a second.
         acr.result = None
-        acr._fire()
+        acr.fire(frozenset(acr.acknowledged))  # the write worker f starts, run again
         await settle(pilot)
         assert acr.result is not None and acr.result.id == first.id and acr.result.replayed
     found = acrs(settings)
