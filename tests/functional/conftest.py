@@ -1,23 +1,18 @@
-"""Fixtures for Pilot and snapshot tests: a fresh store per test, a fixed clock, a non-blinking app."""
+"""Fixtures for Pilot and snapshot tests: a fresh store per test and a non-blinking app on the fixed clock."""
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from console.app import MarginConsoleApp
+from store.book import generate_demo, import_book
 from store.core import Store
 from store.settings import Settings
-from store.book import generate_demo, import_book
+from tests.conftest import fixed_clock
 
 DATA = Path(__file__).parent.parent / "data"
-FIXED_NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
-
-
-def fixed_clock() -> datetime:
-    return FIXED_NOW
 
 
 @pytest.fixture
@@ -54,10 +49,3 @@ def make_app(settings: Settings):
         return app
 
     return build
-
-
-async def settle(pilot) -> None:
-    """Wait for every worker, then let the UI process what they posted."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()

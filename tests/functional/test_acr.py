@@ -11,16 +11,12 @@ from console.screens.amount_modal import AmountModal
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from widgets.checklist_panel import ChecklistPanel
 from widgets.order_table import OrderTable
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.orders import find_acr, list_acrs
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def statuses(acr: AcrScreen) -> dict[str, str]:
@@ -73,9 +69,9 @@ async def test_r_opens_a_rebalance_with_its_checklist_and_trade_preview(story_db
     assert acrs(settings) == []  # opening the screen writes nothing
 
 
-async def test_ack_keys_toggle_each_item_and_fire_needs_them_all(story_db, make_app, settings):
+async def test_ack_keys_toggle_each_item_and_fire_needs_them_all(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         acr = await open_acr(pilot, "r")
         panel = acr.query_one(ChecklistPanel)
         for number, ack in enumerate(ACK_IDS, start=1):
@@ -90,7 +86,7 @@ async def test_ack_keys_toggle_each_item_and_fire_needs_them_all(story_db, make_
         await settle(pilot)
         assert app.screen is acr
         assert not any(isinstance(s, ConfirmModal) for s in app.screen_stack)
-        assert "Acknowledge the open checklist items first (4, or x for all)." in messages(app)
+        assert "Acknowledge the open checklist items first (4, or x for all)." in notes.messages
         assert acr.result is None
         await pilot.press("4")
         await pilot.pause()
@@ -138,9 +134,9 @@ async def test_confirm_escape_and_cancel_write_nothing(story_db, make_app, setti
         assert sleeve.applied == Decimal("1.0") and sleeve.positions == {}
 
 
-async def test_fire_once_then_f_again_and_a_retry_make_one_acr(story_db, make_app, settings):
+async def test_fire_once_then_f_again_and_a_retry_make_one_acr(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         acr = await open_acr(pilot, "r")
         await pilot.press("x", "f")
         await settle(pilot)
@@ -157,14 +153,14 @@ async def test_fire_once_then_f_again_and_a_retry_make_one_acr(story_db, make_ap
         await pilot.press("f")
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmModal)
-        assert f"ACR {first.id} is already built." in messages(app)
+        assert f"ACR {first.id} is already built." in notes.messages
         assert acr.result == first
         await pilot.press("1")  # the acknowledgements are frozen once fired
         assert acr.acknowledged == set(ACK_IDS)
 
         # A retried write with this screen's request key replays the first ACR instead of making a second.
         acr.result = None
-        acr._fire()
+        acr.fire(frozenset(acr.acknowledged))  # the write worker f starts, run again
         await settle(pilot)
         assert acr.result is not None and acr.result.id == first.id and acr.result.replayed
     found = acrs(settings)
@@ -172,13 +168,13 @@ async def test_fire_once_then_f_again_and_a_retry_make_one_acr(story_db, make_ap
     assert audit_actions(settings) == ["acr-built"]
 
 
-async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, make_app, settings):
+async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         acr = await open_acr(pilot, "r")
         await pilot.press("s")  # nothing fired yet
         await settle(pilot)
-        assert "Fire a built ACR first; only its open orders can be filled." in messages(app)
+        assert "Fire a built ACR first; only its open orders can be filled." in notes.messages
         assert acr.result is None
 
         await pilot.press("x", "f")
@@ -188,7 +184,7 @@ async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, m
         built = acr.result
         assert built is not None and built.status == "built"
 
-        app._notifications.clear()
+        notes.clear()
         await pilot.press("s")
         await settle(pilot)
         assert acr.result is not None and acr.result.id == built.id
@@ -198,7 +194,7 @@ async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, m
 
         await pilot.press("s")  # nothing left to fill
         await settle(pilot)
-        assert "Fire a built ACR first; only its open orders can be filled." in messages(app)
+        assert "Fire a built ACR first; only its open orders can be filled." in notes.messages
 
         await pilot.press("escape")
         await settle(pilot)

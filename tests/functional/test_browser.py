@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from console.screens.browser_screen import BrowserScreen
 from console.screens.detail_screen import DetailScreen
-from tests.functional.conftest import settle
+from tests.conftest import settle
 from widgets.account_table import AccountTable
 
 
@@ -14,10 +14,6 @@ def status(app) -> str:
 def row_ids(app) -> list[str]:
     table = app.screen.query_one(AccountTable)
     return [key.value for key in table.rows]
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def test_first_page_shows_rows_and_the_book_size(demo_db, make_app):
@@ -34,9 +30,9 @@ async def test_first_page_shows_rows_and_the_book_size(demo_db, make_app):
         assert "n/p pages" not in text  # one page holds the whole book
 
 
-async def test_paging_with_n_and_p(demo_db, make_app):
+async def test_paging_with_n_and_p(demo_db, make_app, notes):
     app = make_app(page_size=10)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         await settle(pilot)
         first = row_ids(app)
         assert first == [f"A-0000{i:02d}" for i in range(1, 11)]
@@ -59,7 +55,7 @@ async def test_paging_with_n_and_p(demo_db, make_app):
         await settle(pilot)
         assert row_ids(app) == first
         assert "rows 1-10 of 40" in status(app)
-        assert "No more pages that way." in messages(app)
+        assert "No more pages that way." in notes.messages
         assert app.screen.page_offset == 0
 
 
@@ -198,9 +194,9 @@ async def test_escape_from_detail_returns_to_the_filtered_browser(demo_db, make_
         assert app.screen.query_one(AccountTable).selected_account == "A-000036"
 
 
-async def test_paging_within_a_filter(demo_db, make_app):
+async def test_paging_within_a_filter(demo_db, make_app, notes):
     app = make_app(page_size=10)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         await settle(pilot)
         app.screen.query_one("#filter").value = "s"
         await settle(pilot)
@@ -213,4 +209,4 @@ async def test_paging_within_a_filter(demo_db, make_app):
         await pilot.press("n")
         await settle(pilot)
         assert "rows 11-20 of 20" in status(app)
-        assert "No more pages that way." in messages(app)
+        assert "No more pages that way." in notes.messages

@@ -7,17 +7,13 @@ from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from console.screens.history_screen import HistoryScreen
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.sleeve_card import SleeveCard
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.orders import list_acrs
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def text(widget) -> str:
@@ -81,9 +77,9 @@ async def test_no_banner_without_pending_leverage(story_db, make_app):
         assert "OFF (reserve" in text(screen.query_one("#sleeve-A-1003-M1", SleeveCard))
 
 
-async def test_j_k_select_cards_and_the_apm_refuses_edit_acr_and_toggle(story_db, make_app, settings):
+async def test_j_k_select_cards_and_the_apm_refuses_edit_acr_and_toggle(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         screen = await open_detail(pilot, "A-1001")
         assert screen.selected_sleeve.id == "A-1001-M1"
         await pilot.press("k")  # k and j move between the sleeve cards
@@ -94,31 +90,31 @@ async def test_j_k_select_cards_and_the_apm_refuses_edit_acr_and_toggle(story_db
         assert screen.selected_sleeve.id == "A-1001-APM"
         depth = len(app.screen_stack)
         for key in ("e", "r", "a", "t", "ctrl+d"):
-            app._notifications.clear()
+            notes.clear()
             await pilot.press(key)
             await settle(pilot)
             assert app.screen is screen, key
             assert len(app.screen_stack) == depth, key
-            notes = list(app._notifications)
-            assert len(notes) == 1, key
-            assert notes[0].severity == "error"
-            assert "A-1001-APM is the APM" in notes[0].message
-            assert "never the APM" in notes[0].message
+            shown = list(notes.notifications)
+            assert len(shown) == 1, key
+            assert shown[0].severity == "error"
+            assert "A-1001-APM is the APM" in shown[0].message
+            assert "never the APM" in shown[0].message
     with Store(settings.db, settings, fixed_clock) as store:
         assert [r.action for r in audit_trail(store, "A-1001")] == []
         assert list_acrs(store, "A-1001") == []
 
 
-async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, settings):
+async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         screen = await open_detail(pilot, "A-1003")
         assert screen.selected_sleeve.id == "A-1003-M1"
         assert screen.selected_sleeve.track_manager is False
         await pilot.press("t")
         await settle(pilot)
         assert app.screen is screen
-        assert any("Track manager ON on A-1003-M1" in m for m in messages(app))
+        assert any("Track manager ON on A-1003-M1" in m for m in notes.messages)
         # The screen reloaded from the store and kept the same sleeve selected.
         assert screen.selected_sleeve.id == "A-1003-M1"
         assert screen.selected_sleeve.track_manager is True
@@ -133,7 +129,7 @@ async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, set
         await pilot.press("t")
         await settle(pilot)
         assert screen.selected_sleeve.track_manager is False
-        assert not any(n.title == "Conflict" for n in app._notifications)
+        assert "Conflict" not in notes.titles
     with Store(settings.db, settings, fixed_clock) as store:
         audit = audit_trail(store, "A-1003")
         assert [(r.action, r.sleeve_id, r.operator) for r in audit] == [("track-manager", "A-1003-M1", "alice")] * 2

@@ -11,7 +11,7 @@ from console.screens.doctor_screen import DoctorScreen
 from console.screens.help_screen import HelpScreen
 from console.screens.history_screen import HistoryScreen
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from store.book import import_book
 from store.queries.doctor import doctor_report
 from store.sleeves import set_leverage, set_track_manager
@@ -228,7 +228,7 @@ async def test_help_lists_every_action_and_escape_closes(story_db, make_app):
 
 async def test_d_from_an_account_opened_by_the_doctor_returns_to_that_doctor(demo_db, make_app):
     from console.screens.doctor_screen import DoctorScreen
-    from tests.functional.conftest import settle
+    from tests.conftest import settle
 
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -8,16 +8,12 @@ from textual.widgets import Input
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle, wait_for
 from widgets.order_table import OrderTable
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.orders import list_acrs
 from store.sleeves import set_leverage, set_track_manager, sleeve_account_id
-
-
-def messages(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 def stored(settings, sleeve_id: str = "A-1001-M1"):
@@ -37,16 +33,6 @@ def order_rows(editor: LeverageEditor) -> list[tuple]:
 
 def preview_text(editor: LeverageEditor) -> str:
     return str(editor.query_one("#preview").content)
-
-
-async def wait_for(pilot, condition, tries: int = 60) -> None:
-    """The preview is debounced by a short timer: give the app turns until it has run."""
-    for _ in range(tries):
-        if condition():
-            return
-        await settle(pilot)
-        await pilot.pause(0.02)
-    assert condition()
 
 
 async def open_editor(pilot, account_id: str = "A-1001") -> LeverageEditor:
@@ -76,9 +62,9 @@ async def set_value(pilot, editor: LeverageEditor, value: str) -> None:
     await settle(pilot)
 
 
-async def test_invalid_values_show_a_message_and_enter_does_not_save(story_db, make_app, settings):
+async def test_invalid_values_show_a_message_and_enter_does_not_save(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         editor = await open_editor(pilot)
         box = editor.query_one("#leverage", Input)
         await type_value(pilot, editor, "1x.2")  # letters are restricted out of the field
@@ -96,11 +82,11 @@ async def test_invalid_values_show_a_message_and_enter_does_not_save(story_db, m
             assert box.value == value
             assert message in editor.validation_message, value
             assert message in str(editor.query_one("#validation").content)
-            app._notifications.clear()
+            notes.clear()
             await pilot.press("enter")
             await settle(pilot)
             assert app.screen is editor, value
-            assert any(m.startswith("Fix the leverage first") and message in m for m in messages(app)), value
+            assert any(m.startswith("Fix the leverage first") and message in m for m in notes.messages), value
     sleeve = stored(settings)
     assert sleeve.saved == Decimal("1.5") and sleeve.track_manager is True
     assert audit_actions(settings) == []
@@ -131,16 +117,16 @@ async def test_a_valid_value_updates_the_preview(story_db, make_app, settings):
     assert audit_actions(settings) == []
 
 
-async def test_save_writes_the_target_only(story_db, make_app, settings):
+async def test_save_writes_the_target_only(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         editor = await open_editor(pilot)
         await set_value(pilot, editor, "1.75")
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        assert any(m.startswith("Saved leverage 1.75 on A-1001-M1") for m in messages(app))
+        assert any(m.startswith("Saved leverage 1.75 on A-1001-M1") for m in notes.messages)
         assert detail.selected_sleeve.id == "A-1001-M1"
         assert detail.selected_sleeve.saved == Decimal("1.75")
     sleeve = stored(settings)
@@ -151,9 +137,9 @@ async def test_save_writes_the_target_only(story_db, make_app, settings):
         assert list_acrs(store, "A-1001") == []
 
 
-async def test_t_toggles_track_manager_and_save_persists_both(story_db, make_app, settings):
+async def test_t_toggles_track_manager_and_save_persists_both(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         editor = await open_editor(pilot)
         box = editor.query_one("#leverage", Input)
         await set_value(pilot, editor, "1.25")
@@ -172,7 +158,7 @@ async def test_t_toggles_track_manager_and_save_persists_both(story_db, make_app
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
-        assert any("track manager OFF" in m for m in messages(app))
+        assert any("track manager OFF" in m for m in notes.messages)
         assert app.screen.selected_sleeve.track_manager is False
     sleeve = stored(settings)
     assert sleeve.saved == Decimal("1.25")
@@ -214,9 +200,9 @@ async def test_preview_shows_why_a_build_would_fail(story_db, make_app, settings
     assert stored(settings, "A-1002-M1").saved == Decimal("1.25")
 
 
-async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, make_app, settings):
+async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         editor = await open_editor(pilot)
         # A second operator saves the same sleeve while the editor is open.
         with Store(settings.db, settings.model_copy(update={"operator": "bob"}), fixed_clock) as store:
@@ -225,10 +211,10 @@ async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, 
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running
-        notes = [n for n in app._notifications if n.title == "Conflict"]
-        assert len(notes) == 1
-        assert notes[0].severity == "error"
-        assert "A-1001-M1" in notes[0].message and "bob" in notes[0].message
+        shown = notes.titled("Conflict")
+        assert len(shown) == 1
+        assert shown[0].severity == "error"
+        assert "A-1001-M1" in shown[0].message and "bob" in shown[0].message
         assert app.screen is editor  # the operator's value is still there
         assert editor.query_one("#leverage", Input).value == "1.25"
     sleeve = stored(settings)
@@ -237,9 +223,9 @@ async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, 
         assert [(r.action, r.operator) for r in audit_trail(store, "A-1001")] == [("set-leverage", "bob")]
 
 
-async def test_a_conflict_on_the_detail_toggle_is_a_notification(story_db, make_app, settings):
+async def test_a_conflict_on_the_detail_toggle_is_a_notification(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         await settle(pilot)
         app.open_account("A-1001")
         await settle(pilot)
@@ -249,8 +235,8 @@ async def test_a_conflict_on_the_detail_toggle_is_a_notification(story_db, make_
         await pilot.press("t")
         await settle(pilot)
         assert app.screen is detail and app.is_running
-        notes = [n for n in app._notifications if n.title == "Conflict"]
-        assert len(notes) == 1 and "bob" in notes[0].message
+        shown = notes.titled("Conflict")
+        assert len(shown) == 1 and "bob" in shown[0].message
     with Store(settings.db, settings, fixed_clock) as store:
         assert [(r.action, r.operator) for r in audit_trail(store, "A-1001")] == [("track-manager", "bob")]
         assert account_detail(store, "A-1001").sleeve("A-1001-M1").track_manager is False

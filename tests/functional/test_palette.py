@@ -8,18 +8,8 @@ from console.palette import ConsoleCommands
 from console.screens.browser_screen import BrowserScreen
 from console.screens.detail_screen import DetailScreen
 from console.screens.doctor_screen import DoctorScreen
-from tests.functional.conftest import settle
+from tests.conftest import settle, wait_for
 from widgets.account_table import AccountTable
-
-
-async def wait_for(pilot, condition, tries: int = 60) -> None:
-    """The palette searches in a task (accounts in a thread): give the app turns until it has answered."""
-    for _ in range(tries):
-        if condition():
-            return
-        await settle(pilot)
-        await pilot.pause(0.02)
-    assert condition()
 
 
 def prompts(palette: CommandPalette) -> list[str]:

@@ -14,7 +14,7 @@ import console.screens
 from console.actions import ACTIONS, SCOPES, actions, bindings
 from console.app import MarginConsoleApp
 from console.screens.browser_screen import BrowserScreen
-from tests.functional.conftest import settle
+from tests.conftest import settle
 
 
 def scoped_screens() -> dict[str, type]:

@@ -14,20 +14,11 @@ import console.screens.detail_screen as detail_module
 from console.screens.acr_screen import AcrScreen
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
-from tests.functional.conftest import settle
+from tests.conftest import settle, wait_for
 from widgets.checklist_panel import ChecklistPanel
 from widgets.risk_panel import RiskPanel
 
 D = Decimal
-
-
-async def wait_for(pilot, condition, tries: int = 60) -> None:
-    for _ in range(tries):
-        if condition():
-            return
-        await settle(pilot)
-        await pilot.pause(0.02)
-    assert condition()
 
 
 async def open_detail(pilot, account_id: str = "A-1001") -> DetailScreen:

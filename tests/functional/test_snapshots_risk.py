@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.functional.conftest import settle
+from tests.conftest import settle
 from widgets.risk_panel import RiskPanel
 
 SIZES = [pytest.param((80, 24), id="80x24")]

@@ -4,7 +4,7 @@ Every update of this SVG is reviewed by eye (its text read back) before it is co
 """
 from __future__ import annotations
 
-from tests.functional.conftest import settle
+from tests.conftest import settle
 
 
 def walkthrough(account: str, *keys: str):

@@ -9,7 +9,7 @@ from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from widgets.account_table import AccountTable
 from store.queries.audit import audit_trail
 from store.queries.orders import list_acrs

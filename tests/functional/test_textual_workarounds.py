@@ -7,7 +7,7 @@ import textual
 
 from console import textual_workarounds
 from console.textual_workarounds import TextualWorkarounds
-from tests.functional.conftest import settle
+from tests.conftest import settle
 
 
 def test_active_only_on_the_textual_they_were_written_for():

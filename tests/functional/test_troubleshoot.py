@@ -5,7 +5,7 @@ from console.screens.acr_screen import AcrScreen
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.troubleshoot_screen import TroubleshootScreen
 from store.core import Store
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 

@@ -16,13 +16,9 @@ from console.screens.walkthrough_screen import WalkthroughScreen
 from console.walkthrough_export import export_markdown
 from store.core import Store
 from store.queries.walkthrough import list_runs, load_run
-from tests.functional.conftest import fixed_clock, settle
+from tests.conftest import fixed_clock, settle
 from store.queries.audit import audit_trail
 from store.queries.orders import list_acrs
-
-
-def notes(app) -> list[str]:
-    return [n.message for n in app._notifications]
 
 
 async def open_walkthrough(app, pilot, account: str) -> WalkthroughScreen:
@@ -49,9 +45,9 @@ async def choose_activation(app, pilot, kind: str) -> None:
     await settle(pilot)
 
 
-async def test_the_source_documents_story_as_a_walkthrough(story_db, make_app, settings):
+async def test_the_source_documents_story_as_a_walkthrough(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         wt = await open_walkthrough(app, pilot, "A-1001")
         run_id = wt.run_id
         assert wt.step == "leverage"
@@ -109,7 +105,7 @@ async def test_the_source_documents_story_as_a_walkthrough(story_db, make_app, s
         assert wt.view.status == "completed" and wt.view.finished
         await pilot.press("c")  # a finished run takes no more records
         await settle(pilot)
-        assert any("is completed" in n for n in notes(app))
+        assert any("is completed" in n for n in notes.messages)
 
     with Store(settings.db, settings, fixed_clock) as store:
         view = load_run(store, run_id)
@@ -161,9 +157,9 @@ async def test_a_skipped_step_needs_a_reason(story_db, make_app, settings):
         assert "- Reason: target saved by the advisor yesterday" in export_markdown(view)
 
 
-async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, make_app, settings):
+async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         wt = await open_walkthrough(app, pilot, "A-1002")
         body = str(wt.query_one("#wt-step").render())
         assert "cannot margin" in body
@@ -184,12 +180,12 @@ async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, mak
         assert wt.view.state("activate") == "blocked"
         last = wt.view.last("activate")
         assert last.reason.startswith("MARGIN_NOT_ENABLED: ") and last.acr_id == acr.result.id
-        assert any("Step 2 blocked: ACR 1 failed MARGIN_NOT_ENABLED" in n for n in notes(app))
+        assert any("Step 2 blocked: ACR 1 failed MARGIN_NOT_ENABLED" in n for n in notes.messages)
         assert wt.step == "activate"
 
         await pilot.press("enter")  # a blocked step is reopened with r, not redone blindly
         await settle(pilot)
-        assert app.screen is wt and any("press r to retry" in n for n in notes(app))
+        assert app.screen is wt and any("press r to retry" in n for n in notes.messages)
         await pilot.press("r")
         await settle(pilot)
         assert wt.view.state("activate") == "open"
@@ -197,7 +193,7 @@ async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, mak
         await settle(pilot)
         await pilot.press("c")  # step 2 is open again: step 3 waits for it
         await settle(pilot)
-        assert any("Step 2 (Activate the change) comes first" in n for n in notes(app))
+        assert any("Step 2 (Activate the change) comes first" in n for n in notes.messages)
         await pilot.press("up", "s")
         await settle(pilot)
         await pilot.press(*"custodian ticket opened", "enter")
@@ -205,12 +201,12 @@ async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, mak
         assert wt.view.state("activate") == "skipped" and wt.step == "checklist"
 
         # Step 3: what the store says refuses c; enter records the block with its codes.
-        app._notifications.clear()
+        notes.clear()
         await pilot.press("c")
         await settle(pilot)
         assert app.screen is wt and wt.view.state("checklist") == "open"
         assert any(n.startswith("Not completed: Custodian account enabled for margin: leverage 1.50x needs margin")
-                   for n in notes(app))
+                   for n in notes.messages)
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is wt and wt.view.state("checklist") == "blocked" and not wt.view.finished
@@ -233,33 +229,33 @@ async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, mak
            "but margin is not enabled at the custodian. Fix: Confirm margin status with the custodian." in text
 
 
-async def test_complete_is_refused_while_the_store_contradicts_it(story_db, make_app, settings):
+async def test_complete_is_refused_while_the_store_contradicts_it(story_db, make_app, settings, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         wt = await open_walkthrough(app, pilot, "A-1001")
         await pilot.press("down")  # step 2 before step 1: refused, nothing opens
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is wt and any("Step 1 (Update leverage) comes first" in n for n in notes(app))
+        assert app.screen is wt and any("Step 1 (Update leverage) comes first" in n for n in notes.messages)
         await pilot.press("up", "c")
         await settle(pilot)
         assert wt.view.state("leverage") == "completed" and wt.step == "activate"
         await pilot.press("c")  # saved 1.50x is not applied: c is refused
         await settle(pilot)
         assert wt.view.state("activate") == "open"
-        assert any(n.startswith("Not completed: saved 1.50x is not applied") for n in notes(app))
+        assert any(n.startswith("Not completed: saved 1.50x is not applied") for n in notes.messages)
         await pilot.press("up", "enter")  # a completed step: retry first
         await settle(pilot)
-        assert app.screen is wt and any("Step 1 is completed: press r to retry it" in n for n in notes(app))
+        assert app.screen is wt and any("Step 1 is completed: press r to retry it" in n for n in notes.messages)
         run_id = wt.run_id
     with Store(settings.db, settings, fixed_clock) as store:
         assert [r.outcome for r in load_run(store, run_id).records] == ["completed"]
         assert list_acrs(store, "A-1001") == []
 
 
-async def test_leaving_the_acr_screen_without_firing_keeps_step_2_open(story_db, make_app):
+async def test_leaving_the_acr_screen_without_firing_keeps_step_2_open(story_db, make_app, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         wt = await open_walkthrough(app, pilot, "A-1001")
         await pilot.press("c")
         await settle(pilot)
@@ -268,7 +264,7 @@ async def test_leaving_the_acr_screen_without_firing_keeps_step_2_open(story_db,
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is wt and wt.view.state("activate") == "open"
-        assert any("No ACR fired: step 2 stays open." in n for n in notes(app))
+        assert any("No ACR fired: step 2 stays open." in n for n in notes.messages)
         # A cash kind asks the amount first, then the same gate.
         await choose_activation(app, pilot, "deposit")
         assert isinstance(app.screen, AmountModal)
@@ -290,9 +286,9 @@ async def test_leaving_the_acr_screen_without_firing_keeps_step_2_open(story_db,
         assert [r.outcome for r in wt.view.records] == ["completed", "retried"]
 
 
-async def test_escape_leaves_and_w_resumes_the_open_run(story_db, make_app):
+async def test_escape_leaves_and_w_resumes_the_open_run(story_db, make_app, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         wt = await open_walkthrough(app, pilot, "A-1001")
         first = wt.run_id
         await pilot.press("c")
@@ -305,7 +301,7 @@ async def test_escape_leaves_and_w_resumes_the_open_run(story_db, make_app):
         again = app.screen
         assert isinstance(again, WalkthroughScreen) and again.run_id == first
         assert again.view.state("leverage") == "completed" and again.step == "activate"
-        assert any(f"Resumed your open walkthrough run {first}" in n for n in notes(app))
+        assert any(f"Resumed your open walkthrough run {first}" in n for n in notes.messages)
 
 
 async def test_the_palette_opens_the_walkthrough_from_an_account(story_db, make_app, settings):

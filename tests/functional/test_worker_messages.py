@@ -7,7 +7,7 @@ import pytest
 
 from console.messages import StoreFailed
 from store.errors import Conflict
-from tests.functional.conftest import settle
+from tests.conftest import settle
 
 
 @pytest.mark.parametrize(("error", "title", "text"), [
@@ -16,15 +16,14 @@ from tests.functional.conftest import settle
     (sqlite3.OperationalError("disk I/O error"), "Database", "disk I/O error"),
     (KeyError("x"), "Unexpected error", "KeyError: 'x'"),
 ])
-async def test_store_failed_is_notified_once(story_db, make_app, error, title, text):
+async def test_store_failed_is_notified_once(story_db, make_app, error, title, text, notes):
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         await settle(pilot)
-        app.clear_notifications()
+        notes.clear()
         app.post_message(StoreFailed(error))
         await settle(pilot)
-        notes = list(app._notifications)
-        assert [(n.title, n.message, n.severity) for n in notes] == [(title, text, "error")]
+        assert [(n.title, n.message, n.severity) for n in notes.notifications] == [(title, text, "error")]
 
 
 async def test_a_write_reloads_the_account_even_after_the_writing_screen_closed(story_db, make_app):

@@ -1,10 +1,9 @@
-"""Shared fixtures of the store and CLI tests: a fixed clock, real SQLite files in tmp_path, a CLI runner."""
+"""Shared fixtures of the store and CLI tests: real SQLite files in tmp_path and a CLI runner, on the fixed clock."""
 from __future__ import annotations
 
 import copy
 import json
 import sqlite3
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +13,9 @@ from click.testing import CliRunner, Result
 import console.cli
 from store.book import import_book
 from store.core import Store
+from tests.conftest import fixed_clock
 
-NOW = datetime(2026, 11, 21, 15, 0, tzinfo=timezone.utc)
 STORY_BOOK = Path(__file__).resolve().parents[1] / "data" / "story_book.json"
-
-
-def fixed_clock() -> datetime:
-    return NOW
 
 
 def story_data() -> dict[str, Any]:

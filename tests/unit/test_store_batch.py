@@ -14,7 +14,8 @@ from store.batch import pending_sleeves, rebalance_all_pending
 from store.book import generate_demo
 from store.core import Store
 from store.errors import InvalidInput
-from tests.unit.conftest import count, fixed_clock, snapshot
+from tests.conftest import fixed_clock
+from tests.unit.conftest import count, snapshot
 
 ALL = set(ACK_IDS)
 ACCOUNTS = 60

@@ -11,7 +11,8 @@ import pytest
 import store.db
 from store.core import Store
 from store.queries.audit import audit_trail
-from tests.unit.conftest import fixed_clock, snapshot
+from tests.conftest import fixed_clock
+from tests.unit.conftest import snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -25,7 +25,8 @@ from store.sleeves import set_leverage
 from store.walkthrough import (
     finish_run, record_editor_save, record_fired_acr, record_step, resume_or_start, start_run,
 )
-from tests.unit.conftest import fixed_clock, snapshot
+from tests.conftest import fixed_clock
+from tests.unit.conftest import snapshot
 
 SLEEVE = "A-1001-M1"
 CASH_SLEEVE = "A-1002-M1"

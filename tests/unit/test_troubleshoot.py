@@ -17,7 +17,8 @@ from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.sleeves import confirm_custodian_margin
 from store.troubleshoot import troubleshoot, troubleshoot_all
-from tests.unit.conftest import fixed_clock, story_data
+from tests.conftest import fixed_clock
+from tests.unit.conftest import story_data
 
 ALL = set(ACK_IDS)
 

@@ -1,0 +1,80 @@
+"""Helpers shared by the unit and functional tests: the fixed clock, waiting on a Pilot, recording notifications.
+
+Nothing here imports Textual at import time, so the unit tests (calc, store, CLI) stay free of it.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from textual.message import Message
+    from textual.notifications import Notification
+    from textual.pilot import Pilot
+
+FIXED_NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    """The clock injected into every store and app under test."""
+    return FIXED_NOW
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Wait for every worker, then let the UI process what they posted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_for(pilot: Pilot[Any], condition: Callable[[], object], tries: int = 60) -> None:
+    """Give the app turns until `condition()` holds (debounce timers, palette searches), then assert it."""
+    for _ in range(tries):
+        if condition():
+            return
+        await settle(pilot)
+        await pilot.pause(0.02)
+    assert condition()
+
+
+class Notes:
+    """A `run_test(message_hook=...)` that records every notification the app shows, in order.
+
+    `App.notify` posts a `textual.notifications.Notify` message, so the hook sees each notification as the app
+    processes it, without reading the app's private notification store.
+    """
+
+    def __init__(self) -> None:
+        from textual.notifications import Notify
+
+        self._kind = Notify
+        self.notifications: list[Notification] = []
+
+    def __call__(self, message: Message) -> None:
+        if isinstance(message, self._kind):
+            self.notifications.append(message.notification)
+
+    @property
+    def messages(self) -> list[str]:
+        return [n.message for n in self.notifications]
+
+    @property
+    def titles(self) -> list[str]:
+        return [n.title for n in self.notifications]
+
+    def titled(self, title: str) -> list[Notification]:
+        """The notifications with this title (e.g. "Conflict")."""
+        return [n for n in self.notifications if n.title == title]
+
+    def clear(self) -> None:
+        """Forget what was recorded so far (the app's own toasts are untouched)."""
+        self.notifications.clear()
+
+
+@pytest.fixture
+def notes() -> Notes:
+    """A fresh notification recorder: pass it as `app.run_test(..., message_hook=notes)`."""
+    return Notes()
