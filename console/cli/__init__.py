@@ -34,7 +34,7 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
     if ctx.invoked_subcommand is not None:
         return
     if open_demo:
-        settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.conn"})
+        settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.db"})
         from store.core import Store
 
         with Store(settings.db, settings) as store, progress_bar(DEMO_ACCOUNTS, "Generating demo book") as step:

@@ -43,7 +43,7 @@ def book(tmp_path: Path):
 
 
 def test_the_batch_writes_what_one_acr_per_sleeve_writes(tmp_path: Path):
-    batch_db, single_db = tmp_path / "batch.db", tmp_path / "single.conn"
+    batch_db, single_db = tmp_path / "batch.db", tmp_path / "single.db"
     with demo(batch_db) as batch, demo(single_db) as single:
         sleeves = pending_sleeves(batch)
         assert sleeves == pending_sleeves(single) and len(sleeves) > 2

@@ -33,7 +33,7 @@ def demo(tmp_path):
 
 @pytest.fixture
 def story(tmp_path):
-    store = Store(tmp_path / "story.conn", clock=fixed_clock)
+    store = Store(tmp_path / "story.db", clock=fixed_clock)
     import_book(store, story_data(), "seed")
     yield store
     store.close()
