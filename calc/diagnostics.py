@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from calc.formatting import money
+from calc.formatting import lev, money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE
@@ -102,7 +102,7 @@ def diagnose(
     model_sleeves = [s for s in account.sleeves if s.kind == "model"]
     for s in model_sleeves:
         if s.leverage != s.applied:
-            found.append(Diagnostic("PENDING_LEVERAGE", f"saved {s.leverage} but applied {s.applied}", s.id))
+            found.append(Diagnostic("PENDING_LEVERAGE", f"saved {lev(s.leverage)} but applied {lev(s.applied)}", s.id))
     if not account.can_margin:
         for s in model_sleeves:
             if s.leverage > ONE or s.applied > ONE:

@@ -169,7 +169,7 @@ def _negative_apm(account, sleeves, prices, models, today, settings, last) -> Fi
     plan = (
         f"1. Sell the APM's holdings ({held}, {money(apm_lmv)}) so its cash returns to {money(apm_equity)}.",
         f"2. Allocate the APM's equity into {target.id} (allocation ACR of {money(max(apm_equity, ZERO))}).",
-        f"3. Save leverage {leverage}x on {target.id} and rebalance: the same "
+        f"3. Save leverage {lev(leverage)} on {target.id} and rebalance: the same "
         f"{money(sleeve_lmv + apm_lmv)} of exposure, its debit now inside the model sleeve.",
     )
     return Finding(symptom, True, "Margin was applied at the account level: the APM carries the debit.",

@@ -7,7 +7,7 @@ import click
 
 from calc import ACR_KINDS
 from calc.checklist import ACK_IDS
-from calc.formatting import money
+from calc.formatting import lev, money
 from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import (
     DECIMAL,
@@ -62,7 +62,7 @@ def acr(ctx: click.Context, sleeve_id: str | None, kind: str | None, amount: Dec
         emit_json(record.to_json())
     else:
         again = " (already fired with this request key)" if record.replayed else ""
-        click.echo(f"ACR {record.id} {record.kind} on {record.sleeve_id} at {record.leverage}x: {record.status}{again}")
+        click.echo(f"ACR {record.id} {record.kind} on {record.sleeve_id} at {lev(record.leverage)}: {record.status}{again}")
         if record.orders:
             emit_table([{"order": o.id, "side": o.side, "symbol": o.symbol, "quantity": o.quantity,
                          "price": money(o.price), "notional": money(o.notional)} for o in record.orders])

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import click
 
+from calc.formatting import lev
 from console.cli.output import emit_json, json_option
 from console.cli.support import DECIMAL, expect_version_option, open_store, operator
 from store import sleeves
@@ -24,7 +25,7 @@ def set_leverage(ctx: click.Context, sleeve_id: str, leverage: Decimal, expect_v
     if as_json:
         emit_json({"sleeve_id": sleeve_id, "leverage": leverage, "version": version, "traded": False})
     else:
-        click.echo(f"Saved leverage {leverage} on {sleeve_id} (target only, nothing traded). "
+        click.echo(f"Saved leverage {lev(leverage)} on {sleeve_id} (target only, nothing traded). "
                    f"Run a rebalance or a $1 ACR to apply it.")
 
 

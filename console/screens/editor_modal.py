@@ -172,7 +172,7 @@ class LeverageEditor(ConsoleModal[None]):
                 version = set_track_manager(store, s.id, track, operator, version)
             self.written(self.detail.account.id)
             extra = f", track manager {'ON' if track else 'OFF'}" if track != s.track_manager else ""
-            self.deliver(SleeveSaved(s.id, version, f"Saved leverage {leverage} on {s.id}{extra}: target only, "
+            self.deliver(SleeveSaved(s.id, version, f"Saved leverage {lev(leverage)} on {s.id}{extra}: target only, "
                                                     f"nothing traded. {self.next_step}"))
 
     @on(SleeveSaved)

@@ -1,14 +1,15 @@
 """The troubleshooter: pick a symptom, see the cause the data points to, apply the fix in a keystroke."""
 from __future__ import annotations
 
-from rich.markup import escape
 from collections.abc import Callable
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from calc.formatting import lev
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
 from console.messages import AccountChanged, FindingLoaded, FixApplied
@@ -110,10 +111,10 @@ class TroubleshootScreen(ConsoleScreen[None]):
                           f"Recorded the custodian's margin confirmation on {account_id}.")
         elif f.action == "move-exposure" and f.leverage is not None:
             leverage = f.leverage
-            self._confirm(f"Save leverage {leverage}x on {sleeve_id} (target only, nothing trades)?\n"
+            self._confirm(f"Save leverage {lev(leverage)} on {sleeve_id} (target only, nothing trades)?\n"
                           "Then follow the plan: sell the APM holdings, allocate, rebalance.", "Save",
                           lambda store: set_leverage(store, sleeve_id, leverage, operator),
-                          f"Saved {leverage}x on {sleeve_id}: follow the plan's steps to move the exposure.")
+                          f"Saved {lev(leverage)} on {sleeve_id}: follow the plan's steps to move the exposure.")
 
     def _confirm(self, question: str, label: str, write: Callable[[Store], object], notice: str) -> None:
         def answered(yes: bool | None) -> None:

@@ -126,7 +126,7 @@ async def test_save_writes_the_target_only(story_db, make_app, settings, notes):
         await settle(pilot)
         detail = app.screen
         assert isinstance(detail, DetailScreen)
-        assert any(m.startswith("Saved leverage 1.75 on A-1001-M1") for m in notes.messages)
+        assert any(m.startswith("Saved leverage 1.75x on A-1001-M1") for m in notes.messages)
         assert detail.selected_sleeve.id == "A-1001-M1"
         assert detail.selected_sleeve.saved == Decimal("1.75")
     sleeve = stored(settings)

@@ -18,7 +18,7 @@ from tests.unit.conftest import (
 
 def test_acr_readable_and_orders_listing(run, story, db_path):
     text = ok(run("acr", "A-1001-M1", "--kind", "one-dollar", *ACK))
-    assert "ACR 1 one-dollar on A-1001-M1 at 1.5x: built" in text and "60,000.00" in text
+    assert "ACR 1 one-dollar on A-1001-M1 at 1.50x: built" in text and "60,000.00" in text
     text = ok(run("orders"))
     assert "A-1001-M1" in text and "SPY" in text and "AGG" in text and "new" in text
     assert len(as_json(run("orders", "--account", "A-1001", "--json"))) == 2

@@ -14,13 +14,13 @@ def test_story_end_to_end(run, db_path, tmp_path):
     first = as_json(run("set-leverage", "A-1001-M1", "1.25", "--json"))
     assert first == {"sleeve_id": "A-1001-M1", "leverage": 1.25, "version": 2, "traded": False}
     text = ok(run("set-leverage", "A-1001-M1", "1.5"))
-    assert "Saved leverage 1.5 on A-1001-M1" in text and "nothing traded" in text and "$1 ACR" in text
+    assert "Saved leverage 1.50x on A-1001-M1" in text and "nothing traded" in text and "$1 ACR" in text
     assert count(db_path, "orders") == 0
 
     shown = as_json(run("show", "A-1001", "--json"))
     m1 = next(s for s in shown["sleeves"] if s["id"] == "A-1001-M1")
     assert (m1["saved_leverage"], m1["applied_leverage"], m1["cash"], m1["version"]) == (1.5, 1.0, 100000.0, 3)
-    assert {"code": "PENDING_LEVERAGE", "sleeve_id": "A-1001-M1", "detail": "saved 1.5 but applied 1.0",
+    assert {"code": "PENDING_LEVERAGE", "sleeve_id": "A-1001-M1", "detail": "saved 1.50x but applied 1.00x",
             "fix": "Rebalance, fire an ACR, or allocate $1."} in shown["diagnostics"]
     readable = ok(run("show", "A-1001"))
     assert "! Leverage saved but not applied" in readable and "PENDING_LEVERAGE [A-1001-M1]" in readable
