@@ -1,6 +1,7 @@
 """ACRs: preview (writes nothing) and fire (checklist, build, orders, applied leverage and audit in one transaction).
 
-A request key names one intent: firing again with the same key returns the first ACR.
+A request key names one intent (sleeve, kind, amount): firing it again returns the first ACR, and the same key
+with another sleeve, kind or amount is refused (KeyReused), the way payment APIs treat an idempotency key.
 """
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from typing import Any
 from calc import ACR_KINDS, KINDS_WITH_AMOUNT, Checklist, build_acr, evaluate_checklist
 from calc.build import cash_movement
 from calc.checklist import acknowledgement_problem
-from calc.money import cents_int
+from calc.formatting import money
+from calc.money import cents_int, from_cents
 from calc.views import AcrPreview, AcrRecord
 from store.core import Store
-from store.errors import InvalidInput, Refused
+from store.errors import InvalidInput, KeyReused, Refused
 from store.mapping import load_account, load_models, load_prices
 from store.queries.orders import find_acr
 from store.queries.walkthrough import open_run
@@ -91,6 +93,16 @@ def acr_by_request_key(store: Store, request_key: str) -> AcrRecord | None:
     return find_acr(store, acr_id) if acr_id is not None else None
 
 
+def _replay(store: Store, key: str, acr_id: int, sleeve_id: str, kind: str, amount: Decimal) -> AcrRecord:
+    """The first ACR of this key, if it was fired for the same sleeve, kind and amount; else KeyReused."""
+    first = store.rows("SELECT sleeve_id, kind, amount_cents FROM acrs WHERE id = ?", [acr_id])[0]
+    if (first["sleeve_id"], first["kind"], first["amount_cents"]) != (sleeve_id, kind, cents_int(amount)):
+        of = f" of ${money(from_cents(first['amount_cents']))}" if first["amount_cents"] else ""
+        raise KeyReused(f"request key {key} was used for the {first['kind']} ACR {acr_id}{of} on "
+                        f"{first['sleeve_id']}; use a new key")
+    return find_acr(store, acr_id, replayed=True)
+
+
 def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
              acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
              expected_version: int | None = None, walkthrough_run: int | None = None) -> AcrRecord:
@@ -101,7 +113,7 @@ def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Dec
     with store.transaction():
         existing = store.scalar("SELECT id FROM acrs WHERE request_key = ?", [key])
         if existing is not None:
-            return find_acr(store, existing, replayed=True)
+            return _replay(store, key, existing, sleeve_id, kind, amount)
         row = sleeve_row(store, sleeve_id)
         refuse_unless_model(sleeve_id, row["kind"])
         check_version(row, expected_version)

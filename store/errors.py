@@ -24,3 +24,7 @@ class InvalidInput(StoreError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class KeyReused(InvalidInput):
+    """A request key already named another intent (sleeve, kind or amount); the command line exits 2."""

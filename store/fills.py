@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from calc.formatting import money
 from calc.money import cents_int
 from calc.views import AcrRecord, OrderRecord
 from store.core import Store
@@ -28,7 +29,10 @@ def simulate_fills(store: Store, acr_id: int, operator: str) -> AcrRecord:
 
 
 def apply_fills_csv(store: Store, text: str, operator: str) -> list[AcrRecord]:
-    """Apply a custodian fill file (order_id,status,filled_quantity,fill_price[,reason]); all or nothing."""
+    """Apply a custodian fill file (order_id,status,filled_quantity,fill_price[,reason]); all or nothing.
+
+    Every bad line is listed: malformed lines (store/fill_file.py), then the checks against each stored order.
+    """
     problems: list[str] = []
     lines = parse_fill_file(text, problems)
     planned: list[tuple[OrderRecord, FillLine]] = []
@@ -36,7 +40,7 @@ def apply_fills_csv(store: Store, text: str, operator: str) -> list[AcrRecord]:
     with store.transaction():
         for fill in lines:
             order = find_order(store, fill.order_id)
-            problem = _fill_problem(order, fill, seen)
+            problem = _fill_problem(order, fill, seen, store.settings.fill_price_band)
             if order is None or problem:
                 problems.append(f"line {fill.line}: {problem}")
                 continue
@@ -56,8 +60,8 @@ def _line_number(problem: str) -> int:
     return int(problem.split(":", 1)[0].removeprefix("line "))
 
 
-def _fill_problem(order: OrderRecord | None, fill: FillLine, seen: set[int]) -> str:
-    """Why this line cannot fill its order ('' when it can)."""
+def _fill_problem(order: OrderRecord | None, fill: FillLine, seen: set[int], band: Decimal) -> str:
+    """Why this line cannot fill its order ('' when it can); a given price must lie within `band` of the order's."""
     qty, price, status = fill.quantity, fill.price, fill.status
     if order is None:
         return f"no order {fill.order_id}"
@@ -73,6 +77,10 @@ def _fill_problem(order: OrderRecord | None, fill: FillLine, seen: set[int]) -> 
         return "fill_price must be positive"
     if status == "filled" and qty != order.quantity:
         return f"a filled order fills its whole quantity {order.quantity}"
+    if price and abs(price - order.price) > band * order.price:
+        low, high = money(order.price * (1 - band)), money(order.price * (1 + band))
+        return (f"fill_price {price} is not within {(band * 100).normalize():f}% of the order price "
+                f"{money(order.price)}: {low} to {high}")
     return ""
 
 

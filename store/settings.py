@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     call_distance_warning: Decimal = Field(default=Decimal("0.20"), ge=0, le=1,
                                            description="LOW_CALL_DISTANCE below this fraction.")
     drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, description="DRIFT beyond this leverage gap.")
+    fill_price_band: Decimal = Field(default=Decimal("0.50"), ge=0,
+                                     description="A fill price may differ from its order's price by this fraction.")
     busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
 
     def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:

@@ -35,7 +35,8 @@ def parse_acks(ack: str) -> set[str]:
               help="What activates the leverage (required with SLEEVE_ID).")
 @click.option("--amount", type=DECIMAL, default=Decimal(0), help="Dollars, for deposit/withdrawal/allocation/liquidation.")
 @click.option("--ack", default="", help=f"'all', or a comma list of: {', '.join(ACK_IDS)}.")
-@click.option("--request-key", help="Idempotency key: the same key never makes a second ACR.")
+@click.option("--request-key", help="Idempotency key: the same key never makes a second ACR; "
+                                    "reused for another sleeve, kind or amount, it is refused.")
 @expect_version_option
 @click.option("--all-pending", is_flag=True,
               help="Rebalance every PENDING_LEVERAGE model sleeve instead of one (needs --ack all).")

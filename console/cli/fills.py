@@ -17,7 +17,11 @@ from store.fills import apply_fills_csv, simulate_fills
 @json_option
 @click.pass_context
 def fills(ctx: click.Context, file: Path | None, simulate_acr: int | None, as_json: bool) -> None:
-    """Apply fills: a CSV (order_id,status,filled_quantity,fill_price[,reason]) or --simulate ACR_ID."""
+    """Apply fills: a CSV (order_id,status,filled_quantity,fill_price[,reason]) or --simulate ACR_ID.
+
+    All or nothing: every bad line is listed (field count, quoting, a rejected or cancelled line with shares,
+    a quantity above the order's, a fill price outside MARGIN_CONSOLE_FILL_PRICE_BAND of the order's price).
+    """
     if (file is None) == (simulate_acr is None):
         raise click.UsageError("give either a fill CSV file or --simulate ACR_ID")
     with open_store(ctx) as store:

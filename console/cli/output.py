@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -20,12 +21,32 @@ def emit_json(value: Any) -> None:
     click.echo(json.dumps(json_value(value), indent=2))
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell a spreadsheet will not run as a formula (OWASP CSV injection), else the value unchanged.
+
+    Rule: a cell whose text starts with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading single
+    quote, except a plain number (`-5`, `+3`, `-1.25`, `-1E+3`): a signed number is data that no spreadsheet
+    runs, and quoting it would turn a debit into text. `-2+3+cmd|...` or a lone `-` is not a plain number,
+    so it is quoted. None (an empty cell) stays None.
+    """
+    if value is None:
+        return None
+    text = str(value)
+    if text.startswith(FORMULA_STARTS) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return value
+
+
 def emit_csv(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
-    """A CSV document with a header line on stdout."""
+    """A CSV document with a header line on stdout; every cell passes through csv_cell."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({k: csv_cell(v) for k, v in row.items()} for row in rows)
     click.echo(out.getvalue(), nl=False)
 
 

@@ -15,7 +15,7 @@ import click
 from pydantic import ValidationError
 
 from store.core import Store
-from store.errors import InvalidInput, StoreError
+from store.errors import InvalidInput, KeyReused, StoreError
 from store.settings import Settings
 
 PROG = "margin-console"
@@ -70,6 +70,9 @@ class ConsoleGroup(click.Group):
         except click.ClickException as error:
             click.echo(f"{PROG}: error: {one_line(Exception(error.format_message()))}", err=True)
             sys.exit(error.exit_code)
+        except KeyReused as error:  # a misused option, like click's usage errors: exit 2
+            click.echo(f"{PROG}: error: {one_line(error)}", err=True)
+            sys.exit(2)
         except InvalidInput as error:
             click.echo(f"{PROG}: error: {one_line(error)}", err=True)
             for problem in error.problems:

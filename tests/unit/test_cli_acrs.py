@@ -95,3 +95,11 @@ def test_retried_identical_command_returns_the_same_acr(run, story):
 ])
 def test_refused_acrs_write_nothing(run, story, args, words, code):
     assert_refused_writes_nothing(run, story, args, words, code)
+
+
+def test_request_key_reused_for_another_intent_exits_2_and_writes_nothing(run, story):
+    """Issue 11: K1 on a deposit after a one-dollar ACR printed the first ACR and made no deposit."""
+    ok(run("acr", "A-1001-M1", "--kind", "one-dollar", *ACK, "--request-key", "K1"))
+    assert_refused_writes_nothing(
+        run, story, ["acr", "A-1002-M1", "--kind", "deposit", "--amount", "500", *ACK, "--request-key", "K1"],
+        "request key K1 was used for the one-dollar ACR 1 on A-1001-M1; use a new key", 2)

@@ -79,3 +79,18 @@ def test_fill_file_that_is_not_text(run, built, tmp_path):
 ])
 def test_refused_fills_write_nothing(run, story, args, words, code):
     assert_refused_writes_nothing(run, story, args, words, code)
+
+
+def test_fill_file_that_contradicts_itself_applies_nothing(run, built, tmp_path):
+    """Issue 11: cancelled/rejected rows with shares and a negative price reported '0 of 2 filled' yet moved both."""
+    ids = {o["symbol"]: o["id"] for o in built["orders"]}
+    path = tmp_path / "fills.csv"
+    path.write_text("order_id,status,filled_quantity,fill_price\n"
+                    f"{ids['AGG']},cancelled,600,0\n{ids['SPY']},rejected,180,-1000\n")
+    db = tmp_path / "book.db"
+    before = snapshot(db)
+    result = run("fills", path)
+    assert "2 problem(s); nothing was applied" in result.stderr.splitlines()[0]
+    assert problems(result) == ["line 2: a cancelled order fills nothing: filled_quantity must be 0",
+                                "line 3: a rejected order fills nothing: filled_quantity must be 0"]
+    assert snapshot(db) == before

@@ -186,3 +186,48 @@ def test_csv_short_row_is_a_located_problem(story_store, built, db_path):
         apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,100,\n{ids['SPY']}\n", "alice")
     assert any(p.startswith("line 3") for p in bad.value.problems), bad.value.problems
     assert snapshot(db_path) == before
+
+
+# -- issue 11.4: rows that contradict themselves, prices far from the order's, malformed lines ----------
+
+
+@pytest.mark.parametrize("rows, problems", [
+    ("{AGG},cancelled,600,0,\n{SPY},rejected,180,-1000,\n",
+     ["line 2: a cancelled order fills nothing: filled_quantity must be 0",
+      "line 3: a rejected order fills nothing: filled_quantity must be 0"]),
+    ("{AGG},filled,600,100,\n{SPY},rejected,0,-1000,\n", ["line 3: fill_price must be positive"]),
+    ("{AGG},filled,600,-100,\n", ["line 2: fill_price must be positive"]),
+    ("{AGG},filled,600,150.01,\n{SPY},partially_filled,10,249.99,\n",
+     ["line 2: fill_price 150.01 is not within 50% of the order price 100.00: 50.00 to 150.00",
+      "line 3: fill_price 249.99 is not within 50% of the order price 500.00: 250.00 to 750.00"]),
+    ("{AGG},filled,600,100,\"unterminated\n{SPY},filled,180,500,\n",
+     ["line 2: an unterminated quote runs to the end of the file"]),
+    ("{AGG},filled,600,100,,extra\n{SPY},filled,180,500,\n", ["line 2: expected 5 fields, got 6"]),
+    ("{AGG},filled,600,100,\n{SPY},filled,180\n", ["line 3: expected 5 fields, got 3"]),
+])
+def test_contradictory_or_malformed_rows_apply_nothing(story_store, built, db_path, rows, problems):
+    _, ids = built
+    before = snapshot(db_path)
+    with pytest.raises(InvalidInput, match="nothing was applied") as bad:
+        apply_fills_csv(story_store, HEADER + rows.format(AGG=ids["AGG"], SPY=ids["SPY"]), "alice")
+    assert bad.value.problems == problems
+    assert snapshot(db_path) == before
+
+
+def test_fill_prices_at_the_band_edges_apply(story_store, built):
+    _, ids = built
+    [done] = apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,150,\n{ids['SPY']},filled,180,250,\n",
+                             "alice")
+    assert done.status == "complete"
+
+
+def test_the_fill_price_band_is_a_setting(story_store, built, db_path):
+    _, ids = built
+    story_store.settings = story_store.settings.model_copy(update={"fill_price_band": Decimal("0.10")})
+    before = snapshot(db_path)
+    with pytest.raises(InvalidInput) as bad:
+        apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,111,\n", "alice")
+    assert bad.value.problems == ["line 2: fill_price 111 is not within 10% of the order price 100.00: 90.00 to 110.00"]
+    assert snapshot(db_path) == before
+    [done] = apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,110,\n", "alice")
+    assert done.status == "submitted"
