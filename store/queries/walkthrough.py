@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from calc import Account
+from calc.formatting import lev
 from calc.views import AcrRecord, RunSummary, RunView, StepRecord
 from calc.walkthrough import STEPS, RunAcr, StepEvaluation, evaluate_step, step_state
 from store.core import Store
@@ -57,7 +58,7 @@ def last_saved(store: Store, account_id: str, sleeve_id: str) -> str:
     if not found:
         return ""
     detail = json.loads(found[0]["detail"])
-    return f"by {found[0]['operator']} at {found[0]['at']} ({detail.get('from')} -> {detail.get('to')})"
+    return f"by {found[0]['operator']} at {found[0]['at']} ({lev(Decimal(detail['from']))} -> {lev(Decimal(detail['to']))})"
 
 
 def leverage_saved_since(store: Store, sleeve_id: str, audit_id: int) -> bool:
