@@ -9,7 +9,7 @@ from calc.formatting import lev, money
 from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option
 from console.cli.support import open_store
 from store.queries.accounts import account_page
-from store.queries.audit import audit_trail
+from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
 from store.queries.orders import list_orders
@@ -111,10 +111,20 @@ def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
 @click.command("audit")
 @click.option("--account", "account_id", help="Only this account's trail.")
 @click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--verify", is_flag=True,
+              help="Check the whole trail's hash chain instead: the first broken link, exit 1 if any.")
 @json_option
 @click.pass_context
-def audit(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
-    """The audit trail, newest first."""
+def audit(ctx: click.Context, account_id: str | None, limit: int, verify: bool, as_json: bool) -> None:
+    """The audit trail, newest first (--verify: check its hash chain)."""
+    if verify:
+        with open_store(ctx) as store:
+            report = verify_chain(store)
+        if as_json:
+            emit_json(report.to_json())
+        else:
+            click.echo(report.message)
+        ctx.exit(0 if report.ok else 1)
     with open_store(ctx) as store:
         found = audit_trail(store, account_id, limit)
     if as_json:
