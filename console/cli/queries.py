@@ -12,6 +12,7 @@ from store.queries.accounts import account_page
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
+from store.queries.integrity import integrity_report
 from store.queries.orders import list_orders
 
 
@@ -88,10 +89,14 @@ def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_cs
 @click.command("doctor")
 @click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
               help="Accounts listed per code in the readable output (0 = counts only).")
+@click.option("--integrity", is_flag=True, help="Check the book instead: SQLite's integrity and foreign keys, "
+              "ACRs against their orders, stored summaries, the audit chain. Exit 1 if anything is wrong.")
 @json_option
 @click.pass_context
-def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
-    """Every diagnostic across the book, grouped by code, with the fix for each."""
+def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> None:
+    """Every diagnostic across the book, grouped by code, with the fix for each (--integrity: check the book)."""
+    if integrity:
+        _integrity(ctx, as_json)
     with open_store(ctx) as store:
         report = doctor_report(store)
     if as_json:
@@ -106,6 +111,18 @@ def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
             click.echo(f"  {f.account_id}  {f.sleeve_id or '':<14} {f.detail}")
         if len(found) > limit > 0:
             click.echo(f"  ... {len(found) - limit:,} more")
+
+
+def _integrity(ctx: click.Context, as_json: bool) -> None:
+    with open_store(ctx) as store:
+        report = integrity_report(store)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        click.echo(report.summary)
+        for problem in report.problems:
+            click.echo(problem.line)
+    ctx.exit(0 if report.ok else 1)
 
 
 @click.command("audit")
