@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from calc import CalcSettings
+from store.chain import CONTENT_SQL, chain_head, link_hash
 from store.db import connect, write
 from store.settings import Settings
 
@@ -90,11 +91,18 @@ class Store:
 
     def audit(self, operator: str, action: str, account_id: str | None, sleeve_id: str | None,
               detail: dict[str, Any]) -> int:
-        """Append one audit row (inside the caller's transaction); returns its id."""
-        cursor = self.conn.execute(
-            "INSERT INTO audit (at, operator, action, account_id, sleeve_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-            [self.now(), operator, action, account_id, sleeve_id, json.dumps(detail, default=str, sort_keys=True)])
-        return int(cursor.lastrowid or 0)
+        """Append one audit row, chained to the last one (inside the caller's transaction); returns its id.
+
+        The write transaction is BEGIN IMMEDIATE, so reading the chain's head and appending cannot interleave.
+        """
+        with self.transaction():
+            last_id, prev_hash = chain_head(self.conn)
+            content = (self.now(), operator, action, account_id, sleeve_id,
+                       json.dumps(detail, default=str, sort_keys=True), last_id + 1)
+            self.conn.execute(
+                f"INSERT INTO audit ({CONTENT_SQL}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [*content, prev_hash, link_hash(prev_hash, content)])
+        return last_id + 1
 
     def account_count(self) -> int:
         return int(self.scalar("SELECT count(*) FROM accounts"))

@@ -6,11 +6,41 @@ nothing on the read path needs (it is imported where it does bulk work: the book
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-MIGRATIONS: list[str] = [
+from store.chain import chain_existing_rows
+
+# A migration is a SQL script, or a Python callable given the connection inside the migration's transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+
+AUDIT_GUARD = """
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+
+def _chain_audit(conn: sqlite3.Connection) -> None:
+    """Migration 4: hash-chain the audit log, and refuse REPLACE (which deletes without firing delete triggers).
+
+    Safe to rerun on a file that already has the columns (a file whose user_version was lowered).
+    """
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+    for column in ("prev_hash", "hash"):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE audit ADD COLUMN {column} TEXT")
+    conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    chain_existing_rows(conn)
+    _run_script(conn, AUDIT_GUARD + """
+    DROP TRIGGER IF EXISTS audit_no_replace;
+    CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+        WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: a row cannot be replaced'); END;
+    """)
+
+
+MIGRATIONS: list[Migration] = [
     # 1: the book, the ACRs and orders, the append-only audit log.
     """
     CREATE TABLE prices (
@@ -172,6 +202,8 @@ MIGRATIONS: list[str] = [
         WHERE au.action IN ('acr-built', 'acr-failed') AND json_extract(au.detail, '$.acr') = acrs.id
         ORDER BY r.id LIMIT 1);
     """,
+    # 4: the audit log becomes tamper-evident (prev_hash, hash; store/chain.py) and refuses INSERT OR REPLACE.
+    _chain_audit,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -197,10 +229,18 @@ def migrate(conn: sqlite3.Connection) -> None:
     if current > SCHEMA_VERSION:
         raise RuntimeError(f"the book was written by a newer margin-console (schema {current} > {SCHEMA_VERSION})")
     for number in range(current + 1, SCHEMA_VERSION + 1):
+        migration = MIGRATIONS[number - 1]
         with write(conn):
-            for statement in _statements(MIGRATIONS[number - 1]):
-                conn.execute(statement)
+            if isinstance(migration, str):
+                _run_script(conn, migration)
+            else:
+                migration(conn)
             conn.execute(f"PRAGMA user_version = {number}")
+
+
+def _run_script(conn: sqlite3.Connection, script: str) -> None:
+    for statement in _statements(script):
+        conn.execute(statement)
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -76,3 +76,27 @@ def refresh_account(conn: sqlite3.Connection, account_id: str, today: date, sett
 def refresh(store: Store, account_id: str) -> None:
     """`refresh_account` on the store's connection, clock and settings."""
     refresh_account(store.conn, account_id, store.today(), store.calc_settings())
+
+
+def summary_differences(conn: sqlite3.Connection, account_id: str, today: date, settings: CalcSettings,
+                        prices: dict[str, Price], models: dict[str, Model]) -> list[str]:
+    """What differs between one account's stored summary and a fresh computation (empty: it is up to date)."""
+    loaded = load_account(conn, account_id)
+    if loaded is None:
+        return [f"no account {account_id}"]
+    fresh = summarize(loaded[0], prices, models, today, settings)
+    nav, top, codes = conn.execute("SELECT nav_cents, max_saved_leverage, diag_codes FROM accounts WHERE id = ?",
+                                   [account_id]).fetchone()
+    found = [f"{name} stored {stored!r}, computed {computed!r}" for name, stored, computed in (
+        ("nav_cents", nav, fresh.nav_cents), ("max_saved_leverage", top, fresh.max_saved_leverage),
+        ("diag_codes", codes, fresh.codes)) if stored != computed]
+    stored_rows = sorted(conn.execute("SELECT code, sleeve_id, detail FROM account_diagnostics WHERE account_id = ?",
+                                      [account_id]).fetchall(), key=repr)
+    fresh_rows = sorted(((d.code, d.sleeve_id, d.detail) for d in fresh.cached), key=repr)
+    if stored_rows != fresh_rows:
+        missing = [r for r in fresh_rows if r not in stored_rows]
+        extra = [r for r in stored_rows if r not in fresh_rows]
+        found.append("account_diagnostics differ: " + "; ".join(
+            [f"missing {c}{f' [{s}]' if s else ''} ({d})" for c, s, d in missing]
+            + [f"extra {c}{f' [{s}]' if s else ''} ({d})" for c, s, d in extra]))
+    return found

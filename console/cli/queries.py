@@ -9,9 +9,10 @@ from calc.formatting import lev, money
 from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option
 from console.cli.support import open_store
 from store.queries.accounts import account_page
-from store.queries.audit import audit_trail
+from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
+from store.queries.integrity import integrity_report
 from store.queries.orders import list_orders
 
 
@@ -88,10 +89,14 @@ def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_cs
 @click.command("doctor")
 @click.option("--limit", type=click.IntRange(0), default=10, show_default=True,
               help="Accounts listed per code in the readable output (0 = counts only).")
+@click.option("--integrity", is_flag=True, help="Check the book instead: SQLite's integrity and foreign keys, "
+              "ACRs against their orders, stored summaries, the audit chain. Exit 1 if anything is wrong.")
 @json_option
 @click.pass_context
-def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
-    """Every diagnostic across the book, grouped by code, with the fix for each."""
+def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> None:
+    """Every diagnostic across the book, grouped by code, with the fix for each (--integrity: check the book)."""
+    if integrity:
+        _integrity(ctx, as_json)
     with open_store(ctx) as store:
         report = doctor_report(store)
     if as_json:
@@ -108,13 +113,35 @@ def doctor(ctx: click.Context, limit: int, as_json: bool) -> None:
             click.echo(f"  ... {len(found) - limit:,} more")
 
 
+def _integrity(ctx: click.Context, as_json: bool) -> None:
+    with open_store(ctx) as store:
+        report = integrity_report(store)
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        click.echo(report.summary)
+        for problem in report.problems:
+            click.echo(problem.line)
+    ctx.exit(0 if report.ok else 1)
+
+
 @click.command("audit")
 @click.option("--account", "account_id", help="Only this account's trail.")
 @click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--verify", is_flag=True,
+              help="Check the whole trail's hash chain instead: the first broken link, exit 1 if any.")
 @json_option
 @click.pass_context
-def audit(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
-    """The audit trail, newest first."""
+def audit(ctx: click.Context, account_id: str | None, limit: int, verify: bool, as_json: bool) -> None:
+    """The audit trail, newest first (--verify: check its hash chain)."""
+    if verify:
+        with open_store(ctx) as store:
+            report = verify_chain(store)
+        if as_json:
+            emit_json(report.to_json())
+        else:
+            click.echo(report.message)
+        ctx.exit(0 if report.ok else 1)
     with open_store(ctx) as store:
         found = audit_trail(store, account_id, limit)
     if as_json:

@@ -1,0 +1,110 @@
+"""`doctor --integrity`: SQLite's own checks and the book's invariants, each problem one line.
+
+Checks, in order: the file (PRAGMA integrity_check), foreign keys (PRAGMA foreign_key_check), ACRs against their
+orders and sleeves, the stored account summaries against a fresh computation, and the audit hash chain. A check
+that cannot run on a damaged file reports that instead of stopping the others.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from calc.integrity import IntegrityProblem, IntegrityReport
+from store.core import Store
+from store.mapping import load_models, load_prices
+from store.queries.audit import verify_chain
+from store.summary import summary_differences
+
+
+def sqlite_problems(store: Store) -> list[str]:
+    """SQLite's own check of the file: pages, b-trees, indexes against their tables."""
+    found = [" ".join(str(r[0]).split()) for r in store.execute("PRAGMA integrity_check")]
+    return [] if found == ["ok"] else found
+
+
+def foreign_key_problems(store: Store) -> list[str]:
+    """Rows that refer to a row that does not exist."""
+    return [f"{table} row {rowid} refers to a missing {parent} row"
+            for table, rowid, parent, _ in store.execute("PRAGMA foreign_key_check")]
+
+
+def acr_problems(store: Store) -> list[str]:
+    """ACRs against their orders and sleeves: built ACRs have orders, failed ones none, all in the ACR's account."""
+    found = [f"ACR {i} is built but has no orders" for (i,) in store.execute(
+        "SELECT id FROM acrs a WHERE status = 'built' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.acr_id = a.id) "
+        "ORDER BY id")]
+    found += [f"ACR {i} failed but has {n} order(s)" for i, n in store.execute(
+        "SELECT a.id, count(*) FROM acrs a JOIN orders o ON o.acr_id = a.id WHERE a.status = 'failed' "
+        "GROUP BY a.id ORDER BY a.id")]
+    found += [f"ACR {i} failed without a reason code" for (i,) in store.execute(
+        "SELECT id FROM acrs WHERE status = 'failed' AND coalesce(code, '') = '' ORDER BY id")]
+    found += [f"ACR {i} is on sleeve {s} of account {sa}, not of its account {a}" for i, s, sa, a in store.execute(
+        "SELECT a.id, a.sleeve_id, s.account_id, a.account_id FROM acrs a JOIN sleeves s ON s.id = a.sleeve_id "
+        "WHERE s.account_id != a.account_id ORDER BY a.id")]
+    found += [f"ACR {i} order {o} is on sleeve {s} of account {sa}, not of the ACR's account {a}"
+              for i, o, s, sa, a in store.execute(
+                  "SELECT a.id, o.id, o.sleeve_id, s.account_id, a.account_id FROM orders o "
+                  "JOIN acrs a ON a.id = o.acr_id JOIN sleeves s ON s.id = o.sleeve_id "
+                  "WHERE s.account_id != a.account_id ORDER BY a.id, o.id")]
+    return found
+
+
+def summary_problems(store: Store) -> list[str]:
+    """Every account whose stored summary differs from a fresh computation, with what differs."""
+    prices, models = load_prices(store.conn), load_models(store.conn)
+    today, settings = store.today(), store.calc_settings()
+    found: list[str] = []
+    for (account_id,) in store.execute("SELECT id FROM accounts ORDER BY id").fetchall():
+        found += [f"{account_id} {d}" for d in
+                  summary_differences(store.conn, account_id, today, settings, prices, models)]
+    return found
+
+
+def chain_problems(store: Store) -> list[str]:
+    """The audit hash chain's first broken link, if any."""
+    report = verify_chain(store)
+    return [] if report.ok else [report.message]
+
+
+CHECKS: dict[str, Callable[[Store], list[str]]] = {
+    "sqlite": sqlite_problems, "foreign-keys": foreign_key_problems, "acrs": acr_problems,
+    "summaries": summary_problems, "audit-chain": chain_problems,
+}
+
+
+def integrity_report(store: Store) -> IntegrityReport:
+    """Run every check on one consistent read of the book."""
+    problems: list[IntegrityProblem] = []
+    with _read(store):
+        for name, check in CHECKS.items():
+            try:
+                problems += [IntegrityProblem(name, line) for line in check(store)]
+            except sqlite3.DatabaseError as error:
+                problems.append(IntegrityProblem(name, f"could not run: {error}"))
+        accounts = _count(store, "accounts")
+        audit_rows = _count(store, "audit")
+    return IntegrityReport(tuple(CHECKS), tuple(problems), accounts, audit_rows)
+
+
+@contextmanager
+def _read(store: Store) -> Iterator[None]:
+    """One read transaction (as Store.snapshot), ended by a rollback that a damaged file cannot turn into an error."""
+    began = not store.conn.in_transaction
+    if began:
+        store.execute("BEGIN")
+    try:
+        yield
+    finally:
+        if began and store.conn.in_transaction:
+            try:
+                store.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+
+
+def _count(store: Store, table: str) -> int:
+    try:
+        return int(store.scalar(f"SELECT count(*) FROM {table}"))
+    except sqlite3.DatabaseError:
+        return 0
