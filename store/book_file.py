@@ -43,6 +43,8 @@ def read_book_file(path: Path | str) -> Any:
         raise InvalidInput(f"cannot read {path}: {error.strerror or error}") from None
     try:
         return json.loads(text)
+    except RecursionError:
+        raise InvalidInput(f"{path} is nested too deeply to be a book") from None
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
                            [f"$: line {error.lineno} column {error.colno}: {error.msg}"]) from None

@@ -24,3 +24,7 @@ class InvalidInput(StoreError):
     def __init__(self, message: str, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.problems = problems or []
+
+
+class NewerSchema(Refused, RuntimeError):
+    """The book was written by a newer margin-console; refused before anything changed (a RuntimeError as before)."""

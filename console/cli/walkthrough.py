@@ -10,7 +10,7 @@ import click
 
 from calc.walkthrough import STEPS
 from console.cli.output import emit_json, emit_table, json_option
-from console.cli.support import open_store
+from console.cli.support import SqlInt, open_store
 from console.safe_write import check_output, write_output
 from console.walkthrough_export import export_markdown
 from store.queries.walkthrough import list_runs, load_run
@@ -25,7 +25,7 @@ def walkthrough() -> None:
 
 @walkthrough.command("list")
 @click.option("--account", "account_id", help="Only this account's runs.")
-@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--limit", type=SqlInt(1), default=100, show_default=True)
 @json_option
 @click.pass_context
 def list_(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
@@ -42,7 +42,7 @@ def list_(ctx: click.Context, account_id: str | None, limit: int, as_json: bool)
 
 
 @walkthrough.command("export")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=SqlInt())
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the Markdown to this new file instead of stdout (never the book, never through a symlink).")
 @click.option("--force", is_flag=True, help="With --out, replace an existing file.")
