@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from calc.money import ONE, ZERO
+from calc.money import MAX_AMOUNT, ONE, ZERO
 
 REGT_MAX_LEVERAGE = Decimal("2.0")
 WEIGHT_TOLERANCE = Decimal("1e-6")
@@ -50,7 +50,7 @@ class Price(_Frozen):
     """A security's last price and its margin treatment."""
 
     symbol: str = Field(min_length=1, max_length=16)
-    price: Decimal = Field(gt=0, allow_inf_nan=False)
+    price: Decimal = Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)
     as_of: date
     marginable: bool = True
     maintenance: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
@@ -89,7 +89,7 @@ class Sleeve(_Frozen):
     id: str = Field(min_length=1)
     kind: SleeveKind
     model: str | None = None
-    cash: Decimal = Field(default=ZERO, allow_inf_nan=False)
+    cash: Decimal = Field(default=ZERO, ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)
     positions: dict[str, Decimal] = Field(default_factory=dict)
     leverage: Decimal = Field(default=ONE, allow_inf_nan=False)
     applied_leverage: Decimal | None = Field(default=None, allow_inf_nan=False)
@@ -112,6 +112,8 @@ class Sleeve(_Frozen):
         for symbol, qty in positions.items():
             if not qty.is_finite() or qty < 0:
                 raise ValueError(f"shares of {symbol} must be zero or more, got {qty}")
+            if qty > MAX_AMOUNT:
+                raise ValueError(f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
         return positions
 
     @model_validator(mode="after")

@@ -7,6 +7,9 @@ from typing import Any
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 ONE = Decimal(1)
+# The largest amount (dollars, shares, or any number typed at the CLI) the console takes: a quadrillion is beyond
+# any account, and keeps cents exact inside Decimal's 28 digits (1e30 cannot even be rounded to cents).
+MAX_AMOUNT = Decimal("1e15")
 
 
 def dec(value: object) -> Decimal:

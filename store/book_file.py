@@ -41,11 +41,56 @@ def read_book_file(path: Path | str) -> Any:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as error:
         raise InvalidInput(f"cannot read {path}: {error.strerror or error}") from None
+    duplicated: list[dict[str, Any]] = []
     try:
-        return json.loads(text)
+        data = json.loads(text, object_pairs_hook=_keep_duplicates(duplicated))
+    except RecursionError:
+        raise InvalidInput(f"{path} is nested too deeply to be a book") from None
     except json.JSONDecodeError as error:
         raise InvalidInput(f"{path} is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}",
                            [f"$: line {error.lineno} column {error.colno}: {error.msg}"]) from None
+    if duplicated:
+        found = _duplicate_paths(data, {id(d) for d in duplicated})
+        raise InvalidInput(f"{path} repeats {len(found)} key(s) in an object (duplicate keys); nothing was written",
+                           found[:MAX_PROBLEMS_LISTED])
+    return data
+
+
+class _Duplicates(dict):  # type: ignore[type-arg]
+    """A JSON object that named some key more than once (the keys are kept for the report)."""
+
+    repeated: list[str]
+
+
+def _keep_duplicates(duplicated: list[dict[str, Any]]) -> Any:
+    """A json object_pairs_hook that notes each object with a repeated key (json would keep the last silently)."""
+
+    def hook(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) == len(pairs):
+            return obj
+        keys = [k for k, _ in pairs]
+        marked = _Duplicates(obj)
+        marked.repeated = [k for k in obj if keys.count(k) > 1]
+        duplicated.append(marked)
+        return marked
+
+    return hook
+
+
+def _duplicate_paths(data: Any, marked: set[int]) -> list[str]:
+    """`$.path.key: duplicate key` for every repeated key, walking the parsed document without recursion."""
+    found: list[str] = []
+    stack: list[tuple[str, Any]] = [("$", data)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, dict):
+            if id(value) in marked:
+                found += [f"{where}.{key}: duplicate key" for key in value.repeated]
+            stack += [(f"{where}.{k}", v) for k, v in reversed(value.items())]
+        elif isinstance(value, list):
+            stack += [(f"{where}[{i}]", v) for i, v in reversed(list(enumerate(value)))]
+    return found
 
 
 def _path(prefix: str, loc: Iterable[Any]) -> str:

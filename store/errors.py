@@ -28,3 +28,7 @@ class InvalidInput(StoreError):
 
 class KeyReused(InvalidInput):
     """A request key already named another intent (sleeve, kind or amount); the command line exits 2."""
+
+
+class NewerSchema(Refused, RuntimeError):
+    """The book was written by a newer margin-console; refused before anything changed (a RuntimeError as before)."""

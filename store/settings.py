@@ -3,14 +3,18 @@ from __future__ import annotations
 
 import getpass
 import os
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from calc.models import CalcSettings
+
+# Control, format (e.g. right-to-left overrides) and line/paragraph separators: they forge or hide audit lines.
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
 
 def default_db_path() -> Path:
@@ -41,6 +45,16 @@ class Settings(BaseSettings):
     fill_price_band: Decimal = Field(default=Decimal("0.50"), ge=0,
                                      description="A fill price may differ from its order's price by this fraction.")
     busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
+
+    @field_validator("operator")
+    @classmethod
+    def _operator_is_a_name(cls, name: str) -> str:
+        """The one check of an operator name (--operator, MARGIN_CONSOLE_OPERATOR): the audit log records it."""
+        if not name.strip():
+            raise ValueError("the operator name is blank")
+        if any(unicodedata.category(c) in CONTROL_CATEGORIES for c in name):
+            raise ValueError(f"the operator name {name!r} contains control characters")
+        return name
 
     def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
         return CalcSettings(

@@ -27,7 +27,9 @@ DEMO_ACCOUNTS = 2000
 @click.pass_context
 def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bool) -> None:
     """Operator console for leveraged model sleeves. With no command, opens the console."""
-    overrides = {k: v for k, v in (("db", db), ("operator", operator)) if v}
+    overrides: dict[str, object] = {"db": db} if db else {}
+    if operator is not None:  # a blank --operator is refused by Settings, not replaced by the login name
+        overrides["operator"] = operator
     settings = Settings(**overrides)
     ctx.ensure_object(dict)
     ctx.obj.setdefault("settings", settings)

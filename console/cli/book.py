@@ -18,7 +18,7 @@ from store.book import generate_demo, import_file
 @click.pass_context
 def demo(ctx: click.Context, accounts: int, seed: int, as_json: bool) -> None:
     """Create a realistic demo book (deterministic per seed) in an empty store."""
-    with open_store(ctx) as store, progress_bar(accounts, "Writing demo book") as step:
+    with open_store(ctx, create=True) as store, progress_bar(accounts, "Writing demo book") as step:
         counts = generate_demo(store, accounts, seed, operator(ctx), step)
     if as_json:
         emit_json({"db": str(store.path), **counts})
@@ -33,7 +33,7 @@ def demo(ctx: click.Context, accounts: int, seed: int, as_json: bool) -> None:
 @click.pass_context
 def import_(ctx: click.Context, book: Path, as_json: bool) -> None:
     """Import a book file, all-or-nothing: any bad row writes nothing and every bad row is listed."""
-    with open_store(ctx) as store:
+    with open_store(ctx, create=True) as store:
         counts = import_file(store, book, operator(ctx))
     if as_json:
         emit_json(counts)

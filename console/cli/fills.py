@@ -6,14 +6,14 @@ from pathlib import Path
 import click
 
 from console.cli.output import emit_json, json_option
-from console.cli.support import open_store, operator
+from console.cli.support import SqlInt, open_store, operator
 from store.errors import InvalidInput
 from store.fills import apply_fills_csv, simulate_fills
 
 
 @click.command("fills")
 @click.argument("file", required=False, type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--simulate", "simulate_acr", type=int, help="Fill this ACR's open orders at their order prices.")
+@click.option("--simulate", "simulate_acr", type=SqlInt(), help="Fill this ACR's open orders at their order prices.")
 @json_option
 @click.pass_context
 def fills(ctx: click.Context, file: Path | None, simulate_acr: int | None, as_json: bool) -> None:

@@ -7,7 +7,7 @@ from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from calc.views import OrderRecord
 from calc.formatting import lev, money
 from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option
-from console.cli.support import open_store
+from console.cli.support import SqlInt, open_store
 from store.queries.accounts import account_page
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
@@ -19,7 +19,7 @@ from store.queries.orders import list_orders
 @click.command("accounts")
 @click.option("--filter", "text", default="", help="Words matching the start of id, name or custodian words.")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--offset", type=SqlInt(0), default=0, show_default=True)
 @json_option
 @click.pass_context
 def accounts(ctx: click.Context, text: str, limit: int, offset: int, as_json: bool) -> None:
@@ -68,7 +68,7 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
 
 
 @click.command("orders")
-@click.option("--acr", "acr_id", type=int, help="Only this ACR's orders.")
+@click.option("--acr", "acr_id", type=SqlInt(), help="Only this ACR's orders.")
 @click.option("--account", "account_id", help="Only this account's orders.")
 @csv_option
 @json_option
@@ -127,7 +127,7 @@ def _integrity(ctx: click.Context, as_json: bool) -> None:
 
 @click.command("audit")
 @click.option("--account", "account_id", help="Only this account's trail.")
-@click.option("--limit", type=click.IntRange(1), default=200, show_default=True)
+@click.option("--limit", type=SqlInt(1), default=200, show_default=True)
 @click.option("--verify", is_flag=True,
               help="Check the whole trail's hash chain instead: the first broken link, exit 1 if any.")
 @json_option

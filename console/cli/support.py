@@ -14,11 +14,18 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from calc.money import MAX_AMOUNT
 from store.core import Store
-from store.errors import InvalidInput, KeyReused, StoreError
+from store.errors import InvalidInput, KeyReused, NotFound, StoreError
 from store.settings import Settings
 
 PROG = "margin-console"
+BAD_INPUT: dict[type[Exception], str] = {
+    OverflowError: "a number is too large to store",
+    InvalidOperation: "a number is too large or too precise to use",
+    RecursionError: "the input is nested too deeply to read",
+}
+SQLITE_MAX_INT = 2**63 - 1  # SQLite's INTEGER is 64-bit: a bigger id, limit or offset cannot even be compared
 
 
 class DecimalParam(click.ParamType):
@@ -35,12 +42,32 @@ class DecimalParam(click.ParamType):
             self.fail(f"{value!r} is not a number", param, ctx)
         if not number.is_finite():
             self.fail(f"{value!r} is not a finite number", param, ctx)
+        if abs(number) > MAX_AMOUNT:
+            self.fail(f"{value!r} is too large (at most {MAX_AMOUNT:,.0f})", param, ctx)
         return number
 
 
 DECIMAL = DecimalParam()
 
-expect_version_option = click.option("--expect-version", type=int,
+
+class SqlInt(click.IntRange):
+    """An integer SQLite can hold (64-bit), optionally at least `min`; a bigger one is refused, not overflowed."""
+
+    def __init__(self, min: int | None = None) -> None:
+        super().__init__(min=min)
+        self.name = "integer" if min is None else self.name
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        number = super().convert(value, param, ctx)
+        if abs(number) > SQLITE_MAX_INT:
+            self.fail(f"{value} is too large (at most {SQLITE_MAX_INT:,})", param, ctx)
+        return number
+
+    def _describe_range(self) -> str:
+        return "" if self.min is None else super()._describe_range()
+
+
+expect_version_option = click.option("--expect-version", type=SqlInt(),
                                      help="Refuse if the sleeve changed since this version.")
 
 
@@ -81,6 +108,9 @@ class ConsoleGroup(click.Group):
         except (StoreError, ValueError, ValidationError) as error:
             click.echo(f"{PROG}: error: {one_line(error)}", err=True)
             sys.exit(1)
+        except tuple(BAD_INPUT) as error:  # numbers and nesting that no check before caught
+            click.echo(f"{PROG}: error: {next(m for t, m in BAD_INPUT.items() if isinstance(error, t))}", err=True)
+            sys.exit(1)
         except KeyboardInterrupt:
             click.echo(f"{PROG}: interrupted", err=True)
             sys.exit(130)
@@ -102,10 +132,16 @@ def operator(ctx: click.Context) -> str:
 
 
 @contextmanager
-def open_store(ctx: click.Context) -> Iterator[Store]:
-    """The store of the command's settings (and the root's injected clock, in tests), closed after use."""
+def open_store(ctx: click.Context, create: bool = False) -> Iterator[Store]:
+    """The store of the command's settings (and the root's injected clock, in tests), closed after use.
+
+    Only `create` (demo, import) makes a missing directory: anything else there would be an empty book by mistake.
+    """
     clock = ctx.find_root().obj.get("clock")
-    store = Store(settings(ctx).db, settings(ctx), clock)
+    path = settings(ctx).db
+    if not create and not path.parent.exists():
+        raise NotFound(f"no book at {path}: make one with `{PROG} demo` or `{PROG} import BOOK.json`")
+    store = Store(path, settings(ctx), clock)
     try:
         yield store
     finally:

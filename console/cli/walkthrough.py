@@ -10,9 +10,9 @@ import click
 
 from calc.walkthrough import STEPS
 from console.cli.output import emit_json, emit_table, json_option
-from console.cli.support import open_store
+from console.cli.support import SqlInt, open_store
+from console.safe_write import check_output, write_output
 from console.walkthrough_export import export_markdown
-from store.errors import InvalidInput
 from store.queries.walkthrough import list_runs, load_run
 
 STATE_MARKS = {"completed": "done", "skipped": "skipped", "blocked": "BLOCKED", "open": "open"}
@@ -25,7 +25,7 @@ def walkthrough() -> None:
 
 @walkthrough.command("list")
 @click.option("--account", "account_id", help="Only this account's runs.")
-@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option("--limit", type=SqlInt(1), default=100, show_default=True)
 @json_option
 @click.pass_context
 def list_(ctx: click.Context, account_id: str | None, limit: int, as_json: bool) -> None:
@@ -42,21 +42,21 @@ def list_(ctx: click.Context, account_id: str | None, limit: int, as_json: bool)
 
 
 @walkthrough.command("export")
-@click.argument("run_id", type=int)
+@click.argument("run_id", type=SqlInt())
 @click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the Markdown to this file instead of stdout.")
+              help="Write the Markdown to this new file instead of stdout (never the book, never through a symlink).")
+@click.option("--force", is_flag=True, help="With --out, replace an existing file.")
 @click.pass_context
-def export(ctx: click.Context, run_id: int, out: Path | None) -> None:
+def export(ctx: click.Context, run_id: int, out: Path | None, force: bool) -> None:
     """A run as Markdown for a support ticket: account, sleeve, operator, times, steps, ACRs, checklist."""
     with open_store(ctx) as store:
+        if out is not None:
+            check_output(out, store.path, force)  # refuse before any work
         text = export_markdown(load_run(store, run_id))
     if out is None:
         click.echo(text, nl=False)
         return
-    try:
-        out.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot write {out}: {error.strerror or error}") from None
+    write_output(out, text, store.path, force)
     click.echo(f"Walkthrough run {run_id} -> {out}")
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -12,12 +13,17 @@ from store.mapping import account_row_from_row
 
 PROBE_WALK_LIMIT = 500
 FTS_PREFIX_MAX = 3  # accounts_fts is built with prefix="1 2 3"
-WORD = re.compile(r"[0-9A-Za-z]+")
+WORD = re.compile(r"[^\W_]+")  # letters and digits of any script, as FTS5's unicode61 tokenizer indexes them
+
+
+def filter_words(text: str) -> list[str]:
+    """The filter's words (composed first, so an accent typed as a combining mark stays in its word)."""
+    return WORD.findall(unicodedata.normalize("NFC", text))
 
 
 def fts_query(text: str) -> str | None:
     """Each word of the filter becomes a prefix term; all must match (id, name or custodian)."""
-    words = WORD.findall(text)
+    words = filter_words(text)
     if not words:
         return None
     return " AND ".join(f'"{w}"*' for w in words)
@@ -48,7 +54,7 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0)
         # full-text index per row; a narrow one by collecting its few matches first. Probing is only
         # cheap for prefixes the index stores (1-3 characters): a longer prefix costs ~2 ms a probe.
         rows_walked = (offset + limit) * book_size / max(total, 1)
-        short_prefixes = all(len(w) <= FTS_PREFIX_MAX for w in WORD.findall(text))
+        short_prefixes = all(len(w) <= FTS_PREFIX_MAX for w in filter_words(text))
         if total and short_prefixes and rows_walked <= PROBE_WALK_LIMIT:
             where = ("WHERE EXISTS (SELECT 1 FROM accounts_fts f WHERE f.accounts_fts MATCH :q "
                      "AND f.rowid = a.rowid)")
