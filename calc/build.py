@@ -1,6 +1,7 @@
 """The trade build of an ACR and its failure codes (DOMAIN.md "Trade build")."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -63,6 +64,16 @@ class BuildResult:
     @property
     def fix(self) -> str:
         return FAILURE_FIXES.get(self.code or "", "")
+
+    @property
+    def digest(self) -> str:
+        """What the operator reviews, as one short hash: kind, amount, leverage, outcome, every order and the
+        projected sleeve cash. Firing compares it with the build it is about to write, so an ACR is never
+        written under acknowledgements given to another build (prices, holdings or targets moved)."""
+        orders = ";".join(f"{o.side}:{o.symbol}:{o.quantity}:{o.price}" for o in self.orders)
+        text = (f"{self.sleeve_id}|{self.kind}|{self.amount}|{self.leverage}|{self.code}|{orders}|"
+                f"{self.projected_sleeve_cash}")
+        return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def cash_movement(kind: str, amount: Decimal) -> tuple[Decimal, Decimal]:

@@ -132,6 +132,23 @@ class AcrPreview:
     amount: Decimal
     build: BuildResult
     checklist: Checklist
+    sleeve_version: int = 0
+    account_version: int = 0
+
+    @property
+    def reviewed(self) -> Reviewed:
+        """What the operator saw, for the fire to carry."""
+        return Reviewed(self.sleeve_version, self.account_version, self.build.digest)
+
+
+@dataclass(frozen=True)
+class Reviewed:
+    """What an operator confirmed: the sleeve's and the account's versions and the digest of the previewed build.
+    A write that carries it is refused when the data moved since (store.acrs.fire_acr)."""
+
+    sleeve_version: int
+    account_version: int
+    digest: str
 
 
 @dataclass(frozen=True)

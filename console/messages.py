@@ -44,6 +44,13 @@ class StoreFailed(Message):
     error: Exception
 
 
+@dataclass
+class WriteFailed(Message):
+    """A screen's write raised (StoreFailed tells the operator why): nothing was written, the screen goes on."""
+
+    error: Exception
+
+
 class WorkerResult(Message):
     """What a store worker delivered; the App collects garbage after each one is shown."""
 
@@ -125,9 +132,11 @@ class HistoryLoaded(WorkerResult):
 
 @dataclass
 class FindingLoaded(WorkerResult):
-    """What the troubleshooter found for one symptom."""
+    """What the troubleshooter found for one symptom, with the versions it was read at (a fix carries them)."""
 
     finding: Finding
+    account_version: int = 0
+    sleeve_versions: dict[str, int] | None = None
 
 
 @dataclass

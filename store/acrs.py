@@ -12,16 +12,16 @@ from typing import Any
 from calc import ACR_KINDS, KINDS_WITH_AMOUNT, Checklist, build_acr, evaluate_checklist
 from calc.build import cash_movement
 from calc.checklist import acknowledgement_problem
-from calc.formatting import money
+from calc.formatting import lev, money
 from calc.money import cents_int, from_cents
-from calc.views import AcrPreview, AcrRecord
+from calc.views import AcrPreview, AcrRecord, Reviewed
 from store.core import Store
-from store.errors import InvalidInput, KeyReused, Refused
+from store.errors import Conflict, InvalidInput, KeyReused, Refused
 from store.mapping import load_account, load_models, load_prices
 from store.queries.orders import find_acr
 from store.queries.walkthrough import open_run
 from store.rates import account_settings, annual_rate
-from store.sleeves import check_version, refuse_unless_model, sleeve_row
+from store.sleeves import check_account_version, check_version, refuse_unless_model, sleeve_row
 from store.summary import refresh
 
 
@@ -70,8 +70,10 @@ def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decim
         if rate != settings.annual_rate:
             build = build_acr(account, sleeve_id, kind, prices, models, store.today(),
                               store.calc_settings(rate), amount, leverage)
+    _, sleeve_versions, account_version = loaded
     return AcrPreview(account, sleeve_id, kind, amount, build,
-                      evaluate_checklist(account, sleeve_id, kind, build, acknowledged))
+                      evaluate_checklist(account, sleeve_id, kind, build, acknowledged),
+                      sleeve_versions[sleeve_id], account_version)
 
 
 def default_request_key(store: Store, sleeve_id: str, kind: str, amount: Decimal) -> str:
@@ -105,8 +107,14 @@ def _replay(store: Store, key: str, acr_id: int, sleeve_id: str, kind: str, amou
 
 def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
              acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
-             expected_version: int | None = None, walkthrough_run: int | None = None) -> AcrRecord:
-    """Checklist, build and write in one transaction; a repeated request key returns the first ACR."""
+             expected_version: int | None = None, walkthrough_run: int | None = None,
+             reviewed: Reviewed | None = None) -> AcrRecord:
+    """Checklist, build and write in one transaction; a repeated request key returns the first ACR.
+
+    `reviewed` is what the operator confirmed (AcrPreview.reviewed): the sleeve's and account's versions and
+    the build's digest. When any of them moved, the fire is refused with what changed, never written under
+    acknowledgements given to another build.
+    """
     amount = checked_amount(kind, amount)
     acknowledged = checked_acknowledgements(acknowledged)
     key = request_key or default_request_key(store, sleeve_id, kind, amount)
@@ -120,6 +128,8 @@ def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Dec
         if walkthrough_run is None:  # fired while a walkthrough is open on the sleeve: the run's ACR
             walkthrough_run = open_run(store, sleeve_id)
         preview = preview_acr(store, sleeve_id, kind, amount, acknowledged)
+        if reviewed is not None:
+            _check_reviewed(store, row, preview, reviewed)
         build, checklist = preview.build, preview.checklist
         if not checklist.failed and checklist.awaiting:
             raise Refused("the checklist has open items: " + "; ".join(
@@ -145,6 +155,18 @@ def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Dec
             detail["walkthrough_run"] = walkthrough_run
         store.audit(operator, "acr-failed" if code else "acr-built", row["account_id"], sleeve_id, detail)
         return find_acr(store, acr_id)
+
+
+def _check_reviewed(store: Store, row: dict[str, Any], preview: AcrPreview, reviewed: Reviewed) -> None:
+    """Refuse a fire whose sleeve, account or build moved since the operator reviewed it."""
+    check_version(row, reviewed.sleeve_version)
+    check_account_version(store.rows("SELECT * FROM accounts WHERE id = ?", [row["account_id"]])[0],
+                          reviewed.account_version)
+    if preview.build.digest != reviewed.digest:
+        b = preview.build
+        now = f"{len(b.orders)} order(s)" if b.ok else f"failing {b.code}"
+        raise Conflict(f"the {preview.kind} ACR on {row['id']} would now build differently (at {lev(b.leverage)}, "
+                       f"{now}): prices or holdings moved since you reviewed it; review again")
 
 
 def _apply_build(store: Store, acr_id: int, row: dict[str, Any], preview: AcrPreview, operator: str,

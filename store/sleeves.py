@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from calc.formatting import lev
 from calc.models import leverage_problem
 from calc.vocabulary import apm_refusal, read_only_refusal
 from store.core import Store
@@ -27,12 +28,26 @@ def sleeve_account_id(store: Store, sleeve_id: str) -> str:
 
 
 def check_version(row: dict[str, Any], expected: int | None) -> None:
-    """Refuse when the sleeve moved since the operator read it, naming who changed it and when."""
+    """Refuse when the sleeve moved since the operator reviewed it, saying what it is now and who changed it."""
     if expected is not None and row["version"] != expected:
-        who = row["updated_by"] or "another operator"
-        when = f" at {row['updated_at']}" if row["updated_at"] else ""
-        raise Conflict(f"sleeve {row['id']} was changed by {who}{when} since you opened it "
-                       f"(version {expected} -> {row['version']}): reload and try again")
+        raise Conflict(f"{row['id']} changed since you reviewed it: {sleeve_now(row)}; review again "
+                       f"(version {expected} -> {row['version']})")
+
+
+def sleeve_now(row: dict[str, Any]) -> str:
+    """The sleeve's target as it stands, and who last changed it (fills move holdings without an operator)."""
+    who = f" · changed by {row['updated_by']} at {row['updated_at']}" if row["updated_by"] else ""
+    return (f"saved {lev(Decimal(row['leverage']))}, applied {lev(Decimal(row['applied_leverage']))}, "
+            f"track manager {'ON' if row['track_manager'] else 'OFF'}{who}")
+
+
+def check_account_version(row: dict[str, Any], expected: int | None) -> None:
+    """Refuse when the account moved since the operator reviewed it, saying what it is now and who changed it."""
+    if expected is not None and row["version"] != expected:
+        who = f" by {row['updated_by']} at {row['updated_at']}" if row["updated_by"] else ""
+        raise Conflict(f"account {row['id']} changed since you reviewed it: margin "
+                       f"{'enabled' if row['margin_enabled'] else 'NOT enabled'}{who}; review again "
+                       f"(version {expected} -> {row['version']})")
 
 
 def refuse_unless_model(sleeve_id: str, kind: str) -> None:
@@ -90,9 +105,7 @@ def confirm_custodian_margin(store: Store, account_id: str, enabled: bool, opera
         if not found:
             raise NotFound(f"no account {account_id}")
         row = found[0]
-        if expected_version is not None and row["version"] != expected_version:
-            who = row["updated_by"] or "another operator"
-            raise Conflict(f"account {account_id} was changed by {who} since you opened it: reload and try again")
+        check_account_version(row, expected_version)
         if enabled and row["type"] != "margin":
             raise Refused(f"{account_id} is a {row['type']} account: a custodian cannot enable margin on it")
         store.execute("UPDATE accounts SET margin_enabled = ?, version = version + 1, updated_by = ?, "

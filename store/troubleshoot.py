@@ -31,3 +31,11 @@ def troubleshoot(store: Store, account_id: str, symptom: str, sleeve_id: str | N
 def troubleshoot_all(store: Store, account_id: str) -> list[Finding]:
     """Every symptom checked against the account."""
     return [troubleshoot(store, account_id, symptom) for symptom in SYMPTOMS]
+
+
+def versions(store: Store, account_id: str) -> tuple[int, dict[str, int]]:
+    """The account's version and its sleeves' versions: what a fix carries to be refused if they moved."""
+    loaded = load_account(store.conn, account_id)
+    if loaded is None:
+        raise NotFound(f"no account {account_id}")
+    return loaded[2], loaded[1]

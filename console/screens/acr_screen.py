@@ -4,6 +4,7 @@ from __future__ import annotations
 import uuid
 from decimal import Decimal
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -11,19 +12,19 @@ from textual.widgets import Footer, Header, Static
 
 from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
+from calc.formatting import cash, lev, money, pct
+from calc.views import AcrPreview, AcrRecord, Reviewed
+from calc.vocabulary import kind_title
 from console.actions import bindings
-from console.messages import AcrFired, AcrPreviewed, FillsApplied
+from console.messages import AcrFired, AcrPreviewed, FillsApplied, WriteFailed
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
-from store.risk import sleeve_risk
-from calc.views import AcrPreview, AcrRecord
-from widgets.checklist_panel import ChecklistPanel
-from calc.formatting import cash, lev, money, pct
-from calc.vocabulary import kind_title
-from widgets.order_table import OrderTable
-from widgets.risk_panel import RiskPanel
 from store.acrs import fire_acr, preview_acr
 from store.fills import simulate_fills
+from store.risk import sleeve_risk
+from widgets.checklist_panel import ChecklistPanel
+from widgets.order_table import OrderTable
+from widgets.risk_panel import RiskPanel
 
 
 class AcrScreen(ConsoleScreen[None]):
@@ -146,15 +147,17 @@ class AcrScreen(ConsoleScreen[None]):
         self.app.push_screen(ConfirmModal(question), answered)
 
     def _fire(self) -> None:
+        assert self.preview is not None
         self.firing = True
-        self.fire(frozenset(self.acknowledged))
+        self.fire(frozenset(self.acknowledged), self.preview.reviewed)
 
     @work(thread=True, group="write", exit_on_error=False, description="write")
-    def fire(self, acks: frozenset[str]) -> None:
-        """Record the ACR under this screen's request key, with the acknowledgements given when f was pressed."""
-        with self.store_failures(), self.app.open_store() as store:
+    def fire(self, acks: frozenset[str], reviewed: Reviewed | None = None) -> None:
+        """Record the ACR under this screen's request key, with the acknowledgements given when f was pressed and
+        what the operator reviewed: if the sleeve, account or build moved since, the store refuses it."""
+        with self.store_failures(WriteFailed), self.app.open_store() as store:
             record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key,
-                              walkthrough_run=self.walkthrough_run)
+                              walkthrough_run=self.walkthrough_run, reviewed=reviewed)
             self.written(self.account_id)
             self.deliver(AcrFired(record))
 
@@ -174,6 +177,21 @@ class AcrScreen(ConsoleScreen[None]):
                        f"applied leverage is now {lev(record.leverage)}. Press s to simulate fills, escape to go back.")
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
+        box.scroll_visible()
+
+    @on(WriteFailed)
+    def _write_failed(self, message: WriteFailed) -> None:
+        """Nothing was written: say so, show the book as it is now, and let f fire again after a new review."""
+        self.firing = False
+        if self.result is None:
+            box = self.query_one("#result", Static)
+            box.set_class(True, "-failed")
+            box.set_class(False, "-built")
+            box.update(f"[$error b]Not fired, nothing written[/]: {escape(str(message.error))}\n"
+                       "The preview below is reloaded from the book: review it, then f to fire.")
+            self.acknowledged = set()  # acknowledgements were given to the build that moved
+            self.load()
+        box = self.query_one("#result", Static)
         box.scroll_visible()
 
     def action_simulate(self) -> None:

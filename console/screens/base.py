@@ -9,7 +9,7 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.worker import get_current_worker
 
-from console.messages import AccountWritten, StoreFailed
+from console.messages import AccountWritten, StoreFailed, WriteFailed
 
 if TYPE_CHECKING:
     from console.app import MarginConsoleApp
@@ -27,12 +27,17 @@ class StoreWorkers:
         def post_message(self, message: Message) -> bool: ...
 
     @contextmanager
-    def store_failures(self) -> Iterator[None]:
-        """Any error in the block becomes one StoreFailed on the App (an operator never sees a traceback)."""
+    def store_failures(self, failed: type[WriteFailed] | None = None) -> Iterator[None]:
+        """Any error in the block becomes one StoreFailed on the App (an operator never sees a traceback).
+
+        A write passes `failed`: the screen is told too, so it can say nothing was written and stay usable.
+        """
         try:
             yield
         except Exception as error:
             self.app.post_message(StoreFailed(error))
+            if failed is not None:
+                self.post_message(failed(error))
 
     def written(self, account_id: str) -> None:
         """After a write: every screen showing the account reloads, whether or not this worker's result is shown."""

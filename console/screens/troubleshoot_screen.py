@@ -17,7 +17,7 @@ from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
 from store.core import Store
 from store.sleeves import confirm_custodian_margin, set_leverage, set_track_manager
-from store.troubleshoot import troubleshoot
+from store.troubleshoot import troubleshoot, versions
 
 
 class TroubleshootScreen(ConsoleScreen[None]):
@@ -32,6 +32,7 @@ class TroubleshootScreen(ConsoleScreen[None]):
         self.sleeve_id = sleeve_id
         self.symptom = next(iter(SYMPTOMS))
         self.finding: Finding | None = None
+        self.seen: FindingLoaded | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,8 +65,10 @@ class TroubleshootScreen(ConsoleScreen[None]):
 
     @work(thread=True, exclusive=True, group="troubleshoot", exit_on_error=False, description="troubleshoot")
     def check_symptom(self, symptom: str) -> None:
-        with self.store_failures(), self.app.open_store() as store:
-            self.deliver(FindingLoaded(troubleshoot(store, self.account_id, symptom, self.sleeve_id)))
+        with self.store_failures(), self.app.open_store() as store, store.snapshot():
+            account_version, sleeve_versions = versions(store, self.account_id)
+            self.deliver(FindingLoaded(troubleshoot(store, self.account_id, symptom, self.sleeve_id),
+                                       account_version, sleeve_versions))
 
     @on(FindingLoaded)
     def _show(self, message: FindingLoaded) -> None:
@@ -73,6 +76,7 @@ class TroubleshootScreen(ConsoleScreen[None]):
         if finding.symptom != self.symptom:
             return
         self.finding = finding
+        self.seen = message  # the versions a fix carries: refused if the account moved since it was read
         head = "[b $warning]⚠ Found[/]" if finding.present else "[b $success]✔[/]"
         lines = [f"{head}: {escape(finding.cause)}"]
         lines += [f"  · {escape(e)}" for e in finding.evidence]
@@ -95,25 +99,27 @@ class TroubleshootScreen(ConsoleScreen[None]):
             return
         operator = self.app.operator
         account_id, sleeve_id = self.account_id, f.sleeve_id
+        account_version = self.seen.account_version if self.seen else None
+        sleeve_version = (self.seen.sleeve_versions or {}).get(sleeve_id or "") if self.seen else None
         if f.action in ("fire-one-dollar", "rebalance"):
             from console.screens.acr_screen import AcrScreen
 
             kind = "one-dollar" if f.action == "fire-one-dollar" else "rebalance"
             self.app.push_screen(AcrScreen(account_id, sleeve_id, kind))  # type: ignore[arg-type]
         elif f.action == "track-manager-on":
-            self.apply(lambda store: set_track_manager(store, sleeve_id, True, operator),
+            self.apply(lambda store: set_track_manager(store, sleeve_id, True, operator, sleeve_version),
                        f"Track manager ON on {sleeve_id} (saved, nothing traded).")
         elif f.action == "confirm-margin":
             self._confirm(f"Record that the custodian confirmed margin is ENABLED on {account_id}?\n"
                           "Only record what the custodian has confirmed.", "Record",
                           lambda store: confirm_custodian_margin(store, account_id, True, operator,
-                                                                       "confirmed via troubleshooter"),
+                                                                 "confirmed via troubleshooter", account_version),
                           f"Recorded the custodian's margin confirmation on {account_id}.")
         elif f.action == "move-exposure" and f.leverage is not None:
             leverage = f.leverage
             self._confirm(f"Save leverage {lev(leverage)} on {sleeve_id} (target only, nothing trades)?\n"
                           "Then follow the plan: sell the APM holdings, allocate, rebalance.", "Save",
-                          lambda store: set_leverage(store, sleeve_id, leverage, operator),
+                          lambda store: set_leverage(store, sleeve_id, leverage, operator, sleeve_version),
                           f"Saved {lev(leverage)} on {sleeve_id}: follow the plan's steps to move the exposure.")
 
     def _confirm(self, question: str, label: str, write: Callable[[Store], object], notice: str) -> None:

@@ -67,3 +67,32 @@ async def test_healthy_account_shows_the_symptom_is_not_the_case(demo_db, make_a
         await settle(pilot)
         assert not app.screen.finding.present
         assert "every saved leverage has been applied" in app.screen.finding.cause
+
+
+async def test_a_fix_is_refused_when_the_account_moved_since_the_finding(demo_db, make_app, settings, notes):
+    """The troubleshooter's writes carry the versions its finding was read at (issue 11, defect 1)."""
+    from store.sleeves import confirm_custodian_margin
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
+        await settle(pilot)
+        app.open_account("A-000004")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("down", "down")
+        await settle(pilot)
+        assert app.screen.finding.action == "confirm-margin"
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmModal)
+        with Store(settings.db, settings, fixed_clock) as other:  # bob records the custodian's "no" meanwhile
+            confirm_custodian_margin(other, "A-000004", False, "bob", "custodian said no")
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        conflict = [n.message for n in notes.notifications if n.title == "Conflict"]
+        assert conflict and conflict[0].startswith("account A-000004 changed since you reviewed it")
+        assert "bob" in conflict[0]
+    with Store(settings.db, settings, fixed_clock) as store:
+        assert not account_detail(store, "A-000004").account.margin_enabled
+        assert audit_trail(store, "A-000004")[0].operator == "bob"
