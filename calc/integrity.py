@@ -23,6 +23,11 @@ class ChainReport:
             return f"audit chain intact: {self.rows} rows"
         return f"audit chain broken at row {self.broken_id}: {self.problem}"
 
+    @property
+    def lines(self) -> list[str]:
+        """The report as the CLI prints it."""
+        return [self.message]
+
     def to_json(self) -> dict[str, Any]:
         """The report as `audit --verify --json` prints it."""
         return {"ok": self.ok, "rows": self.rows, "broken_id": self.broken_id, "problem": self.problem,
@@ -63,6 +68,11 @@ class IntegrityReport:
             return (f"book intact: {self.accounts:,} accounts, {self.audit_rows:,} audit rows, "
                     f"checks: {', '.join(self.checks)}")
         return f"{len(self.problems)} integrity problem(s) found"
+
+    @property
+    def lines(self) -> list[str]:
+        """The report as the CLI prints it: the summary, then one line per problem."""
+        return [self.summary, *(p.line for p in self.problems)]
 
     def to_json(self) -> dict[str, Any]:
         """The report as `doctor --integrity --json` prints it."""

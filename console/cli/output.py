@@ -62,3 +62,13 @@ def emit_table(rows: list[dict[str, Any]], columns: list[str] | None = None) -> 
     click.echo("  ".join("-" * w for w in widths))
     for t in text:
         click.echo("  ".join(v.ljust(w) for v, w in zip(t, widths)).rstrip())
+
+
+def emit_check(ctx: click.Context, report: Any, as_json: bool) -> None:
+    """A check's report (`lines`, `ok`, `to_json()`), then exit 1 when it found a problem."""
+    if as_json:
+        emit_json(report.to_json())
+    else:
+        for line in report.lines:
+            click.echo(line)
+    ctx.exit(0 if report.ok else 1)

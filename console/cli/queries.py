@@ -4,9 +4,9 @@ from __future__ import annotations
 import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
-from calc.views import OrderRecord
 from calc.formatting import lev, money
-from console.cli.output import csv_option, emit_csv, emit_json, emit_table, json_option
+from calc.views import OrderRecord
+from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
 from console.cli.support import SqlInt, open_store
 from store.queries.accounts import account_page
 from store.queries.audit import audit_trail, verify_chain
@@ -116,13 +116,7 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
 def _integrity(ctx: click.Context, as_json: bool) -> None:
     with open_store(ctx) as store:
         report = integrity_report(store)
-    if as_json:
-        emit_json(report.to_json())
-    else:
-        click.echo(report.summary)
-        for problem in report.problems:
-            click.echo(problem.line)
-    ctx.exit(0 if report.ok else 1)
+    emit_check(ctx, report, as_json)
 
 
 @click.command("audit")
@@ -137,11 +131,7 @@ def audit(ctx: click.Context, account_id: str | None, limit: int, verify: bool, 
     if verify:
         with open_store(ctx) as store:
             report = verify_chain(store)
-        if as_json:
-            emit_json(report.to_json())
-        else:
-            click.echo(report.message)
-        ctx.exit(0 if report.ok else 1)
+        emit_check(ctx, report, as_json)
     with open_store(ctx) as store:
         found = audit_trail(store, account_id, limit)
     if as_json:
