@@ -53,6 +53,7 @@ def worker(db: str, index: int, seconds: float, seed: int, log: str, sleeves: li
         while time.monotonic() < deadline:
             n += 1
             roll = rng.random()
+            op = "set-leverage" if roll < 0.35 else "acr" if roll < 0.85 else "fills"
             try:
                 if roll < 0.35:
                     sleeve, lev = rng.choice(sleeves), rng.choice(LEVERAGES)
@@ -91,7 +92,7 @@ def worker(db: str, index: int, seconds: float, seed: int, log: str, sleeves: li
             except StoreError as error:
                 errors[type(error).__name__] += 1
             except sqlite3.OperationalError as error:
-                errors["locked" if "locked" in str(error) else f"sqlite: {error}"] += 1
+                errors[f"locked in {op}" if "locked" in str(error) else f"sqlite: {error}"] += 1
             except Exception as error:  # noqa: BLE001 (anything else is a defect the parent reports)
                 errors[f"unexpected {type(error).__name__}: {error}"] += 1
         say(op="done", attempts=n, errors=dict(errors))
