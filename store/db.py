@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from store.chain import chain_existing_rows
-from store.errors import InvalidInput, NewerSchema, Refused
+from store.errors import Busy, InvalidInput, NewerSchema, Refused
 
 # A migration is a SQL script, or a Python callable given the connection inside the migration's transaction.
 Migration = str | Callable[[sqlite3.Connection], None]
@@ -236,7 +236,7 @@ def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite3.Connection
         if not read_only:
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA foreign_keys = ON")
-        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA synchronous = FULL")  # DESIGN.md: a confirmed ACR survives a power cut
         if current < SCHEMA_VERSION and read_only:
             raise Refused(f"the book {path} needs an upgrade to schema {SCHEMA_VERSION} but is read-only here")
         migrate(conn)
@@ -337,13 +337,25 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("RELEASE nested")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _begin(conn)
     try:
         yield conn
     except BaseException:
         _undo(conn, "ROLLBACK")
         raise
     conn.execute("COMMIT")
+
+
+def _begin(conn: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE; a lock held past the busy timeout is Busy (one clear line), not an OperationalError."""
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if "locked" not in str(error) and "busy" not in str(error):
+            raise
+        waited = conn.execute("PRAGMA busy_timeout").fetchone()[0] / 1000
+        raise Busy(f"the book is locked by another writer (waited {waited:g} s): nothing was written, "
+                   "try again") from error
 
 
 def _undo(conn: sqlite3.Connection, *statements: str) -> None:

@@ -32,3 +32,7 @@ class KeyReused(InvalidInput):
 
 class NewerSchema(Refused, RuntimeError):
     """The book was written by a newer margin-console; refused before anything changed (a RuntimeError as before)."""
+
+
+class Busy(StoreError):
+    """Another writer held the book for the whole busy timeout; nothing was written and a retry may pass."""

@@ -26,9 +26,8 @@ def test_the_reliability_drills_hold_on_a_short_run(tmp_path: Path) -> None:
     drills = {d["drill"]: d for d in report["drills"]}
     assert sorted(drills) == ["fuzz", "kills", "writers"]
     for drill in drills.values():
-        # A busy-timeout expiry under 8 writers on 2 cores is rare and known (docs/RELIABILITY.md): reported, not hidden.
-        wrong = [f for f in drill["findings"] if " failed with locked" not in f]
-        assert wrong == [], (drill["drill"], wrong)
+        # A busy-timeout expiry is a Busy refusal now (counted with the refusals); an OperationalError is a finding.
+        assert drill["findings"] == [], (drill["drill"], drill["findings"])
     writers = drills["writers"]
     assert writers["processes"] == 8 and writers["successes"] > 100 and writers["acrs_written"] > 0
     assert drills["kills"]["kills"] == 4
