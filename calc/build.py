@@ -139,7 +139,10 @@ def build_acr(
     sleeve = moved.sleeve(sleeve_id)
 
     needed = sorted(set(model.weights) | {s for s, q in sleeve.positions.items() if q})
-    missing = [s for s in needed if s not in prices]
+    # The projected Reg T and maintenance checks value the whole account: a holding of another sleeve
+    # without a price would count as 0 and understate them, so it fails the build too (MISSING_PRICE).
+    held = {s for other in moved.sleeves for s, q in other.positions.items() if q}
+    missing = sorted((set(needed) | held) - set(prices))
     if missing:
         return _fail(base, "MISSING_PRICE", ", ".join(missing))
     oldest = today - timedelta(days=settings.max_price_age_days)

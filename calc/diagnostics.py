@@ -21,6 +21,7 @@ DIAGNOSTIC_CODES: tuple[str, ...] = (
     "TACTICAL_TRACK_OFF",
     "DRIFT",
     "STALE_PRICES",
+    "MISSING_PRICE",
 )
 
 DIAGNOSTIC_FIXES: dict[str, str] = {
@@ -32,6 +33,7 @@ DIAGNOSTIC_FIXES: dict[str, str] = {
     "TACTICAL_TRACK_OFF": "Turn track manager ON.",
     "DRIFT": "Rebalance.",
     "STALE_PRICES": "Refresh prices.",
+    "MISSING_PRICE": "Load a price for it.",
 }
 
 
@@ -61,6 +63,12 @@ def stale_symbols(account: Account, prices: dict[str, Price], today: date, max_a
     oldest = today - timedelta(days=max_age_days)
     held = {sym for s in account.sleeves for sym, q in s.positions.items() if q}
     return sorted(sym for sym in held if sym in prices and prices[sym].as_of < oldest)
+
+
+def unpriced_holdings(account: Account, prices: dict[str, Price]) -> list[str]:
+    """Held symbols (non-zero quantity, any sleeve) with no price: they count as 0 in NAV and margin."""
+    held = {sym for s in account.sleeves for sym, q in s.positions.items() if q}
+    return sorted(held - set(prices))
 
 
 def negative_apm_cause(account: Account) -> str:
@@ -126,6 +134,9 @@ def diagnose(
     stale = stale_symbols(account, prices, today, settings.max_price_age_days)
     if stale:
         found.append(Diagnostic("STALE_PRICES", ", ".join(stale)))
+    unpriced = unpriced_holdings(account, prices)
+    if unpriced:
+        found.append(Diagnostic("MISSING_PRICE", f"no price for {', '.join(unpriced)} (counted as 0)"))
     return found
 
 

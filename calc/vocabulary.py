@@ -50,6 +50,7 @@ DIAGNOSTIC_TITLES: dict[str, str] = {
     "TACTICAL_TRACK_OFF": "Tactical model with track manager OFF",
     "DRIFT": "Actual leverage drifted from target",
     "STALE_PRICES": "Stale prices",
+    "MISSING_PRICE": "Holding without a price: NAV and margin figures are understated",
 }
 DIAGNOSTIC_BADGES: dict[str, str] = {
     "NEGATIVE_APM": "APM-",
@@ -60,6 +61,7 @@ DIAGNOSTIC_BADGES: dict[str, str] = {
     "TACTICAL_TRACK_OFF": "TRKOFF",
     "DRIFT": "DRIFT",
     "STALE_PRICES": "STALE",
+    "MISSING_PRICE": "NOPX",
 }
 
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from store.core import Store
 
 # STALE_PRICES depends on the clock, not on a write, so queries compute it live instead of caching it.
+# MISSING_PRICE depends only on holdings and prices (data a write changes), so it is stored like the rest.
 LIVE_CODES = frozenset({"STALE_PRICES"})
 
 

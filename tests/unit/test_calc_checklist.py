@@ -156,3 +156,16 @@ def test_activation_passes_for_acr_kinds(kind):
     assert item(cl, "activation").status == "passed"
     assert item(cl, "activation").detail == f"{ACR_KIND_TITLES[kind]} chosen"  # the kind by its one title
     assert cl.can_fire
+
+
+def test_a_held_symbol_without_a_price_fails_the_margin_checks_item():
+    # The APM holds XYZ with no price: the projected account's Reg T and maintenance figures would be understated.
+    acct = Account(id="acct", custodian="Schwab", type="margin", margin_enabled=True, sleeves=[
+        Sleeve(id="apm", kind="apm", cash=D(0), positions={"XYZ": D(10)}),
+        Sleeve(id="s1", kind="model", model="m6040", cash=D(100000), leverage=D("1.5")),
+    ])
+    cl, result = checklist(acct)
+    checks = item(cl, "margin-checks")
+    assert checks.status == "failed" and checks.code == "MISSING_PRICE"
+    assert "XYZ" in checks.detail
+    assert not cl.can_fire and cl.blocking_code == "MISSING_PRICE"

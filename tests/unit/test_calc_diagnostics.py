@@ -203,6 +203,7 @@ def test_every_code_has_a_fix_and_a_title():
     ("TACTICAL_TRACK_OFF", "track manager ON"),
     ("DRIFT", "Rebalance"),
     ("STALE_PRICES", "Refresh prices"),
+    ("MISSING_PRICE", "price"),
 ])
 def test_fix_texts_name_the_domain_fix(code, words):
     assert words in DIAGNOSTIC_FIXES[code]
@@ -217,3 +218,24 @@ def test_diagnostics_come_in_canonical_order():
     assert found == sorted(found, key=DIAGNOSTIC_CODES.index)
     assert diagnostic_codes(diagnose(acct, stale, MODELS, TODAY)) == [
         "NEGATIVE_APM", "PENDING_LEVERAGE", "MARGIN_NOT_ENABLED", "TACTICAL_TRACK_OFF", "STALE_PRICES"]
+
+
+def test_missing_price_is_a_diagnostic():
+    # XYZ is held but has no price: it counts as 0 in NAV and margin, so say so instead of staying silent.
+    held = dict(BUILT_15, XYZ=D(10))
+    diags = diagnose(account(positions=held), PRICES, MODELS, TODAY)
+    assert diagnostic_codes(diags) == ["MISSING_PRICE"]
+    assert "XYZ" in diags[0].detail
+    assert "load a price" in diags[0].fix.lower()
+    assert "understated" in diags[0].title
+
+
+def test_missing_price_comes_after_stale_prices():
+    assert DIAGNOSTIC_CODES.index("MISSING_PRICE") == DIAGNOSTIC_CODES.index("STALE_PRICES") + 1
+    stale = dict(PRICES, SPY=Price(symbol="SPY", price=D(500), as_of=TODAY - timedelta(days=10)))
+    held = dict(BUILT_15, XYZ=D(10))
+    assert codes(account(positions=held), prices=stale) == ["STALE_PRICES", "MISSING_PRICE"]
+
+
+def test_a_zero_quantity_without_a_price_is_not_missing():
+    assert codes(account(positions=dict(BUILT_15, XYZ=D(0)))) == []

@@ -1,6 +1,7 @@
 """Book import through the store: counts, audit, summaries, and the all-or-nothing rules across imports."""
 from __future__ import annotations
 
+import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -114,3 +115,20 @@ def test_progress_is_reported_in_batches(open_store):
     page = account_page(s, "P-0249", limit=10)
     assert page.total == 10 and page.book_size == 2500
     assert doctor_report(s).count("PENDING_LEVERAGE") == 2500
+
+
+def test_a_holding_without_a_price_is_a_stored_diagnostic_the_doctor_reports(open_store, db_path):
+    """MISSING_PRICE depends on the data, not the clock: it is stored with the summary, so the doctor lists it."""
+    s = open_store()
+    acc = {"id": "X-2", "type": "margin", "margin_enabled": True, "sleeves": [
+        {"id": "X-2-APM", "kind": "apm", "cash": 1000.0, "positions": {"NOPX": 10}}]}
+    import_book(s, book_with(acc), "alice")
+    conn = sqlite3.connect(str(db_path))
+    try:
+        stored = conn.execute("SELECT code, detail FROM account_diagnostics WHERE account_id = 'X-2'").fetchall()
+        codes = conn.execute("SELECT diag_codes FROM accounts WHERE id = 'X-2'").fetchone()[0]
+    finally:
+        conn.close()
+    assert [c for c, _ in stored] == ["MISSING_PRICE"] and "NOPX" in stored[0][1]
+    assert codes == "MISSING_PRICE"
+    assert [f.account_id for f in doctor_report(s).findings["MISSING_PRICE"]] == ["X-2"]
