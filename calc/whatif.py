@@ -50,8 +50,11 @@ def _check_fraction(name: str, value: Decimal, upper_inclusive: bool = True) -> 
 
 
 def whatif_totals(lmv: Decimal, debit: Decimal, maintenance: Decimal = DEFAULT_MAINTENANCE,
-                  rate: Decimal = ZERO) -> WhatIf:
-    """Figures for an account given its long market value and debit, at a uniform maintenance rate."""
+                  rate: Decimal = ZERO, credit: Decimal = ZERO) -> WhatIf:
+    """Figures for an account given its long market value, debit and credit balance, at a uniform maintenance rate.
+
+    Equity is LMV - debit + credit (DOMAIN.md), through the same margin_from_totals as `show`.
+    """
     if not lmv.is_finite() or lmv < 0:
         raise ValueError(f"LMV must be zero or more, got {lmv}")
     if not debit.is_finite() or debit < 0:
@@ -59,9 +62,11 @@ def whatif_totals(lmv: Decimal, debit: Decimal, maintenance: Decimal = DEFAULT_M
     _check_fraction("maintenance", maintenance)
     if not rate.is_finite() or rate < 0:
         raise ValueError(f"rate must be zero or more, got {rate}")
-    fig = margin_from_totals(lmv, debit, maintenance * lmv, annual_rate=rate)
+    if not credit.is_finite() or credit < 0 or (credit and debit):
+        raise ValueError(f"credit must be zero or more, and zero with a debit, got {credit}")
+    fig = margin_from_totals(lmv, debit, maintenance * lmv, annual_rate=rate, cash_balance=credit - debit)
     return WhatIf(
-        exposure=lmv, invested=lmv, sleeve_cash=-debit, debit=debit, equity=fig.equity,
+        exposure=lmv, invested=lmv, sleeve_cash=credit - debit, debit=debit, equity=fig.equity,
         maintenance_requirement=fig.requirement, margin_call=fig.call, cure_cash=fig.cure_cash,
         cure_securities=fig.cure_securities, cure_sell=fig.cure_sell, trigger_value=fig.trigger_value,
         call_distance=fig.call_distance, daily_interest=fig.daily_interest,
@@ -86,5 +91,5 @@ def whatif_leverage(equity: Decimal, leverage: Decimal, maintenance: Decimal = D
     else:
         invested = exposure * (ONE - reserve) if model_cash < ONE else ZERO
     sleeve_cash = equity - invested
-    result = whatif_totals(invested, max(ZERO, -sleeve_cash), maintenance, rate)
+    result = whatif_totals(invested, max(ZERO, -sleeve_cash), maintenance, rate, max(ZERO, sleeve_cash))
     return WhatIf(**{**result.as_dict(), "exposure": exposure, "sleeve_cash": sleeve_cash})

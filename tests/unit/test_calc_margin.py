@@ -340,3 +340,14 @@ def test_whatif_leverage_rejects_bad_input(kwargs):
 def test_whatif_totals_rejects_bad_input(lmv, debit, maintenance):
     with pytest.raises(ValueError):
         whatif_totals(lmv, debit, maintenance)
+
+
+def test_whatif_and_show_agree_on_equity_sma_and_buying_power():
+    # One sleeve of 100,000 at 1.0x on a 20 % cash model: 160 SPY at 500 = 80,000 invested, 20,000 cash.
+    acct = Account(id="a", margin_enabled=True, sleeves=[
+        Sleeve(id="s", kind="model", model="m", cash=D(20000), positions={"SPY": D(160)})])
+    shown = account_margin(acct, {"SPY": Price(symbol="SPY", price=D(500), as_of=TODAY)})
+    calc = whatif_leverage(D(100000), D(1), model_cash=D("0.2"))
+    assert (calc.equity, calc.regt_requirement, calc.sma, calc.buying_power) == (
+        shown.equity, shown.regt_requirement, shown.sma, shown.buying_power) == (
+        D(100000), D(40000), D(60000), D(120000))

@@ -180,3 +180,20 @@ def test_installed_command_bad_input():
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert len(done.stderr.splitlines()) == 1
+
+
+def test_equity_counts_the_sleeve_cash_like_show():
+    # 100,000 at 1.0x on a model holding 20 % cash: LMV 80,000 + credit 20,000 = equity 100,000 (as `show`
+    # says); Reg T 50 % x 80,000 = 40,000, SMA 60,000, buying power 60,000 / 0.5 = 120,000.
+    data = as_json(run("--equity", "100000", "--leverage", "1.0", "--model-cash", "0.2", "--json"))
+    assert data["invested"] == 80000 and data["sleeve_cash"] == 20000 and data["debit"] == 0
+    assert data["equity"] == 100000
+    assert data["regt_requirement"] == 40000
+    assert data["sma"] == 60000
+    assert data["buying_power"] == 120000
+
+
+def test_equity_with_a_debit_is_unchanged_by_the_credit_rule():
+    # 1.5x on a 20 % cash model: LMV 120,000, debit 20,000, no credit: equity 100,000, Reg T 60,000, SMA 40,000.
+    data = as_json(run("--equity", "100000", "--leverage", "1.5", "--model-cash", "0.2", "--json"))
+    assert data["equity"] == 100000 and data["sma"] == 40000 and data["buying_power"] == 80000
