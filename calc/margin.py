@@ -4,19 +4,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calc.models import Account, Price, account_debit
+from calc.models import FINRA_MINIMUM, Account, Price, account_debit, percent_text
 from calc.money import ONE, ZERO
 
 REGT_INITIAL = Decimal("0.50")
-FINRA_MINIMUM = Decimal("0.25")
 NON_MARGINABLE = ONE
 
 
+def house_floor_note(house: Decimal) -> str:
+    """What the margin figures say about a house rate below the FINRA floor ("" when it is at or above it)."""
+    if house >= FINRA_MINIMUM:
+        return ""
+    return f"house {percent_text(house)} % -> {percent_text(FINRA_MINIMUM)} % FINRA floor"
+
+
 def security_maintenance(price: Price | None, house: Decimal) -> Decimal:
-    """m_i = max(house, override); non-marginable 100 %; leveraged ETF min(100 %, 25 % x factor)."""
+    """m_i = max(25 %, house, override); non-marginable 100 %; leveraged ETF min(100 %, 25 % x factor)."""
     if price is None or not price.marginable:
         return NON_MARGINABLE
-    rate = house
+    rate = max(FINRA_MINIMUM, house)
     if price.maintenance is not None:
         rate = max(rate, price.maintenance)
     if price.leverage_factor is not None:

@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from calc.money import MAX_AMOUNT, ONE, ZERO
 
 REGT_MAX_LEVERAGE = Decimal("2.0")
+# FINRA Rule 4210's maintenance minimum on long positions: a house rate below it is never used as is.
+FINRA_MINIMUM = Decimal("0.25")
 WEIGHT_TOLERANCE = Decimal("1e-6")
 
 AccountType = Literal["margin", "cash", "ira"]
@@ -144,6 +146,9 @@ class Account(_Frozen):
     type: AccountType = "margin"
     margin_enabled: bool = False
     house_maintenance: Decimal = Field(default=Decimal("0.30"), ge=0, le=1, allow_inf_nan=False)
+    # Why a house rate below FINRA's 25 % floor is on the book (the import refuses one without it).
+    # Margin still uses max(house, 25 %) for long positions; this only states the reason.
+    maintenance_exemption: str | None = Field(default=None, max_length=500)
     max_leverage: Decimal = Field(default=REGT_MAX_LEVERAGE, ge=1, le=REGT_MAX_LEVERAGE, allow_inf_nan=False)
     sleeves: list[Sleeve] = Field(default_factory=list)
 
@@ -170,6 +175,19 @@ class Account(_Frozen):
             if s.id == sleeve_id:
                 return s
         raise KeyError(sleeve_id)
+
+
+def percent_text(rate: Decimal) -> str:
+    """A rate as a plain percentage number: 0.2 -> "20", 0.225 -> "22.5"."""
+    return f"{(rate * 100).normalize():f}"
+
+
+def house_maintenance_problem(account: Account) -> str | None:
+    """Why a book may not carry this account's house rate (below 25 % with no stated exemption), or None."""
+    if account.house_maintenance >= FINRA_MINIMUM or (account.maintenance_exemption or "").strip():
+        return None
+    return (f"house maintenance {percent_text(account.house_maintenance)} % is below the 25 % FINRA 4210 floor; "
+            "use 0.25 or more, or state the reason in maintenance_exemption")
 
 
 class Order(_Frozen):

@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from calc import Account, Model, Price
+from calc.models import house_maintenance_problem
 from store.errors import InvalidInput
 
 MAX_PROBLEMS_LISTED = 200
@@ -167,6 +168,9 @@ def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: 
             seen["sleeves"].add(sleeve.id)
             if sleeve.model is not None and sleeve.model not in models_known:
                 problems.append(f"{where}.sleeves[{j}].model: unknown model {sleeve.model}")
+        floor = house_maintenance_problem(account)
+        if floor:
+            problems.append(f"{where}.house_maintenance: {floor}")
         if account.max_leverage < max((s.leverage for s in account.sleeves), default=Decimal(1)):
             problems.append(f"{where}: a sleeve's leverage exceeds the account's max_leverage {account.max_leverage}")
         book.accounts.append(account)

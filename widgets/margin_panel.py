@@ -7,6 +7,7 @@ from textual.widgets import Static
 
 from calc import MarginFigures
 from calc.formatting import money, pct
+from calc.margin import house_floor_note
 
 
 class MarginPanel(Static):
@@ -20,10 +21,11 @@ class MarginPanel(Static):
     }
     """
 
-    def __init__(self, figures: MarginFigures, annual_rate: Decimal, **kwargs) -> None:
+    def __init__(self, figures: MarginFigures, annual_rate: Decimal, house: Decimal | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
         self.figures = figures
         self.annual_rate = annual_rate
+        self.house = house
         self.border_title = "Account margin"
 
     def render(self) -> str:
@@ -33,6 +35,9 @@ class MarginPanel(Static):
             f"LMV {money(m.lmv)} · Debit {money(m.debit)} · Equity {money(m.equity)}",
             f"Maintenance req {money(m.requirement)} · Call distance {distance}",
         ]
+        floor = house_floor_note(self.house) if self.house is not None else ""
+        if floor:
+            lines.append(f"Maintenance uses {floor}")
         if m.call > 0:
             lines.append(f"[b]MARGIN CALL {money(m.call)}[/b]: deposit {money(m.cure_cash)}, "
                          f"or securities {money(m.cure_securities)}, or sell {money(m.cure_sell)}")

@@ -5,6 +5,7 @@ import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from calc.formatting import lev, money
+from calc.margin import house_floor_note
 from calc.views import OrderRecord
 from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
 from console.cli.support import SqlInt, open_store
@@ -59,6 +60,9 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
                          ("Call distance", f"{m.call_distance:.1%}" if m.debit else "no debit"),
                          ("Interest per day", f"{money(m.daily_interest)} at {detail.annual_rate:.2%}")):
         click.echo(f"{label:<26}{value:>16}")
+    floor = house_floor_note(a.house_maintenance)
+    if floor:
+        click.echo(f"Maintenance uses {floor}")
     click.echo("")
     if not detail.diagnostics:
         click.echo("No diagnostics.")

@@ -69,7 +69,8 @@ class DetailScreen(ConsoleScreen[None]):
         body = self.query_one("#detail-body", VerticalScroll)
         await body.remove_children()
         cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
-        await body.mount_all([*cards, MarginPanel(detail.margin, detail.annual_rate, id="margin"),
+        panel = MarginPanel(detail.margin, detail.annual_rate, a.house_maintenance, id="margin")
+        await body.mount_all([*cards, panel,
                               RiskPanel(id="risk"), DiagnosticsList(detail.diagnostics, id="diagnostics")])
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:

@@ -1,6 +1,9 @@
 """The account detail: sleeve cards, margin panel, diagnostics, the pending banner and the sleeve keys."""
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from console.screens.acr_screen import AcrScreen
 from console.screens.browser_screen import BrowserScreen
 from console.screens.detail_screen import DetailScreen
@@ -11,6 +14,7 @@ from tests.conftest import fixed_clock, settle
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.sleeve_card import SleeveCard
+from store.book import import_book
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.orders import list_acrs
@@ -169,3 +173,16 @@ async def test_h_opens_history_and_escape_goes_back_to_the_browser(story_db, mak
         await settle(pilot)
         assert isinstance(app.screen, BrowserScreen)
         assert not any(isinstance(s, DetailScreen) for s in app.screen_stack)
+
+
+async def test_margin_panel_says_when_the_finra_floor_replaces_a_low_house_rate(settings, make_app):
+    book = json.loads((Path(__file__).resolve().parents[1] / "data" / "story_book.json").read_text())
+    book["accounts"] = [{"id": "LOW-1", "name": "Low House", "custodian": "Schwab", "margin_enabled": True,
+                         "house_maintenance": 0.20, "maintenance_exemption": "custodian letter",
+                         "sleeves": [{"id": "LOW-1-APM", "kind": "apm", "cash": 1000.0}]}]
+    with Store(settings.db, settings, fixed_clock) as store:
+        import_book(store, book, "seed")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(pilot, "LOW-1")
+        assert "house 20 % -> 25 % FINRA floor" in text(screen.query_one(MarginPanel))

@@ -164,7 +164,7 @@ def test_a_held_symbol_without_a_price_fails_the_margin_checks_item():
         Sleeve(id="apm", kind="apm", cash=D(0), positions={"XYZ": D(10)}),
         Sleeve(id="s1", kind="model", model="m6040", cash=D(100000), leverage=D("1.5")),
     ])
-    cl, result = checklist(acct)
+    cl, _ = checklist(acct)
     checks = item(cl, "margin-checks")
     assert checks.status == "failed" and checks.code == "MISSING_PRICE"
     assert "XYZ" in checks.detail

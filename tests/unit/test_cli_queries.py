@@ -3,10 +3,17 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 
 import pytest
 
-from tests.unit.conftest import as_json, assert_refused_writes_nothing, ok, one_error_line
+from tests.unit.conftest import (
+    as_json,
+    assert_refused_writes_nothing,
+    book_with,
+    ok,
+    one_error_line,
+)
 
 
 @pytest.mark.parametrize("text, ids", [
@@ -115,3 +122,12 @@ def test_audit_json_and_readable(run, built):
 ])
 def test_refused_queries_write_nothing(run, story, args, words, code):
     assert_refused_writes_nothing(run, story, args, words, code)
+
+
+def test_show_readable_names_the_finra_floor_over_a_low_house_rate(run, db_path, tmp_path):
+    acc = {"id": "LOW-1", "type": "margin", "margin_enabled": True, "house_maintenance": 0.2,
+           "maintenance_exemption": "custodian letter", "sleeves": [{"id": "LOW-1-APM", "kind": "apm", "cash": 10.0}]}
+    book = tmp_path / "low.json"
+    book.write_text(json.dumps(book_with(acc)))
+    ok(run("import", str(book)))
+    assert "house 20 % -> 25 % FINRA floor" in ok(run("show", "LOW-1"))

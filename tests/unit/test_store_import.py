@@ -132,3 +132,16 @@ def test_a_holding_without_a_price_is_a_stored_diagnostic_the_doctor_reports(ope
     assert [c for c, _ in stored] == ["MISSING_PRICE"] and "NOPX" in stored[0][1]
     assert codes == "MISSING_PRICE"
     assert [f.account_id for f in doctor_report(s).findings["MISSING_PRICE"]] == ["X-2"]
+
+
+def test_a_house_rate_below_25_percent_is_refused_unless_exempted(open_store, db_path):
+    s = open_store()
+    before = snapshot(db_path)
+    acc = {"id": "X-3", "type": "margin", "margin_enabled": True, "house_maintenance": 0.20, "sleeves": [
+        {"id": "X-3-APM", "kind": "apm", "cash": 1000.0}]}
+    with pytest.raises(InvalidInput) as bad:
+        import_book(s, book_with(acc), "alice")
+    assert any(p.startswith("$.accounts[0].house_maintenance: ") and "FINRA" in p for p in bad.value.problems)
+    assert snapshot(db_path) == before
+    import_book(s, book_with(dict(acc, maintenance_exemption="custodian letter 2024-03")), "alice")
+    assert account_detail(s, "X-3").account.house_maintenance == Decimal("0.2")
