@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from calc import Account, CalcSettings, Diagnostic, Model, Price, diagnose, market_value
 from calc.money import cents_int
-from store.mapping import load_account, load_models, load_prices
+from store.mapping import load_account, load_accounts, load_models, load_prices
 
 if TYPE_CHECKING:
     from store.core import Store
@@ -71,6 +71,24 @@ def refresh_account(conn: sqlite3.Connection, account_id: str, today: date, sett
     loaded = load_account(conn, account_id)
     assert loaded is not None, f"refresh of a missing account {account_id}"
     refresh_summary(conn, loaded[0], today, settings)
+
+
+def refresh_accounts(conn: sqlite3.Connection, account_ids: list[str], today: date, settings: CalcSettings,
+                     chunk: int = 500) -> int:
+    """`refresh_account` for many accounts, loaded and written in chunks (prices and models read once)."""
+    prices, models = load_prices(conn), load_models(conn)
+    done = 0
+    for start in range(0, len(account_ids), chunk):
+        accounts = load_accounts(conn, account_ids[start:start + chunk])
+        summaries = [(a.id, summarize(a, prices, models, today, settings)) for a in accounts]
+        conn.executemany("UPDATE accounts SET nav_cents = ?, max_saved_leverage = ?, diag_codes = ? WHERE id = ?",
+                         [(s.nav_cents, s.max_saved_leverage, s.codes, i) for i, s in summaries])
+        conn.executemany("DELETE FROM account_diagnostics WHERE account_id = ?", [(i,) for i, _ in summaries])
+        conn.executemany(
+            "INSERT INTO account_diagnostics (account_id, code, sleeve_id, detail) VALUES (?, ?, ?, ?)",
+            [(i, d.code, d.sleeve_id, d.detail) for i, s in summaries for d in s.cached])
+        done += len(accounts)
+    return done
 
 
 def refresh(store: Store, account_id: str) -> None:
