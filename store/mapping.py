@@ -139,25 +139,29 @@ def load_accounts(conn: sqlite3.Connection, account_ids: list[str]) -> list[Acco
     for sleeve_id, symbol, quantity in conn.execute(
             "SELECT p.sleeve_id, p.symbol, p.quantity FROM positions p JOIN sleeves s ON s.id = p.sleeve_id "
             f"WHERE s.account_id IN ({marks})", account_ids):
-        positions.setdefault(sleeve_id, {})[symbol] = Decimal(quantity)
+        positions.setdefault(sleeve_id, {})[symbol] = _decimal(quantity)
     accounts = []
     for acc_id, name, custodian, type_, margin_enabled, house, max_leverage in conn.execute(
             "SELECT id, name, custodian, type, margin_enabled, house_maintenance, max_leverage FROM accounts "
             f"WHERE id IN ({marks}) ORDER BY id", account_ids):
         accounts.append(_trusted(Account, {
             "id": acc_id, "name": name, "custodian": custodian, "type": type_,
-            "margin_enabled": bool(margin_enabled), "house_maintenance": Decimal(house),
-            "max_leverage": Decimal(max_leverage),
+            "margin_enabled": bool(margin_enabled), "house_maintenance": _decimal(house),
+            "max_leverage": _decimal(max_leverage),
             "sleeves": [_trusted_sleeve(s, positions) for s in sleeves.get(acc_id, [])]}))
     return accounts
+
+
+# Stored decimals repeat (share counts, leverages, rates): one immutable Decimal per distinct text.
+_decimal = lru_cache(maxsize=65536)(Decimal)
 
 
 def _trusted_sleeve(s: tuple[Any, ...], positions: dict[str, dict[str, Decimal]]) -> Sleeve:
     """A sleeve from its row (account_id, id, kind, model, cash_cents, leverage, applied, track, reserve)."""
     return _trusted(Sleeve, {
         "id": s[1], "kind": s[2], "model": s[3], "cash": from_cents(s[4]), "positions": positions.get(s[1], {}),
-        "leverage": Decimal(s[5]), "applied_leverage": Decimal(s[6]), "track_manager": bool(s[7]),
-        "cash_reserve": Decimal(s[8])})
+        "leverage": _decimal(s[5]), "applied_leverage": _decimal(s[6]), "track_manager": bool(s[7]),
+        "cash_reserve": _decimal(s[8])})
 
 
 def _trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
