@@ -13,6 +13,7 @@ from store.queries.audit import audit_trail
 from store.queries.doctor import doctor_report
 from store.queries.integrity import summary_problems
 from store.settings import Settings
+from store.summary import refresh_accounts
 from tests.conftest import fixed_clock
 from tests.unit.conftest import book_with, snapshot, story_data
 
@@ -170,3 +171,23 @@ def test_an_empty_file_is_refused(levered):
     with pytest.raises(InvalidInput, match="empty"):
         load_prices_text(levered, "", "csv", "bob")
     assert fixed_clock().date().isoformat() == "2026-11-21"
+
+
+def test_a_demo_book_repriced_by_big_moves_matches_a_fresh_computation(open_store):
+    """The chunked refresh (load_accounts builds without re-validating) agrees with refresh_account everywhere."""
+    from store.book import generate_demo
+
+    store = open_store()
+    generate_demo(store, 300, 3, "alice")
+    rows = store.rows("SELECT symbol, price FROM prices ORDER BY symbol")
+    text = HEADER + "".join(f"{r['symbol']},{Decimal(r['price']) * Decimal('0.45' if i % 2 else '1.6'):.2f},"
+                            "2026-11-21\n" for i, r in enumerate(rows))
+    load = load_prices_text(store, text, "csv", "alice", accept_moves=True)
+    assert load.accounts == 300 and len(load.accepted_moves) == len(rows)
+    assert summary_problems(store) == []
+    ids = [r[0] for r in store.execute("SELECT id FROM accounts")]
+    with store.transaction():
+        store.execute("UPDATE accounts SET nav_cents = 0, diag_codes = ''")
+        store.execute("DELETE FROM account_diagnostics")
+        assert refresh_accounts(store.conn, ids, store.today(), store.calc_settings(), chunk=7) == 300
+    assert summary_problems(store) == []
