@@ -11,7 +11,17 @@ from pathlib import Path
 
 import click
 
-from console.cli import acrs, book, fills, prices, queries, sleeves, troubleshoot, walkthrough, whatif
+from console.cli import (
+    acrs,
+    book,
+    fills,
+    prices,
+    queries,
+    sleeves,
+    troubleshoot,
+    walkthrough,
+    whatif,
+)
 from console.cli.support import ConsoleGroup, progress_bar
 from store.book import generate_demo
 from store.settings import Settings
