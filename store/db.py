@@ -206,6 +206,8 @@ MIGRATIONS: list[Migration] = [
     """,
     # 4: the audit log becomes tamper-evident (prev_hash, hash; store/chain.py) and refuses INSERT OR REPLACE.
     _chain_audit,
+    # 5: the accounts following a model are an index lookup (a price load refreshes the sleeves targeting a symbol).
+    "CREATE INDEX IF NOT EXISTS sleeves_model ON sleeves(model) WHERE model IS NOT NULL;",
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

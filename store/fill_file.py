@@ -32,7 +32,7 @@ class FillLine:
 
 def parse_fill_file(text: str, problems: list[str]) -> list[FillLine]:
     """Parse every line; a line that does not parse (or contradicts itself) adds a problem and is left out."""
-    records = _records(text, problems)
+    records = csv_records(text, problems)
     header = next(records, None)
     if header is None or not set(FILL_COLUMNS) <= set(header[1]):
         raise InvalidInput(f"the fill file needs the columns {', '.join(sorted(FILL_COLUMNS))}")
@@ -59,7 +59,7 @@ def parse_fill_file(text: str, problems: list[str]) -> list[FillLine]:
     return lines
 
 
-def _records(text: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
+def csv_records(text: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
     """Each non-blank record with the line it starts on; bad quoting is a problem naming that line."""
     reader = csv.reader(io.StringIO(text), strict=True)
     while True:

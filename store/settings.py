@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, description="DRIFT beyond this leverage gap.")
     fill_price_band: Decimal = Field(default=Decimal("0.50"), ge=0,
                                      description="A fill price may differ from its order's price by this fraction.")
+    price_move_band: Decimal = Field(default=Decimal("0.50"), ge=0,
+                                     description="A loaded price may move from the stored one by this fraction "
+                                                 "unless the moves are accepted.")
     busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
 
     @field_validator("operator")

@@ -11,9 +11,9 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from calc import Account, CalcSettings, Diagnostic, Model, Price, diagnose, market_value
+from calc import Account, CalcSettings, Diagnostic, Model, Price, account_margin, diagnose
 from calc.money import cents_int
-from store.mapping import load_account, load_models, load_prices
+from store.mapping import load_account, load_accounts, load_models, load_prices
 
 if TYPE_CHECKING:
     from store.core import Store
@@ -46,9 +46,11 @@ class Summary:
 
 def summarize(account: Account, prices: dict[str, Price], models: dict[str, Model], today: date,
               settings: CalcSettings) -> Summary:
-    nav = sum((market_value(s.positions, prices) + s.cash for s in account.sleeves), Decimal(0))
+    # NAV is the long market value (the margin figures' LMV, which diagnose needs anyway) plus every sleeve's cash.
+    figures = account_margin(account, prices, settings.annual_rate, settings.initial_margin)
+    nav = figures.lmv + sum((s.cash for s in account.sleeves), Decimal(0))
     top = max((s.leverage for s in account.sleeves if s.kind == "model"), default=Decimal(1))
-    return Summary(cents_int(nav), float(top), diagnose(account, prices, models, today, settings))
+    return Summary(cents_int(nav), float(top), diagnose(account, prices, models, today, settings, figures))
 
 
 def write_summary(conn: sqlite3.Connection, account_id: str, summary: Summary) -> None:
@@ -72,6 +74,31 @@ def refresh_account(conn: sqlite3.Connection, account_id: str, today: date, sett
     loaded = load_account(conn, account_id)
     assert loaded is not None, f"refresh of a missing account {account_id}"
     refresh_summary(conn, loaded[0], today, settings)
+
+
+def refresh_accounts(conn: sqlite3.Connection, account_ids: list[str], today: date, settings: CalcSettings,
+                     chunk: int = 500) -> int:
+    """`refresh_account` for many accounts, loaded and written in chunks (prices and models read once)."""
+    prices, models = load_prices(conn), load_models(conn)
+    done = 0
+    for start in range(0, len(account_ids), chunk):
+        accounts = load_accounts(conn, account_ids[start:start + chunk])
+        summaries = [(a.id, summarize(a, prices, models, today, settings)) for a in accounts]
+        conn.executemany("UPDATE accounts SET nav_cents = ?, max_saved_leverage = ?, diag_codes = ? WHERE id = ?",
+                         [(s.nav_cents, s.max_saved_leverage, s.codes, i) for i, s in summaries])
+        # Diagnostic rows are rewritten only where they differ (most survive a small move unchanged).
+        stored: dict[str, list[tuple[str, str | None, str]]] = {}
+        for account_id, code, sleeve_id, detail in conn.execute(
+                "SELECT account_id, code, sleeve_id, detail FROM account_diagnostics WHERE account_id IN "
+                f"({', '.join('?' * len(accounts))}) ORDER BY rowid", [a.id for a in accounts]):
+            stored.setdefault(account_id, []).append((code, sleeve_id, detail))
+        moved = [(i, rows) for i, s in summaries
+                 if (rows := [(d.code, d.sleeve_id, d.detail) for d in s.cached]) != stored.get(i, [])]
+        conn.executemany("DELETE FROM account_diagnostics WHERE account_id = ?", [(i,) for i, _ in moved])
+        conn.executemany("INSERT INTO account_diagnostics (account_id, code, sleeve_id, detail) VALUES (?, ?, ?, ?)",
+                         [(i, *row) for i, rows in moved for row in rows])
+        done += len(accounts)
+    return done
 
 
 def refresh(store: Store, account_id: str) -> None:

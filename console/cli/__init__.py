@@ -1,6 +1,6 @@
 """The command line: `margin-console` opens the console; its commands are the headless front of the store.
 
-One command module per store service module (book, sleeves, acrs, fills, troubleshoot, walkthrough), one for
+One command module per store service module (book, sleeves, acrs, fills, prices, troubleshoot, walkthrough), one for
 the queries and one for the calculator; the shared pieces are in support.py (group, errors, store) and
 output.py (--json/--csv, emitters, formats).
 """
@@ -11,7 +11,17 @@ from pathlib import Path
 
 import click
 
-from console.cli import acrs, book, fills, queries, sleeves, troubleshoot, walkthrough, whatif
+from console.cli import (
+    acrs,
+    book,
+    fills,
+    prices,
+    queries,
+    sleeves,
+    troubleshoot,
+    walkthrough,
+    whatif,
+)
 from console.cli.support import ConsoleGroup, progress_bar
 from store.book import generate_demo
 from store.settings import Settings
@@ -47,7 +57,7 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, queries, sleeves, acrs, fills, troubleshoot, walkthrough, whatif):
+for module in (book, queries, sleeves, acrs, fills, prices, troubleshoot, walkthrough, whatif):
     for command in module.COMMANDS:
         cli.add_command(command)
 
