@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 import statistics
 import sys
 from dataclasses import dataclass, field
@@ -119,3 +120,21 @@ def send_key(app: object, key: str) -> None:
     event = events.Key(key, char)
     event.set_sender(app)  # type: ignore[arg-type]
     app._driver.send_message(event)  # type: ignore[attr-defined]
+
+
+def remove_book(path: Path) -> None:
+    """A book file and its -wal, -shm and -journal companions."""
+    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
+        p.unlink(missing_ok=True)
+
+
+def copy_book(src: Path, dst: Path) -> Path:
+    """A consistent copy of a book to write on (SQLite's backup API, so a -wal file is folded in)."""
+    remove_book(dst)
+    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(dst))
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
+    return dst

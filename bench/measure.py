@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import (
-    OPERATOR, PAGE_SIZE, ROOT, SEED, TERMINAL, PaintWatch, Samples, fixed_clock, send_key, settings_for,
+    OPERATOR, PAGE_SIZE, ROOT, SEED, TERMINAL, PaintWatch, Samples, copy_book, fixed_clock, remove_book, send_key,
+    settings_for,
 )
 from calc.checklist import ACK_IDS
 from store.batch import pending_sleeves, rebalance_all_pending
@@ -63,11 +64,6 @@ def generate(path: Path, accounts: int) -> float:
     return seconds
 
 
-def _remove(path: Path) -> None:
-    for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"), Path(f"{path}-journal")):
-        p.unlink(missing_ok=True)
-
-
 def ensure_book(books_dir: Path, accounts: int, log: Callable[[str], None]) -> tuple[Path, float | None]:
     """The cached demo book of this size (generated when absent); the generation seconds when it was."""
     books_dir.mkdir(parents=True, exist_ok=True)
@@ -75,27 +71,15 @@ def ensure_book(books_dir: Path, accounts: int, log: Callable[[str], None]) -> t
     if path.exists() and _accounts_in(path) == accounts:
         log(f"  reusing {path}")
         return path, None
-    _remove(path)
+    remove_book(path)
     partial = path.with_suffix(".partial.db")
-    _remove(partial)
+    remove_book(partial)
     log(f"  generating {accounts:,} accounts -> {path}")
     seconds = generate(partial, accounts)
-    _remove(Path(f"{partial}-wal"))
+    remove_book(Path(f"{partial}-wal"))
     partial.rename(path)
-    _remove(Path(f"{partial}-shm"))
+    remove_book(Path(f"{partial}-shm"))
     return path, seconds
-
-
-def copy_book(src: Path, dst: Path) -> Path:
-    """A consistent copy (the SQLite backup API) to write on, so the cached book stays pristine."""
-    _remove(dst)
-    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(dst))
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-    return dst
 
 
 def demo_generation(books_dir: Path, accounts: int, repeat: int, first: float | None) -> Samples:
@@ -104,9 +88,9 @@ def demo_generation(books_dir: Path, accounts: int, repeat: int, first: float | 
         samples.add(first)
     scratch = books_dir / f"scratch-demo-{accounts}.db"
     while samples.n < repeat:
-        _remove(scratch)
+        remove_book(scratch)
         samples.add(generate(scratch, accounts))
-    _remove(scratch)
+    remove_book(scratch)
     return samples
 
 
@@ -340,7 +324,7 @@ def fire_acrs(book: Path, scratch: Path, samples: int) -> Samples:
                 out.add(time.perf_counter() - t0)
                 statuses[record.status] = statuses.get(record.status, 0) + 1
     finally:
-        _remove(scratch)
+        remove_book(scratch)
     out.note = ", ".join(f"{n} {s}" for s, n in sorted(statuses.items()))
     return out
 
@@ -362,7 +346,7 @@ def batch(book: Path, scratch: Path, repeat: int) -> Samples:
                      f"{result.refused:,} refused; last run {result.seconds:.2f} s wall, {cpu:.2f} s CPU "
                      f"({result.total / cpu if cpu else 0:,.0f} sleeves per CPU-second)"]
     finally:
-        _remove(scratch)
+        remove_book(scratch)
     out.note = "; ".join(notes)
     return out
 

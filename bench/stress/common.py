@@ -50,18 +50,6 @@ def make_demo(path: Path, accounts: int) -> None:
         generate_demo(store, accounts, SEED, "stress")
 
 
-def copy_book(src: Path, dst: Path) -> None:
-    """A consistent copy of a book (SQLite's backup API, so a -wal file is folded in)."""
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{dst}{suffix}").unlink(missing_ok=True)
-    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(dst))
-    try:
-        source.backup(target)
-    finally:
-        source.close()
-        target.close()
-
-
 def digest(path: Path) -> str:
     """A hash of every row of every table and the schema version, through a separate raw connection."""
     conn = sqlite3.connect(str(path))

@@ -13,8 +13,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.common import fixed_clock
-from bench.stress.common import DrillResult, copy_book, digest, open_store
+from bench.common import copy_book, fixed_clock
+from bench.stress.common import DrillResult, digest, open_store
 
 STORY = Path(__file__).resolve().parents[2] / "tests" / "data" / "story_book.json"
 SLEEVES = ["A-1001-M1", "A-1001-APM", "A-1002-M1", "A-1003-M1", "A-1003-APM", "Z-0000-M1", "a-1001-m1", ""]

@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import FIXED_NOW
-from bench.stress.common import DrillResult, cli_child, copy_book, integrity, make_demo, open_store
+from bench.common import FIXED_NOW, copy_book
+from bench.stress.common import DrillResult, cli_child, integrity, make_demo, open_store
 
 OPERATIONS = ("demo", "import", "batch", "fills")
 
