@@ -22,3 +22,8 @@ def lev(value: Decimal | None) -> str:
 def pct(value: Decimal | None, places: int = 1) -> str:
     """A fraction as a percentage, e.g. `0.2` -> `20.0%`; `-` when unknown."""
     return "-" if value is None else f"{value:.{places}%}"
+
+
+def shares(value: Decimal) -> str:
+    """A share count as typed, with thousands separators and no trailing zeros: `1,200`, `0.5`."""
+    return f"{value.normalize():,f}"

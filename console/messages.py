@@ -17,6 +17,7 @@ from calc.views import (
     AcrPreview,
     AcrRecord,
     AuditRecord,
+    BookFreshness,
     DoctorReport,
     RunView,
 )
@@ -61,6 +62,13 @@ class PageLoaded(WorkerResult):
 
     page: AccountPage
     text: str
+
+
+@dataclass
+class FreshnessLoaded(WorkerResult):
+    """How current the book's prices and custodian file are."""
+
+    freshness: BookFreshness
 
 
 @dataclass

@@ -69,6 +69,7 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     for d in detail.diagnostics:
         where = f" [{d.sleeve_id}]" if d.sleeve_id else ""
         click.echo(f"{d.code}{where}: {d.detail}. Fix: {d.fix}")
+    click.echo(f"Custodian: {detail.reconciliation}")
 
 
 @click.command("orders")
@@ -106,6 +107,8 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
     if as_json:
         emit_json(report.to_json())
         return
+    if report.freshness is not None:
+        click.echo(report.freshness.line.capitalize())
     if not report.findings:
         click.echo(f"No diagnostics across {report.book_size:,} accounts.")
     for code, found in report.findings.items():

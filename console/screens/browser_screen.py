@@ -6,11 +6,12 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.actions import bindings
-from console.messages import AccountChanged, PageLoaded
+from console.messages import AccountChanged, FreshnessLoaded, PageLoaded
 from console.screens.base import ConsoleScreen
-from calc.views import AccountPage
+from calc.views import AccountPage, BookFreshness
 from widgets.account_table import AccountTable
 from store.queries.accounts import account_page
+from store.queries.freshness import book_freshness
 
 
 class BrowserScreen(ConsoleScreen[None]):
@@ -24,6 +25,7 @@ class BrowserScreen(ConsoleScreen[None]):
         self.filter_text = ""
         self.page_offset = 0
         self.page: AccountPage | None = None
+        self.freshness: BookFreshness | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -39,6 +41,19 @@ class BrowserScreen(ConsoleScreen[None]):
 
     def load(self) -> None:
         self.load_page(self.filter_text, self.page_offset, self.app.page_size)
+        self.load_freshness()
+
+    @work(thread=True, exclusive=True, group="browser-freshness", exit_on_error=False, description="freshness")
+    def load_freshness(self) -> None:
+        """The header says how current the book is; read on open and after a write, not on every keystroke."""
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(FreshnessLoaded(book_freshness(store)))
+
+    @on(FreshnessLoaded)
+    def _show_freshness(self, message: FreshnessLoaded) -> None:
+        self.freshness = message.freshness
+        self.sub_title = message.freshness.prices_line
+        self._show_status()
 
     @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")
     def load_page(self, text: str, offset: int, limit: int) -> None:
@@ -56,18 +71,25 @@ class BrowserScreen(ConsoleScreen[None]):
         table.show_rows(page.rows)
         if page.rows:
             table.move_cursor(row=min(row, len(page.rows) - 1))
+        self._show_status()
+
+    def _show_status(self) -> None:
+        page = self.page
+        if page is None:
+            return
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
-        scope = f"{page.total:,} match '{text}'" if text else "all accounts"
+        scope = f"{page.total:,} match '{self.filter_text}'" if self.filter_text else "all"
+        reconciled = f" ({self.freshness.reconciled_today:,} reconciled today)" if self.freshness else ""
         self.query_one("#status", Static).update(
-            f"Book {page.book_size:,} accounts · {scope} · rows {first:,}-{last:,} of {page.total:,}"
-            + (" · n/p pages" if page.total > page.limit else ""))
+            f"{page.book_size:,} accounts{reconciled} · {scope} · rows {first:,}-{last:,} of {page.total:,}"
+            + (" · n/p" if page.total > page.limit else ""))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
         self.page_offset = 0
-        self.load()
+        self.load_page(self.filter_text, self.page_offset, self.app.page_size)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
