@@ -30,6 +30,8 @@ DEMO_ACCOUNTS = 2000
 
 
 @click.group(cls=ConsoleGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="margin-console", prog_name="margin-console", message="%(prog)s %(version)s",
+                      help="Print the installed version (from the package metadata) and exit.")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="MARGIN_CONSOLE_DB",
               help="The book's SQLite file (default: the user data dir; env MARGIN_CONSOLE_DB).")
 @click.option("--operator", envvar="MARGIN_CONSOLE_OPERATOR", help="Who writes are attributed to (default: login name).")
