@@ -8,14 +8,14 @@ from typing import Any
 from textual import on
 from textual.app import App
 
-from console.actions import bindings
+from console.actions import ActionSpec, bindings
+from console.keymap import console_registry
 from console.messages import AccountChanged, AccountWritten, StoreFailed, WorkerResult
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
 from store.errors import StoreError
 from store.settings import Settings
-
 
 
 class MarginConsoleApp(App[None]):
@@ -34,11 +34,21 @@ class MarginConsoleApp(App[None]):
         self.page_size = page_size
         self.cursor_blink = cursor_blink
         self.workarounds = TextualWorkarounds(self)
-        self.sub_title = f"{settings.operator} · {Path(settings.db).name}"
+        # The registry under the operator's [keys]: help and palette read it, Textual's keymap moves the footer's.
+        self.registry: tuple[ActionSpec, ...] = console_registry(settings)
+        self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
+        self.theme = settings.theme
+        viewer = " · read-only" if settings.read_only else ""
+        self.sub_title = f"{settings.operator} · {Path(settings.db).name}{viewer}"
 
     @property
     def operator(self) -> str:
         return self.settings.operator
+
+    @property
+    def read_only(self) -> bool:
+        """A viewer's session: no write path (store opened read-only, write keys hidden and refused)."""
+        return self.settings.read_only
 
     def open_store(self) -> Store:
         """A new connection for the calling thread (SQLite connections are per thread)."""
