@@ -139,4 +139,4 @@ def _where(origin: str, file: ConfigFileSource, name: str, table_key: str | None
         return CONFIG_ENV if name == "config" else f"MARGIN_CONSOLE_{name.upper()}"
     if origin == "flag":
         return f"--{name.replace('_', '-')}"
-    return f"{name} (default)"
+    return f"the {name} setting"

@@ -63,8 +63,8 @@ class StoreWorkers:
         spec = self._write_spec(key=event.key)
         if spec is not None:
             event.stop()
-            self.app.notify(f"{spec.description} would write the book, and this session is read-only "
-                            f"({self.app.settings.where('read_only')}).", title="Read-only", severity="warning")
+            self.app.notify(f"{spec.description} is off: it writes the book and this session is read-only "
+                            f"(set by {self.app.settings.where('read_only')}).", title="Read-only", severity="warning")
 
     def deliver(self, message: Message) -> None:
         """Post a worker's result to this screen, unless the worker was cancelled (a newer one replaces it)."""

@@ -82,7 +82,7 @@ async def test_read_only_hides_write_keys_and_refuses_them_with_a_reason(story_d
             assert isinstance(app.screen, DetailScreen), key  # no editor, no ACR screen, no walkthrough
         refusals = notes.titled("Read-only")
         assert len(refusals) == 6
-        assert "Edit leverage would write the book, and this session is read-only" in refusals[0].message
+        assert refusals[0].message.startswith("Edit leverage is off: it writes the book and this session is read-only")
         await pilot.press("h")  # reading still works
         await settle(pilot)
         assert type(app.screen).__name__ == "HistoryScreen"
