@@ -22,3 +22,8 @@ def lev(value: Decimal | None) -> str:
 def pct(value: Decimal | None, places: int = 1) -> str:
     """A fraction as a percentage, e.g. `0.2` -> `20.0%`; `-` when unknown."""
     return "-" if value is None else f"{value:.{places}%}"
+
+
+def clock_time(at: str) -> str:
+    """An audit timestamp (ISO, UTC) as the time of day an operator reads in a notice: `11:52:18 UTC`."""
+    return f"{at[11:19]} UTC" if len(at) >= 19 else at

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
                                      description="A loaded price may move from the stored one by this fraction "
                                                  "unless the moves are accepted.")
     busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
+    live_seconds: float = Field(default=1.0, ge=0, le=60,
+                                description="How often the console looks for other operators' writes (0: never).")
     read_only: bool = Field(default=False, description="Open the book without any write path (viewers).")
     theme: str = Field(default="textual-dark", description="The console's Textual theme.")
     keys: dict[str, str] = Field(default_factory=dict,

@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING, TypeVar
 from textual import events
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from console.actions import ActionSpec
-from console.messages import AccountWritten, StoreFailed, WriteFailed
+from console.messages import AccountChanged, AccountWritten, StoreFailed, WriteFailed
 
 if TYPE_CHECKING:
     from console.app import MarginConsoleApp
@@ -65,6 +66,19 @@ class StoreWorkers:
             event.stop()
             self.app.notify(f"{spec.description} is off: it writes the book and this session is read-only "
                             f"(set by {self.app.settings.where('read_only')}).", title="Read-only", severity="warning")
+
+    def mark_stale(self, message: AccountChanged, account_id: str, container: str) -> None:
+        """Another operator wrote this account while an editor or checklist is open: say so at the top of
+        `container` and keep what is on screen (the operator's input stays; a conflicting write is refused)."""
+        if message.changed_by is None or message.account_id != account_id:
+            return
+        text = (f"⚠ Stale: {message.changed_by} changed {account_id} ({message.action}) since this opened. "
+                "Close and reopen to see the book as it is now.")
+        shown = self.query("#stale")
+        if shown:
+            shown.first(Static).update(text)
+        else:
+            self.query_one(container).mount(Static(text, id="stale", classes="stale", markup=False), before=0)
 
     def deliver(self, message: Message) -> None:
         """Post a worker's result to this screen, unless the worker was cancelled (a newer one replaces it)."""
