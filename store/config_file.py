@@ -90,7 +90,10 @@ class ConfigFileSource(TomlConfigSettingsSource):
     def where(self, key: str, table_key: str | None = None) -> str:
         """`FILE: line N: key` (or `[table] key`) for messages; the line is omitted if the key cannot be found."""
         name = f"[{key}] {table_key}" if table_key is not None else key
-        line = key_line(self.path.read_text(encoding="utf-8"), key, table_key) if self.path else None
+        try:
+            line = key_line(self.path.read_text(encoding="utf-8"), key, table_key) if self.path else None
+        except (OSError, UnicodeDecodeError):  # the file changed since start: name it without a line
+            line = None
         return f"{self.path}: line {line}: {name}" if line else f"{self.path}: {name}"
 
 

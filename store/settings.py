@@ -39,7 +39,7 @@ def login_name() -> str:
 
 
 class Settings(BaseSettings):
-    """Where the book lives, who the operator is, and the rule thresholds."""
+    """Where the book lives, who the operator is, the rule thresholds, and how the console looks and behaves."""
 
     model_config = SettingsConfigDict(env_prefix="MARGIN_CONSOLE_", extra="ignore")
 
