@@ -21,6 +21,11 @@ class ActionSpec:
     priority: bool = False
     palette: bool = True
 
+    @property
+    def writes(self) -> bool:
+        """Whether the action writes the book (hidden and refused in a read-only session)."""
+        return self.id in WRITE_ACTIONS
+
     def binding(self) -> Binding:
         return Binding(self.keys, self.action, self.description, show=self.show, key_display=self.key_display,
                        priority=self.priority, tooltip=self.tooltip, id=self.id)
@@ -109,6 +114,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "troubleshoot"),
     ActionSpec("troubleshoot-back", "escape", "back", "Back", "Back to the account.", "troubleshoot"),
 )
+
+
+# The actions that write the book, or open a screen whose purpose is writing (a walkthrough run is stored).
+WRITE_ACTIONS = frozenset({
+    "edit-leverage", "toggle-track", "rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation",
+    "walkthrough", "editor-save", "editor-toggle-track", "ack-1", "ack-2", "ack-3", "ack-4", "ack-all", "fire",
+    "simulate-fills", "walkthrough-do", "walkthrough-complete", "walkthrough-skip", "walkthrough-retry",
+    "troubleshoot-fix",
+})
 
 
 def bindings(scope: str) -> list[Binding]:

@@ -16,7 +16,7 @@ from calc.formatting import cash, lev, money, pct
 from calc.views import AcrPreview, AcrRecord, Reviewed
 from calc.vocabulary import kind_title
 from console.actions import bindings
-from console.messages import AcrFired, AcrPreviewed, FillsApplied, WriteFailed
+from console.messages import AccountChanged, AcrFired, AcrPreviewed, FillsApplied, WriteFailed
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
 from store.acrs import fire_acr, preview_acr
@@ -64,6 +64,9 @@ class AcrScreen(ConsoleScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#acr-orders").border_title = "Trade preview"
         self.load()
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        self.mark_stale(message, self.account_id, "#acr-body")
 
     @work(thread=True, exclusive=True, group="acr-preview", exit_on_error=False, description="acr-preview")
     def load(self) -> None:

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input, Label, Static
 from calc.formatting import cash, lev, money, pct
 from calc.models import leverage_problem
 from console.actions import bindings
-from console.messages import AcrPreviewed, SleeveSaved
+from console.messages import AccountChanged, AcrPreviewed, SleeveSaved
 from console.screens.base import ConsoleModal
 from store.risk import sleeve_risk
 from calc.views import AccountDetail, AcrPreview, SleeveView
@@ -83,6 +83,9 @@ class LeverageEditor(ConsoleModal[None]):
         box.focus()
         self._show_track()
         self._request_preview()
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        self.mark_stale(message, self.detail.account.id, "#editor")
 
     def _show_track(self) -> None:
         state = "ON (follows the model manager's cash targets)" if self.track_manager else \
