@@ -9,13 +9,13 @@ from __future__ import annotations
 import getpass
 import os
 import shutil
-import socket
 import subprocess
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.system.processes import free_port, stop, wait_listening
 
 PRIVSEP_DIR = Path("/run/sshd")
 
@@ -23,12 +23,6 @@ PRIVSEP_DIR = Path("/run/sshd")
 def find_sshd() -> str | None:
     """The sshd binary (root's PATH has /usr/sbin, a user's often does not)."""
     return shutil.which("sshd") or next((p for p in ("/usr/sbin/sshd",) if os.access(p, os.X_OK)), None)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def keygen(path: Path, comment: str) -> None:
@@ -89,22 +83,5 @@ def running_sshd(folder: Path, sshd: str, ready_timeout: float = 10.0) -> Iterat
         wait_listening(server, port, log, ready_timeout)
         yield Sshd(port, user, folder, log)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
-
-def wait_listening(server: subprocess.Popen[bytes], port: int, log: Path, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"sshd exited with {server.returncode}: {log.read_text(errors='replace')}")
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"sshd did not listen on 127.0.0.1:{port} within {timeout} s: {log.read_text()}")
