@@ -30,7 +30,10 @@ def serve(ctx: click.Context, host: str, port: int, allow_remote: bool, public_u
         click.echo(f"{PROG}: warning: serving on {host}:{port}, reachable from other hosts; every browser that "
                    f"reaches it acts as {current.operator} (no login): put it behind a reverse proxy with TLS "
                    "and authentication", err=True)
-    web.serve(current, host, port, public_url)
+    try:
+        web.serve(current, host, port, public_url)
+    except OSError as error:  # the port is taken or the address is not this host's: say so, no traceback
+        raise click.ClickException(f"cannot serve on {host}:{port}: {error.strerror or error}") from error
 
 
 COMMANDS = [serve]

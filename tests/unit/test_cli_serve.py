@@ -2,6 +2,7 @@
 command each browser session runs. The server itself is replaced here; tests/system/test_web.py runs it for real."""
 from __future__ import annotations
 
+import errno
 import shlex
 import sys
 from pathlib import Path
@@ -53,6 +54,15 @@ def test_no_book_no_server(run, db_path, served):
     line = one_error_line(run("serve"), code=1)
     assert f"no book at {db_path}" in line
     assert served == [] and not db_path.exists()
+
+
+def test_a_port_in_use_is_one_clear_line(run, story, monkeypatch):
+    def taken(*args, **kwargs):
+        raise OSError(errno.EADDRINUSE, "error while attempting to bind on address ('127.0.0.1', 8000): "
+                                        "address already in use")
+    monkeypatch.setattr(web, "serve", taken)
+    line = one_error_line(run("serve"), code=1)
+    assert line.startswith("margin-console: error: cannot serve on 127.0.0.1:8000: ") and "already in use" in line
 
 
 @pytest.mark.parametrize("port", ["0", "65536", "http"])
