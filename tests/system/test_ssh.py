@@ -30,7 +30,10 @@ def test_filter_open_save_leverage_and_quit_over_ssh(story_book: Path, tmp_path:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path), "TERM": "xterm-256color"}
         term = PtyScreen(server.client_argv(remote), env, columns=80, rows=24)
         try:
-            term.wait_for("Book 3 accounts", "A-1001", "Jane Doe Trust", "A-1002", "A-1003", timeout=30)
+            term.wait_for("margin-console — ssh-op · book.db", "Book 3 accounts", "A-1001", "Jane Doe Trust",
+                          "A-1002", "A-1003", "^p palette", timeout=30)
+            # The console took the pty's size from sshd: its title on the first row, its footer on the 24th.
+            assert "margin-console — ssh-op · book.db" in term.lines[0] and "^p palette" in term.lines[23]
 
             # Type once the field shows, as a person does: keys that arrive before a new field takes the focus
             # still go to the widget that had it (the console drops typeahead there; Pilot tests pause between keys).
