@@ -21,6 +21,18 @@ from tests.system.processes import free_port, group_alive, kill_group, stop, wai
 
 pytestmark = pytest.mark.system
 
+# How many colours xterm.js's text layer shows: 1 for a blank canvas, hundreds once text and panels are drawn
+# (its canvas renderer keeps a 2D context; 0 where it has none).
+CANVAS_COLOURS_JS = """() => {
+    const canvas = document.querySelector('.textual-terminal canvas.xterm-text-layer');
+    const context = canvas && canvas.getContext('2d');
+    if (!context) return 0;
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    const colours = new Set();
+    for (let i = 0; i < pixels.length; i += 4) colours.add((pixels[i] << 16) | (pixels[i + 1] << 8) | pixels[i + 2]);
+    return colours.size;
+}"""
+
 
 @pytest.fixture
 def served(story_book: Path, tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
@@ -63,6 +75,7 @@ def test_serve_paints_filters_and_opens_an_account_in_chromium(served):
             screen.wait_for("margin-console — web-op · book.db", "Book 3 accounts",
                             "A-1001", "Jane Doe Trust", "A-1002", "A-1003", timeout=30)
             assert screen.connections == 1
+            assert page.evaluate(CANVAS_COLOURS_JS) > 16, "xterm.js drew nothing on its text canvas"
 
             page.click(".textual-terminal")
             screen.press("/")
