@@ -75,7 +75,8 @@ def test_serve_paints_filters_and_opens_an_account_in_chromium(served):
             screen.wait_for("margin-console — web-op · book.db", "Book 3 accounts",
                             "A-1001", "Jane Doe Trust", "A-1002", "A-1003", timeout=30)
             assert screen.connections == 1
-            assert page.evaluate(CANVAS_COLOURS_JS) > 16, "xterm.js drew nothing on its text canvas"
+            # xterm.js paints on the next animation frame: wait for it (a blank canvas fails here after 10 s).
+            page.wait_for_function(f"({CANVAS_COLOURS_JS})() > 16", timeout=10_000)
 
             page.click(".textual-terminal")
             screen.press("/")
