@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import shlex
 import sys
+from collections.abc import Sequence
 
 from store.settings import Settings
 
@@ -26,13 +27,14 @@ def is_local(host: str) -> bool:
         return False
 
 
-def console_command(settings: Settings) -> str:
-    """The shell command textual-serve starts per connection: this Python, this book, this operator.
+def console_command(settings: Settings, options: Sequence[str] = ()) -> str:
+    """The shell command textual-serve starts per connection: this Python, this book, this operator, and the
+    other root `options` serve was given (a config file, read-only), so a browser session runs as serve was told.
 
     `-P` keeps the server's working directory off sys.path, so a folder named like one of our packages there
     cannot stand in for the console.
     """
-    argv = [sys.executable, "-P", "-c", CONSOLE_ENTRY, "--db", str(settings.db.resolve()),
+    argv = [sys.executable, "-P", "-c", CONSOLE_ENTRY, *options, "--db", str(settings.db.resolve()),
             "--operator", settings.operator]
     return shlex.join(argv)
 
@@ -43,9 +45,9 @@ def public_url(host: str, port: int) -> str:
     return f"http://{shown}:{port}"
 
 
-def serve(settings: Settings, host: str, port: int, url: str | None = None) -> None:
+def serve(settings: Settings, host: str, port: int, url: str | None = None, options: Sequence[str] = ()) -> None:
     """Serve the console on http://host:port until interrupted (ctrl+c or SIGTERM)."""
     from textual_serve.server import Server  # aiohttp and friends load only for `serve`
 
-    Server(console_command(settings), host=host, port=port, title=TITLE,
+    Server(console_command(settings, options), host=host, port=port, title=TITLE,
            public_url=url or public_url(host, port)).serve()

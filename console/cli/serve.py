@@ -2,11 +2,36 @@
 from __future__ import annotations
 
 import click
+from click.core import ParameterSource
 
 from console import web
 from console.cli.support import PROG, settings
 
 LOCAL_HOST = "127.0.0.1"
+# Root options serve does not hand on as given: it passes the effective book and operator itself, and a demo is
+# not what a served desk should get.
+SET_BY_SERVE = frozenset({"db", "operator", "open_demo"})
+
+
+def root_options(ctx: click.Context) -> list[str]:
+    """The root options this command line gave (e.g. a config file, read-only), to give every browser session.
+
+    Only those typed on the command line: the environment reaches the sessions anyway, since they inherit it.
+    """
+    root = ctx.find_root()
+    forwarded: list[str] = []
+    for param in root.command.params:
+        name = param.name or ""
+        if (not isinstance(param, click.Option) or name in SET_BY_SERVE
+                or root.get_parameter_source(name) is not ParameterSource.COMMANDLINE):
+            continue
+        flag = next(o for o in param.opts if o.startswith("--"))
+        value = root.params[name]
+        if param.is_flag:
+            forwarded += [flag] if value else list(param.secondary_opts[:1])
+        else:
+            forwarded += [part for item in (value if param.multiple else [value]) for part in (flag, str(item))]
+    return forwarded
 
 
 @click.command("serve")
@@ -31,7 +56,7 @@ def serve(ctx: click.Context, host: str, port: int, allow_remote: bool, public_u
                    f"reaches it acts as {current.operator} (no login): put it behind a reverse proxy with TLS "
                    "and authentication", err=True)
     try:
-        web.serve(current, host, port, public_url)
+        web.serve(current, host, port, public_url, root_options(ctx))
     except OSError as error:  # the port is taken or the address is not this host's: say so, no traceback
         raise click.ClickException(f"cannot serve on {host}:{port}: {error.strerror or error}") from error
 
