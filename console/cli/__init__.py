@@ -1,8 +1,9 @@
 """The command line: `margin-console` opens the console; its commands are the headless front of the store.
 
 One command module per store service module (book, sleeves, acrs, fills, prices, reconcile, troubleshoot,
-walkthrough), one for the queries and one for the calculator; the shared pieces are in support.py (group, errors,
-store) and output.py (--json/--csv, emitters, formats).
+walkthrough), one for the queries, one for the calculator, one for the settings (config) and one for the web
+server (serve); the shared pieces are in support.py (group, errors, store) and output.py (--json/--csv, emitters,
+formats).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from console.cli import (
     prices,
     queries,
     reconcile,
+    serve,
     sleeves,
     troubleshoot,
     walkthrough,
@@ -67,7 +69,8 @@ def cli(ctx: click.Context, config_file: Path | None, db: Path | None, operator:
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif):
+for module in (book, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif,
+               serve):
     for command in module.COMMANDS:
         cli.add_command(command)
 
