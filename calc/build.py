@@ -10,7 +10,7 @@ from typing import Literal
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
 from calc.money import ZERO
-from calc.targets import sleeve_equity, target_quantities, target_values
+from calc.targets import actual_leverage, invested_ratio, sleeve_equity, target_quantities, target_values
 
 AcrKind = Literal["rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation"]
 ACR_KINDS: tuple[str, ...] = ("rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation")
@@ -26,6 +26,7 @@ FAILURE_REASONS: dict[str, str] = {
     "MAINTENANCE": "projected equity is below the maintenance requirement",
     "NAV_NOT_POSITIVE": "the sleeve's equity is zero or negative",
     "APM_INSUFFICIENT": "the APM does not hold enough cash for this allocation",
+    "NO_TRADES": "the change is smaller than the minimum trade: no order would build",
 }
 
 FAILURE_FIXES: dict[str, str] = {
@@ -37,6 +38,8 @@ FAILURE_FIXES: dict[str, str] = {
     "MAINTENANCE": "Lower the leverage or add cash before firing.",
     "NAV_NOT_POSITIVE": "Fund the sleeve before applying leverage.",
     "APM_INSUFFICIENT": "Add cash to the APM or allocate a smaller amount.",
+    "NO_TRADES": "Save a larger leverage change, or lower the minimum trade; the saved leverage stays pending "
+                 "(u puts it back).",
 }
 
 
@@ -155,8 +158,7 @@ def build_acr(
         return _fail(base, "NAV_NOT_POSITIVE", f"equity {equity}")
 
     targets = target_values(equity, lev, model, sleeve.track_manager, sleeve.cash_reserve)
-    wanted = target_quantities(targets, prices)
-    orders = _orders(sleeve, wanted, prices, settings.min_trade)
+    orders = _orders(sleeve, target_quantities(targets, prices), prices, settings.min_trade)
 
     positions = dict(sleeve.positions)
     cash = sleeve.cash
@@ -170,6 +172,14 @@ def build_acr(
     result = dict(base, orders=tuple(orders), projected=projected, projected_margin=figures,
                   projected_sleeve_cash=cash, targets=targets)
 
+    if not orders and lev != sleeve.applied:
+        # The source document: trades must build. A new target that no order reaches is not applied, unless
+        # the sleeve already holds it (within the drift tolerance), when marking it applied is the truth.
+        now = actual_leverage(sleeve, prices) or ZERO
+        wanted_ratio = invested_ratio(lev, model, sleeve.track_manager, sleeve.cash_reserve)
+        if abs(now - wanted_ratio) > settings.drift_tolerance:
+            return _fail_with(result, "NO_TRADES", f"{sleeve.applied:.2f}x to {lev:.2f}x builds 0 orders at a "
+                                                   f"minimum trade of {settings.min_trade:,.2f}")
     if cash < 0 and not account.can_margin:
         why = "margin is not enabled at the custodian" if not account.margin_enabled else f"a {account.type} account"
         return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {why}")
@@ -180,6 +190,17 @@ def build_acr(
         return _fail_with(result, "MAINTENANCE",
                           f"equity {figures.equity:.2f} < requirement {figures.requirement:.2f}")
     return BuildResult(**result)
+
+
+def rebalance_orders(sleeve: Sleeve, model: Model, prices: dict[str, Price], settings: CalcSettings) -> list[Order] | None:
+    """The orders a rebalance at the saved leverage would build (None when a needed price is missing or the
+    equity is not positive): the DRIFT diagnostic offers a rebalance only when this is not empty."""
+    needed = set(model.weights) | {s for s, q in sleeve.positions.items() if q}
+    equity = sleeve_equity(sleeve, prices) if needed <= set(prices) else ZERO
+    if equity <= 0:
+        return None
+    targets = target_values(equity, sleeve.leverage, model, sleeve.track_manager, sleeve.cash_reserve)
+    return _orders(sleeve, target_quantities(targets, prices), prices, settings.min_trade)
 
 
 def _fail_with(result: dict, code: str, detail: str) -> BuildResult:

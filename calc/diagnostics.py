@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from calc.build import rebalance_orders
 from calc.formatting import lev, money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
@@ -26,10 +27,12 @@ DIAGNOSTIC_CODES: tuple[str, ...] = (
     "OUT_OF_SYNC",
 )
 
+# A code's fix when the data names no cause; the doctor's heading for the code.
 DIAGNOSTIC_FIXES: dict[str, str] = {
-    "NEGATIVE_APM": "Move the exposure into the model sleeve.",
-    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1.",
-    "MARGIN_NOT_ENABLED": "Confirm margin status with the custodian.",
+    "NEGATIVE_APM": "By cause: fees or residue -> fund the APM (a deposit, or a liquidation from a model sleeve "
+                    "into the APM); margin carried at the account level -> move the exposure into the model sleeve.",
+    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1; or put the saved leverage back (revert).",
+    "MARGIN_NOT_ENABLED": "Confirm margin with the custodian, or set the target back to 1.0.",
     "MARGIN_CALL": "Cure the call: deposit cash, deposit securities, or sell.",
     "LOW_CALL_DISTANCE": "Reduce leverage or add cash.",
     "TACTICAL_TRACK_OFF": "Turn track manager ON.",
@@ -40,17 +43,50 @@ DIAGNOSTIC_FIXES: dict[str, str] = {
 }
 
 
+FUND_APM_FIX = "Fund the APM: a deposit into the APM, or a liquidation from a model sleeve into the APM."
+MOVE_EXPOSURE_FIX = ("Move the exposure into the model sleeve: sell the APM's holdings, allocate the proceeds, "
+                     "save the multiplier on the model sleeve and rebalance.")
+# The causes the data can name, per code: cause -> (the label the detail ends with, the fix for that cause).
+# One home: the detail, the doctor, the troubleshooter and the walkthrough read the cause's fix from here.
+CAUSES: dict[str, dict[str, tuple[str, str]]] = {
+    "NEGATIVE_APM": {
+        "residue": ("fractional-share residue", FUND_APM_FIX),
+        "fees": ("account-level fees booked to the APM", FUND_APM_FIX),
+        "margin": ("margin debit carried at the account level", MOVE_EXPOSURE_FIX),
+        "unknown": ("cause unknown: too large for fees, and this account cannot margin", FUND_APM_FIX),
+    },
+    "DRIFT": {
+        "below-minimum": ("a rebalance builds no order: every difference is below the minimum trade",
+                          "None the console can trade: lower the minimum trade, or wait for a larger move."),
+    },
+}
+# A fee larger than this with nothing bought is not called a fee: the cause is "unknown".
+FEE_CEILING = Decimal("2500")
+
+
+def cause_fix(code: str, cause: str = "") -> str:
+    """The fix for a code and the cause its data names (the code's own fix when there is no cause)."""
+    return CAUSES.get(code, {}).get(cause, ("", DIAGNOSTIC_FIXES[code]))[1]
+
+
 @dataclass(frozen=True)
 class Diagnostic:
-    """One finding on an account or one of its sleeves."""
+    """One finding on an account or one of its sleeves; `cause` is a key of CAUSES[code] when the data names one."""
 
     code: str
     detail: str
     sleeve_id: str | None = None
+    cause: str = ""
 
     @property
     def fix(self) -> str:
-        return DIAGNOSTIC_FIXES[self.code]
+        return cause_fix(self.code, self.cause)
+
+    @classmethod
+    def stored(cls, code: str, detail: str, sleeve_id: str | None = None) -> Diagnostic:
+        """A diagnostic read back from its stored row: the cause is the label its detail ends with."""
+        cause = next((key for key, (label, _) in CAUSES.get(code, {}).items() if detail.endswith(f"({label})")), "")
+        return cls(code, detail, sleeve_id, cause)
 
     @property
     def title(self) -> str:
@@ -75,15 +111,27 @@ def unpriced_holdings(account: Account, prices: dict[str, Price]) -> list[str]:
 
 
 def negative_apm_cause(account: Account) -> str:
-    """Say what a negative APM most likely is: margin misapplied at the account level, or a small fee/residue."""
+    """What the data says a negative APM is (a key of CAUSES["NEGATIVE_APM"]; "" when the APM is not negative).
+
+    Residue: less than a dollar. Margin: a margin account whose APM holds securities bought with the debit, or
+    whose APM debit is larger than any fee (it funds securities somewhere); a cash account or an IRA cannot
+    carry margin, so there it is never called margin. Fees: fee-sized, and nothing in the APM bought on margin.
+    """
     apm = account.apm
     if apm is None or apm.cash >= 0:
         return ""
     if apm.cash > Decimal("-1"):
-        return "fractional-share residue"
-    if apm.cash > Decimal("-500") and not any(s.kind == "model" and s.cash < 0 for s in account.sleeves):
-        return "likely account-level fees booked to the APM"
-    return "margin debit carried at the account level"
+        return "residue"
+    holds = any(q for q in apm.positions.values())
+    if account.type == "margin" and holds:
+        return "margin"
+    if -apm.cash <= FEE_CEILING:
+        return "fees"
+    return "margin" if account.type == "margin" else "unknown"
+
+
+def cause_label(code: str, cause: str) -> str:
+    return CAUSES[code][cause][0]
 
 
 def sleeve_drift(sleeve: Sleeve, prices: dict[str, Price], models: dict[str, Model],
@@ -109,7 +157,9 @@ def diagnose(
     found: list[Diagnostic] = []
     apm = account.apm
     if apm is not None and apm.cash < 0:
-        found.append(Diagnostic("NEGATIVE_APM", f"APM cash {money(apm.cash)} ({negative_apm_cause(account)})", apm.id))
+        cause = negative_apm_cause(account)
+        found.append(Diagnostic("NEGATIVE_APM", f"APM cash {money(apm.cash)} ({cause_label('NEGATIVE_APM', cause)})",
+                                apm.id, cause))
     model_sleeves = [s for s in account.sleeves if s.kind == "model"]
     for s in model_sleeves:
         if s.leverage != s.applied:
@@ -133,7 +183,11 @@ def diagnose(
     for s in model_sleeves:
         drift = sleeve_drift(s, prices, models, settings.drift_tolerance)
         if drift is not None:
-            found.append(Diagnostic("DRIFT", f"actual {drift[0]:.2f} vs target {drift[1]:.2f}", s.id))
+            # A rebalance that would build nothing is no fix: offering it would loop (DRIFT, rebalance, DRIFT).
+            cause = "below-minimum" if rebalance_orders(s, models[s.model or ""], prices, settings) == [] else ""
+            text = f"actual {drift[0]:.2f} vs target {drift[1]:.2f}"
+            found.append(Diagnostic("DRIFT", f"{text} ({cause_label('DRIFT', cause)})" if cause else text, s.id,
+                                    cause))
     stale = stale_symbols(account, prices, today, settings.max_price_age_days)
     if stale:
         found.append(Diagnostic("STALE_PRICES", ", ".join(stale)))

@@ -27,7 +27,7 @@ PRICES = {
 }
 MODELS = {"m6040": Model(id="m6040", weights={"SPY": D("0.6"), "AGG": D("0.4")})}
 FAILURE_CODES = ("MARGIN_NOT_ENABLED", "LEVERAGE_OUT_OF_RANGE", "MISSING_PRICE", "STALE_PRICE", "REGT_INITIAL",
-                 "MAINTENANCE", "NAV_NOT_POSITIVE", "APM_INSUFFICIENT")
+                 "MAINTENANCE", "NAV_NOT_POSITIVE", "APM_INSUFFICIENT", "NO_TRADES")
 
 
 def make_account(
@@ -208,6 +208,37 @@ def test_acr_kinds_are_the_domain_kinds():
 
 
 # --- failure codes ---------------------------------------------------------------------------------
+
+
+def built_at_one(saved: Decimal) -> Account:
+    """60/40 of 100,000 built at 1.0 (applied 1.0), with `saved` pending."""
+    return Account(id="acct", type="margin", margin_enabled=True, sleeves=[
+        Sleeve(id="apm", kind="apm", cash=D(0)),
+        Sleeve(id="s1", kind="model", model="m6040", cash=D(0), positions={"SPY": D(120), "AGG": D(400)},
+               leverage=saved, applied_leverage=D(1))])
+
+
+def test_no_trades_when_no_order_survives_the_minimum_trade():
+    # 1.5 wants +60 SPY (30,000) and +200 AGG (20,000): both under a 100,000 minimum trade, so nothing builds
+    # while the sleeve sits at 1.0, far outside the 0.05 tolerance of 1.5: the ACR fails, leverage stays pending.
+    result = build(built_at_one(D("1.5")), settings=CalcSettings(min_trade=D(100000)))
+    assert_failed(result, "NO_TRADES")
+    assert "1.00x to 1.50x" in result.reason
+    assert "(u puts it back)" in result.fix
+
+
+def test_no_orders_within_the_tolerance_is_applied():
+    # 1.02 wants +2 SPY (1,000) and +8 AGG (800), under a 5,000 minimum; the sleeve at 1.0 is within 0.05 of
+    # 1.02, so the target is already what it holds: the build succeeds with no order (not NO_TRADES).
+    result = build(built_at_one(D("1.02")), settings=CalcSettings(min_trade=D(5000)))
+    assert result.ok and result.orders == ()
+
+
+def test_one_dollar_acr_with_no_trades_fails_too():
+    account = built_at_one(D("1.5")).model_copy()
+    account = account.model_copy(update={"sleeves": [account.sleeves[0].model_copy(update={"cash": D(10)}),
+                                                     account.sleeves[1]]})
+    assert_failed(build(account, "one-dollar", settings=CalcSettings(min_trade=D(100000))), "NO_TRADES")
 
 
 def test_every_failure_code_has_a_reason_and_a_fix():

@@ -71,18 +71,30 @@ def test_negative_apm():
     assert "model sleeve" in diags[0].fix
 
 
-@pytest.mark.parametrize(("apm_cash", "cause"), [
-    (D("-0.40"), "fractional-share residue"),
-    (D(-200), "fees"),
-    (D(-5000), "margin"),
-    (D(10), ""),
+@pytest.mark.parametrize(("type_", "apm_cash", "apm_positions", "cause"), [
+    ("margin", D("-0.40"), {}, "residue"),
+    ("margin", D(-200), {}, "fees"),
+    ("margin", D(-200), {"SPY": D(10)}, "margin"),  # the APM bought SPY with the debit
+    ("margin", D(-5000), {}, "margin"),  # larger than any fee: it funds the sleeve's securities
+    ("ira", D(-5000), {"SPY": D(10)}, "unknown"),  # an IRA cannot carry margin: never called margin
+    ("cash", D(-5000), {}, "unknown"),
+    ("ira", D(-200), {"SPY": D(10)}, "fees"),
+    ("margin", D(10), {}, ""),
 ])
-def test_negative_apm_cause(apm_cash, cause):
-    acct = account(leverage=D(1), positions=BUILT_10, cash=D(0), apm_cash=apm_cash)
-    found = negative_apm_cause(acct)
-    assert cause in found
-    if not cause:
-        assert found == ""
+def test_negative_apm_cause(type_, apm_cash, apm_positions, cause):
+    acct = account(leverage=D(1), positions=BUILT_10, cash=D(0), apm_cash=apm_cash, type=type_,
+                   margin_enabled=type_ != "cash")
+    acct = acct.model_copy(update={"sleeves": [acct.sleeves[0].model_copy(update={"positions": apm_positions}),
+                                               acct.sleeves[1]]})
+    assert negative_apm_cause(acct) == cause
+    diags = [d for d in diagnose(acct, PRICES, MODELS, TODAY) if d.code == "NEGATIVE_APM"]
+    if cause:
+        # The stored row (code, detail) gives back the same cause, so the doctor shows the same fix.
+        assert Diagnostic.stored("NEGATIVE_APM", diags[0].detail).fix == diags[0].fix
+        assert ("margin" in diags[0].detail) == (cause == "margin") or cause == "unknown"
+        assert ("model sleeve" in diags[0].fix.split(":")[0]) == (cause == "margin")
+    else:
+        assert diags == []
 
 
 def test_pending_leverage():
@@ -239,3 +251,16 @@ def test_missing_price_comes_after_stale_prices():
 
 def test_a_zero_quantity_without_a_price_is_not_missing():
     assert codes(account(positions=dict(BUILT_15, XYZ=D(0)))) == []
+
+
+@pytest.mark.parametrize(("min_trade", "cause", "fix"), [
+    (D(0), "", "Rebalance."),
+    (D(20000), "below-minimum", "None the console can trade: lower the minimum trade, or wait for a larger move."),
+])
+def test_drift_offers_a_rebalance_only_when_one_would_build(min_trade, cause, fix):
+    # Built at 1.0 then 10,000 deposited: actual 100,000 / 110,000 = 0.91 against 1.0 (DRIFT). A rebalance wants
+    # +13 SPY (6,500) and +44 AGG (4,400): under a 20,000 minimum trade it builds nothing, so offering it would loop.
+    acct = account(leverage=D(1), positions=BUILT_10, cash=D(10000))
+    diags = diagnose(acct, PRICES, MODELS, TODAY, CalcSettings(min_trade=min_trade))
+    assert [(d.code, d.cause, d.fix) for d in diags] == [("DRIFT", cause, fix)]
+    assert Diagnostic.stored("DRIFT", diags[0].detail, "s1") == diags[0]
