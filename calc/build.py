@@ -7,10 +7,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from calc.formatting import lev as fmt_lev
+from calc.formatting import money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
 from calc.money import ZERO
-from calc.targets import actual_leverage, invested_ratio, sleeve_equity, target_quantities, target_values
+from calc.targets import (
+    actual_leverage,
+    invested_ratio,
+    sleeve_equity,
+    target_quantities,
+    target_values,
+)
 
 AcrKind = Literal["rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation"]
 ACR_KINDS: tuple[str, ...] = ("rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation")
@@ -30,7 +38,7 @@ FAILURE_REASONS: dict[str, str] = {
 }
 
 FAILURE_FIXES: dict[str, str] = {
-    "MARGIN_NOT_ENABLED": "Confirm margin status with the custodian, or set leverage to 1.0.",
+    "MARGIN_NOT_ENABLED": "Confirm margin with the custodian, or set the target back to 1.0.",
     "LEVERAGE_OUT_OF_RANGE": "Save a leverage between 1.0 and the account's maximum.",
     "MISSING_PRICE": "Load a price for the symbol, then fire again.",
     "STALE_PRICE": "Refresh prices, then fire again.",
@@ -178,8 +186,8 @@ def build_acr(
         now = actual_leverage(sleeve, prices) or ZERO
         wanted_ratio = invested_ratio(lev, model, sleeve.track_manager, sleeve.cash_reserve)
         if abs(now - wanted_ratio) > settings.drift_tolerance:
-            return _fail_with(result, "NO_TRADES", f"{sleeve.applied:.2f}x to {lev:.2f}x builds 0 orders at a "
-                                                   f"minimum trade of {settings.min_trade:,.2f}")
+            return _fail_with(result, "NO_TRADES", f"{fmt_lev(sleeve.applied)} to {fmt_lev(lev)} builds 0 orders "
+                                                   f"at a minimum trade of {money(settings.min_trade)}")
     if cash < 0 and not account.can_margin:
         why = "margin is not enabled at the custodian" if not account.margin_enabled else f"a {account.type} account"
         return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {why}")

@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from calc.build import ACR_KINDS, FAILURE_FIXES, BuildResult
+from calc.diagnostics import cause_fix, cause_label, negative_apm_cause
 from calc.formatting import cash, lev, money, pct
 from calc.models import Account, Sleeve
 from calc.money import ONE, ZERO
@@ -100,7 +101,7 @@ def margin_enabled_item(account: Account, sleeve: Sleeve, uses_margin: bool) -> 
     why = "margin is not enabled at the custodian" if not account.margin_enabled else \
         f"this is a {account.type} account"
     return _item("margin-enabled", "failed", f"leverage {lev(sleeve.leverage)} needs margin, but {why}",
-                 "Confirm margin status with the custodian.", "MARGIN_NOT_ENABLED")
+                 cause_fix("MARGIN_NOT_ENABLED"), "MARGIN_NOT_ENABLED")
 
 
 def model_sleeve_item(account: Account, sleeve: Sleeve, apm_cash_after: Decimal | None = None) -> ChecklistItem:
@@ -114,8 +115,10 @@ def model_sleeve_item(account: Account, sleeve: Sleeve, apm_cash_after: Decimal 
         if apm_cash_after is not None and apm_cash_after >= 0:
             return _item("model-sleeve", "passed", f"{leverages}; APM cash {money(apm.cash)} now, "
                                                    f"{money(apm_cash_after)} after this ACR (the cure)")
-        return _item("model-sleeve", "failed", f"APM cash is {money(apm.cash)}: margin shows on the APM",
-                     "Move the exposure into the model sleeve.", "NEGATIVE_APM")
+        cause = negative_apm_cause(account)
+        return _item("model-sleeve", "failed", f"APM cash is {money(apm.cash)} "
+                                               f"({cause_label('NEGATIVE_APM', cause)})",
+                     cause_fix("NEGATIVE_APM", cause), "NEGATIVE_APM")
     apm_text = f"; APM cash {money(apm.cash)}, not negative" if apm is not None else ""
     return _item("model-sleeve", "passed", f"{leverages}{apm_text}")
 

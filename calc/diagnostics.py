@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from calc.build import rebalance_orders
+from calc.build import FAILURE_FIXES, rebalance_orders
 from calc.formatting import lev, money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
@@ -31,8 +31,8 @@ DIAGNOSTIC_CODES: tuple[str, ...] = (
 DIAGNOSTIC_FIXES: dict[str, str] = {
     "NEGATIVE_APM": "By cause: fees or residue -> fund the APM (a deposit, or a liquidation from a model sleeve "
                     "into the APM); margin carried at the account level -> move the exposure into the model sleeve.",
-    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1; or put the saved leverage back (revert).",
-    "MARGIN_NOT_ENABLED": "Confirm margin with the custodian, or set the target back to 1.0.",
+    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1.",
+    "MARGIN_NOT_ENABLED": FAILURE_FIXES["MARGIN_NOT_ENABLED"],
     "MARGIN_CALL": "Cure the call: deposit cash, deposit securities, or sell.",
     "LOW_CALL_DISTANCE": "Reduce leverage or add cash.",
     "TACTICAL_TRACK_OFF": "Turn track manager ON.",

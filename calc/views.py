@@ -274,9 +274,11 @@ class AuditRecord:
 
 @dataclass(frozen=True)
 class DoctorFinding:
+    """One stored diagnostic as the doctor lists it, with the fix for the cause its detail names."""
     account_id: str
     sleeve_id: str | None
     detail: str
+    fix: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return json_value(self.__dict__)

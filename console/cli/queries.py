@@ -115,7 +115,8 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
         click.echo(f"{code} ({DIAGNOSTIC_TITLES[code]}): {report.count(code):,} account(s). "
                    f"Fix: {DIAGNOSTIC_FIXES[code]}")
         for f in found[:limit]:
-            click.echo(f"  {f.account_id}  {f.sleeve_id or '':<14} {f.detail}")
+            cause_fix = f". Fix: {f.fix}" if f.fix and f.fix != DIAGNOSTIC_FIXES[code] else ""
+            click.echo(f"  {f.account_id}  {f.sleeve_id or '':<14} {f.detail}{cause_fix}")
         if len(found) > limit > 0:
             click.echo(f"  ... {len(found) - limit:,} more")
 

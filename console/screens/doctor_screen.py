@@ -84,6 +84,15 @@ class DoctorScreen(ConsoleScreen[None]):
         self.query_one("#doctor-fix", Static).update(
             f"{DIAGNOSTIC_TITLES[self.code]}{more}. Fix: {DIAGNOSTIC_FIXES[self.code]}")
 
+    @on(DataTable.RowHighlighted, "#findings")
+    def _finding_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted finding's own fix: a negative APM's depends on the cause its detail names."""
+        if self.report is None or self.code is None or event.row_key.value is None or self.focused is not event.data_table:
+            return
+        found = self.report.findings[self.code][int(event.row_key.value)]
+        self.query_one("#doctor-fix", Static).update(
+            f"{found.account_id}: {DIAGNOSTIC_TITLES[self.code]}. Fix: {found.fix or DIAGNOSTIC_FIXES[self.code]}")
+
     @on(OptionList.OptionSelected, "#codes")
     def _code_selected(self) -> None:
         self.query_one("#findings", DataTable).focus()

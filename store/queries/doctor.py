@@ -1,7 +1,7 @@
 """The doctor: every diagnostic across the book, grouped by code, from the stored summaries."""
 from __future__ import annotations
 
-from calc.diagnostics import DIAGNOSTIC_CODES
+from calc.diagnostics import DIAGNOSTIC_CODES, DIAGNOSTIC_FIXES, Diagnostic
 from calc.views import DoctorFinding, DoctorReport
 from store.core import Store
 from store.queries.accounts import stale_cutoff
@@ -13,12 +13,13 @@ def doctor_report(store: Store) -> DoctorReport:
     findings: dict[str, list[DoctorFinding]] = {}
     for code, account_id, sleeve_id, detail in store.execute(
             "SELECT code, account_id, sleeve_id, detail FROM account_diagnostics ORDER BY account_id"):
-        findings.setdefault(code, []).append(DoctorFinding(account_id, sleeve_id, detail))
+        fix = Diagnostic.stored(code, detail, sleeve_id).fix
+        findings.setdefault(code, []).append(DoctorFinding(account_id, sleeve_id, detail, fix))
     for account_id, symbols in store.execute(
             "SELECT s.account_id, group_concat(DISTINCT p.symbol) FROM positions p "
             "JOIN prices pr ON pr.symbol = p.symbol JOIN sleeves s ON s.id = p.sleeve_id "
             "WHERE pr.as_of < ? GROUP BY s.account_id ORDER BY s.account_id", [stale_cutoff(store)]):
         findings.setdefault("STALE_PRICES", []).append(
-            DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(",")))))
+            DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(","))), DIAGNOSTIC_FIXES["STALE_PRICES"]))
     ordered = {c: findings[c] for c in DIAGNOSTIC_CODES if c in findings}
     return DoctorReport(ordered, store.account_count(), book_freshness(store))

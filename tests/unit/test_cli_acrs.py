@@ -46,7 +46,7 @@ def test_failed_evaluated_item_blocks_even_with_every_acknowledgement(run, story
     before = snapshot(story)
     result = run("acr", "A-1002-M1", "--kind", "one-dollar", *ACK, "--json")
     line = one_error_line(result, code=3)
-    assert "failed MARGIN_NOT_ENABLED" in line and "Fix: Confirm margin status" in line
+    assert "failed MARGIN_NOT_ENABLED" in line and "Fix: Confirm margin with the custodian" in line
     acr = json.loads(result.stdout)
     assert (acr["status"], acr["code"], acr["orders"]) == ("failed", "MARGIN_NOT_ENABLED", [])
     margin_item = next(i for i in acr["checklist"] if i["id"] == "margin-enabled")

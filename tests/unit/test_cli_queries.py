@@ -64,7 +64,7 @@ def test_show_json_margin_and_diagnostics(run, story):
 def test_show_readable(run, story):
     text = ok(run("show", "A-1002"))
     assert "A-1002  Cash Only LLC  (Fidelity, cash, margin NOT enabled)" in text
-    assert "MARGIN_NOT_ENABLED [A-1002-M1]" in text and "Fix: Confirm margin status" in text
+    assert "MARGIN_NOT_ENABLED [A-1002-M1]" in text and "Fix: Confirm margin with the custodian" in text
     assert "Call distance" in text and "no debit" in text
 
 
@@ -90,8 +90,11 @@ def test_doctor_json_and_readable(run, story):
     assert report["codes"]["PENDING_LEVERAGE"]["accounts"] == 2
     assert report["codes"]["DRIFT"]["accounts"] == 3
     assert report["codes"]["STALE_PRICES"]["findings"] == [
-        {"account_id": "A-1003", "sleeve_id": None, "detail": "OLDCO"}]
-    assert report["codes"]["NEGATIVE_APM"]["fix"] == "Move the exposure into the model sleeve."
+        {"account_id": "A-1003", "sleeve_id": None, "detail": "OLDCO", "fix": "Refresh prices."}]
+    assert report["codes"]["NEGATIVE_APM"]["fix"].startswith("By cause: fees or residue -> fund the APM")
+    # Each finding carries the fix for its own cause (A-1003 is an IRA: fees, never margin).
+    assert [f["fix"] for f in report["codes"]["NEGATIVE_APM"]["findings"]] == [
+        "Fund the APM: a deposit into the APM, or a liquidation from a model sleeve into the APM."]
     text = ok(run("doctor"))
     assert "PENDING_LEVERAGE (Leverage saved but not applied): 2 account(s)" in text
     assert "STALE_PRICES (Stale prices): 1 account(s). Fix: Refresh prices." in text

@@ -373,7 +373,9 @@ def test_quick_checklist_names_the_negative_apm(story_store: Store):
         ("activation", "passed", None),
         ("sleeve-cash-reviewed", "awaiting", None),
     ]
-    assert items[1].fix == "Move the exposure into the model sleeve."
+    # An IRA cannot carry margin: its 2,500 APM debit with nothing bought is fees, funded, never "moved".
+    assert "fees" in items[1].detail and "margin" not in items[1].detail
+    assert items[1].fix == "Fund the APM: a deposit into the APM, or a liquidation from a model sleeve into the APM."
 
 
 def test_step_evaluations_are_pure_functions_of_the_account(story_store: Store):

@@ -58,7 +58,35 @@ def test_nothing_happened_is_not_the_case_once_the_acr_is_built_and_filled(story
 
 def test_nothing_happened_reports_the_failure_that_would_block_the_acr(story):
     found = troubleshoot(story, "A-1002", "nothing-happened")
-    assert found.present and "MARGIN_NOT_ENABLED" in found.cause and found.action is None
+    # A cash account at 1.5: the $1 ACR fails MARGIN_NOT_ENABLED; `f` sets the target back to 1.0.
+    assert found.present and "MARGIN_NOT_ENABLED" in found.cause and found.action == "reset-leverage"
+    assert found.fix == "Confirm margin with the custodian, or set the target back to 1.0."
+
+
+def test_nothing_happened_reports_blockers_in_the_checklists_order(tmp_path):
+    # An IRA at 1.5x whose APM holds $0: the $1 ACR would also fail APM_INSUFFICIENT, but the checklist checks
+    # margin first, so MARGIN_NOT_ENABLED is the cause (issue 13 item 3).
+    data = story_data()
+    ira = data["accounts"][1]
+    ira["type"], ira["margin_enabled"] = "ira", True
+    ira["sleeves"][0]["cash"] = 0.0
+    with Store(tmp_path / "ira.db", clock=fixed_clock) as store:
+        import_book(store, data, "seed")
+        found = troubleshoot(store, "A-1002", "nothing-happened")
+    assert "(MARGIN_NOT_ENABLED)" in found.cause and "APM_INSUFFICIENT" not in found.cause
+    assert found.action == "reset-leverage"
+
+
+def test_cannot_acr_tries_every_activation(tmp_path):
+    # A healthy account whose APM holds $0: the $1 ACR cannot build, but a rebalance and a deposit do.
+    data = story_data()
+    data["accounts"][0]["sleeves"][0]["cash"] = 0.0
+    with Store(tmp_path / "zero.db", clock=fixed_clock) as store:
+        import_book(store, data, "seed")
+        found = troubleshoot(store, "A-1001", "cannot-acr")
+    assert not found.present and found.action == "rebalance"
+    assert "rebalance, cash management deposit" in found.cause
+    assert any("$1 allocation blocked" in line and "APM_INSUFFICIENT" in line for line in found.evidence)
 
 
 def test_negative_apm_margin_at_account_level_builds_the_move_into_the_model_sleeve(demo):
@@ -69,12 +97,16 @@ def test_negative_apm_margin_at_account_level_builds_the_move_into_the_model_sle
     # Same exposure on the combined equity: (sleeve LMV + APM LMV) / (sleeve equity + APM equity).
     expected = ((sleeve.exposure + apm.exposure) / (sleeve.equity + apm.equity)).quantize(Decimal("0.01"))
     assert found.leverage == expected and Decimal(1) < expected <= Decimal(2)
-    assert len(found.plan) == 3 and "QQQ" in found.plan[0]
+    assert len(found.plan) == 3 and "QQQ" in found.plan[1] and "(f)" in found.plan[0]
+    assert found.fix == detail.diagnostics[0].fix and "sell the APM's holdings" in found.fix
 
 
 def test_negative_apm_from_fees_is_not_called_margin(demo):
     found = troubleshoot(demo, "A-000006", "negative-apm")
-    assert found.present and "fees" in found.cause and found.action is None
+    # The cure is a liquidation of the fees (187.50) from the model sleeve into the APM, which `f` fires.
+    assert found.present and "fees" in found.cause and found.action == "fund-apm"
+    assert found.amount == Decimal("187.50") and found.sleeve_id == "A-000006-M1"
+    assert found.fix.startswith("Fund the APM")
 
 
 def test_negative_apm_is_not_the_case_with_a_positive_apm(demo):
@@ -93,7 +125,8 @@ def test_not_leveraging_margin_disabled_offers_to_record_the_custodian_confirmat
 
 def test_not_leveraging_cash_account_is_not_offered_a_custodian_confirmation(demo):
     found = troubleshoot(demo, "A-000003", "not-leveraging")
-    assert found.present and "cash account" in found.cause and found.action is None
+    assert found.present and "cash account" in found.cause and found.action == "reset-leverage"
+    assert found.leverage == Decimal(1)
     with pytest.raises(Refused):
         confirm_custodian_margin(demo, "A-000003", True, "alice")
 
