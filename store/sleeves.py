@@ -83,6 +83,26 @@ def set_leverage(store: Store, sleeve_id: str, leverage: Decimal, operator: str,
         return int(row["version"]) + 1
 
 
+def revert_target(store: Store, sleeve_id: str, operator: str,
+                  expected_version: int | None = None) -> tuple[int, Decimal]:
+    """Put a pending saved leverage back to the applied one (no trades): the undo before an ACR.
+
+    Returns the sleeve's new version and the leverage it now has; refused when nothing is pending.
+    """
+    with store.transaction():
+        row = editable_sleeve(store, sleeve_id, expected_version)
+        saved, applied = Decimal(row["leverage"]), Decimal(row["applied_leverage"])
+        if saved == applied:
+            raise Refused(f"{sleeve_id} has nothing pending to revert: saved = applied = {lev(applied)}")
+        store.execute("UPDATE sleeves SET leverage = applied_leverage, version = version + 1, "
+                      "target_version = target_version + 1, updated_by = ?, updated_at = ? WHERE id = ?",
+                      [operator, store.now(), sleeve_id])
+        store.audit(operator, "revert-target", row["account_id"], sleeve_id,
+                    {"from": row["leverage"], "to": row["applied_leverage"], "applied": row["applied_leverage"]})
+        refresh(store, row["account_id"])
+        return int(row["version"]) + 1, applied
+
+
 def set_track_manager(store: Store, sleeve_id: str, on: bool, operator: str,
                       expected_version: int | None = None) -> int:
     """Save the track-manager toggle (no trades); returns the sleeve's new version."""

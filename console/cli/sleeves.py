@@ -1,4 +1,4 @@
-"""`set-leverage`, `track-manager` and `confirm-margin`: the commands of store/sleeves.py (saved, no trades)."""
+"""`set-leverage`, `revert-target`, `track-manager` and `confirm-margin`: the commands of store/sleeves.py (saved, no trades)."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -61,4 +61,19 @@ def confirm_margin(ctx: click.Context, account_id: str, state: str, reference: s
         click.echo(f"Recorded: the custodian confirmed margin {state} on {account_id}.")
 
 
-COMMANDS = [set_leverage, track_manager, confirm_margin]
+@click.command("revert-target")
+@click.argument("sleeve_id")
+@expect_version_option
+@json_option
+@click.pass_context
+def revert_target(ctx: click.Context, sleeve_id: str, expect_version: int | None, as_json: bool) -> None:
+    """Put a pending saved leverage back to the applied one (no trades). Refused when nothing is pending."""
+    with open_store(ctx) as store:
+        version, leverage = sleeves.revert_target(store, sleeve_id, operator(ctx), expect_version)
+    if as_json:
+        emit_json({"sleeve_id": sleeve_id, "leverage": leverage, "version": version, "traded": False})
+    else:
+        click.echo(f"Reverted {sleeve_id}'s target to the applied {lev(leverage)} (nothing pending, nothing traded).")
+
+
+COMMANDS = [set_leverage, revert_target, track_manager, confirm_margin]

@@ -123,7 +123,7 @@ class ConsoleGroup(click.Group):
 
 # The commands that write the book: refused under --read-only before the file is opened (the store's read-only
 # connection would refuse the write too, but only after opening the book).
-WRITE_COMMANDS = frozenset({"demo", "import", "set-leverage", "track-manager", "confirm-margin", "acr", "fills",
+WRITE_COMMANDS = frozenset({"demo", "import", "set-leverage", "revert-target", "track-manager", "confirm-margin", "acr", "fills",
                             "prices", "reconcile"})
 
 

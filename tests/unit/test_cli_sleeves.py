@@ -36,6 +36,25 @@ def test_conflict_names_the_other_operator(run, story):
     (["track-manager", "A-1001-APM", "on"], "is the APM", 1),
     (["track-manager", "A-1001-M1", "maybe"], "'maybe' is not one of", 2),
     (["track-manager", "NOPE", "on"], "no sleeve NOPE", 1),
+    (["revert-target", "A-1003-M1"], "nothing pending to revert: saved = applied = 1.00x", 1),
+    (["revert-target", "A-1001-APM"], "is the APM", 1),
+    (["revert-target", "A-1001-M1", "--expect-version", "7"], "version 7 -> 1", 1),
 ])
 def test_refused_sleeve_edits_write_nothing(run, story, args, words, code):
     assert_refused_writes_nothing(run, story, args, words, code)
+
+
+def test_revert_target_puts_the_pending_leverage_back(run, story):
+    # A-1001-M1: saved 1.50x, applied 1.00x (pending). revert-target is the undo before an ACR: audited,
+    # versioned like set-leverage, and the PENDING_LEVERAGE diagnostic is gone.
+    assert as_json(run("revert-target", "A-1001-M1", "--expect-version", "1", "--json")) == {
+        "sleeve_id": "A-1001-M1", "leverage": 1.0, "version": 2, "traded": False}
+    shown = as_json(run("show", "A-1001", "--json"))
+    m1 = next(s for s in shown["sleeves"] if s["id"] == "A-1001-M1")
+    assert (m1["saved_leverage"], m1["applied_leverage"]) == (1.0, 1.0)
+    assert "PENDING_LEVERAGE" not in {d["code"] for d in shown["diagnostics"]}
+    trail = as_json(run("audit", "--account", "A-1001", "--json"))
+    assert trail[0]["action"] == "revert-target" and trail[0]["operator"] == "alice"
+    assert trail[0]["detail"] == {"from": "1.5", "to": "1.0", "applied": "1.0"}
+    again = one_error_line(run("revert-target", "A-1001-M1"))
+    assert "nothing pending to revert" in again
