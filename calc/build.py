@@ -77,6 +77,12 @@ class BuildResult:
         return FAILURE_FIXES.get(self.code or "", "")
 
     @property
+    def margin_checked(self) -> bool:
+        """Whether the projected Reg T and maintenance checks ran: a build that failed before them (no margin
+        allowed, no trades) must not show them as passed."""
+        return self.projected_margin is not None and self.code in (None, "REGT_INITIAL", "MAINTENANCE")
+
+    @property
     def digest(self) -> str:
         """What the operator reviews, as one short hash: kind, amount, leverage, outcome, every order and the
         projected sleeve cash. Firing compares it with the build it is about to write, so an ACR is never

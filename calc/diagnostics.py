@@ -199,6 +199,38 @@ def diagnose(
     return found
 
 
+def pending_banner(account: Account, keys: bool = True) -> str:
+    """The detail's banner (and `show`'s warning) for a saved leverage no ACR has applied; "" when none is.
+
+    On an account that cannot margin, an ACR above 1.0 can never build: say so and offer the fixes that exist
+    instead of an activation that would fail. `keys` adds the console's keys.
+    """
+    pending = [s for s in account.sleeves if s.kind == "model" and s.leverage != s.applied]
+    if not pending:
+        return ""
+
+    def key(k: str) -> str:
+        return f" ({k})" if keys else ""
+
+    blocked = next((s for s in pending if cannot_apply(account, s.leverage)), None)
+    if blocked is None:
+        return f"⚠ Leverage saved but not applied: run a rebalance{key('r')} or a $1 ACR{key('a')}, " \
+               f"or put it back{key('u')}"
+    head = f"⚠ {lev(blocked.leverage)} saved on {blocked.id} cannot apply: {cannot_apply(account, blocked.leverage)}. "
+    if account.type == "margin":
+        return head + f"Confirm margin with the custodian{key('f')}, or put the target back{key('u')}"
+    return head + f"Set the target back to 1.0{key('f')}"
+
+
+def cannot_apply(account: Account, leverage: Decimal) -> str:
+    """Why no ACR at `leverage` can build on this account ("" when one can, as far as margin goes)."""
+    if leverage <= ONE or account.can_margin:
+        return ""
+    if account.type == "margin":
+        return "margin is not enabled at the custodian"
+    return f"a {account.type} account cannot carry margin"
+
+
 def diagnostic_codes(diagnostics: list[Diagnostic]) -> list[str]:
     """Distinct codes in canonical order."""
     present = {d.code for d in diagnostics}

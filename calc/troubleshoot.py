@@ -29,8 +29,17 @@ FixAction = Literal["fire-one-dollar", "rebalance", "fund-apm", "move-exposure",
 # The activations the troubleshooter tries, in the source document's order (a deposit of any amount: $1 here).
 TRIED_ACTIVATIONS: tuple[tuple[str, Decimal], ...] = (("rebalance", ZERO), ("one-dollar", ZERO), ("deposit", ONE))
 # The action that performs the fix of a checklist item's failure code.
-CODE_ACTIONS: dict[str, FixAction] = {"MARGIN_NOT_ENABLED": "reset-leverage", "NO_TRADES": "revert-target"}
+CODE_ACTIONS: dict[str, FixAction] = {"NO_TRADES": "revert-target"}
 CENT = Decimal("0.01")
+
+# The symptom whose finding carries a diagnostic's fix: `f` in the detail performs that finding's action.
+SYMPTOM_OF_CODE: dict[str, str] = {
+    "NEGATIVE_APM": "negative-apm",
+    "MARGIN_NOT_ENABLED": "not-leveraging",
+    "TACTICAL_TRACK_OFF": "not-leveraging",
+    "PENDING_LEVERAGE": "nothing-happened",
+    "DRIFT": "nothing-happened",
+}
 
 SYMPTOMS: dict[str, str] = {
     "nothing-happened": "I changed leverage but nothing happened",
@@ -136,9 +145,16 @@ def _blocked(symptom: str, account: Account, sleeve: Sleeve, checklist: Checklis
         return Finding(symptom, True, f"The checklist blocks the ACR: {item.title} failed (NEGATIVE_APM): "
                        f"{cure.cause}", tuple(evidence), cure.fix, cure.action, cure.sleeve_id, cure.leverage,
                        cure.plan, cure.amount)
+    action = margin_action(account) if item.code == "MARGIN_NOT_ENABLED" else CODE_ACTIONS.get(item.code or "")
     return Finding(symptom, True, f"The checklist blocks the ACR: {item.title} failed"
                    + (f" ({item.code})." if item.code else "."), tuple(evidence + [f"{sleeve.id}: {item.detail}"]),
-                   item.fix, CODE_ACTIONS.get(item.code or ""), sleeve.id)
+                   item.fix, action, sleeve.id, ONE if action == "reset-leverage" else None)
+
+
+def margin_action(account: Account) -> FixAction:
+    """What `f` does about MARGIN_NOT_ENABLED: a margin account's custodian may confirm margin (recorded); a cash
+    account or an IRA never can, so its target goes back to 1.0."""
+    return "confirm-margin" if account.type == "margin" else "reset-leverage"
 
 
 def _pending_finding(symptom: str, account: Account, sleeve: Sleeve, prices, models, today, settings,

@@ -72,6 +72,12 @@ def kind_title(kind: str) -> str:
     return ACR_KIND_TITLES.get(kind, kind)
 
 
+def blocked_attempt(code: str | None) -> str:
+    """What `f` does on a blocked checklist: it records the attempt, it does not trade."""
+    why = f" ({code})" if code else ""
+    return f"Blocked{why}: f only records this attempt as a failed ACR; nothing trades."
+
+
 def apm_refusal(sleeve_id: str) -> str:
     """Why leverage, a target or a walkthrough is refused on the APM (DOMAIN.md: never on the APM)."""
     return f"{sleeve_id} is the APM: leverage belongs on a model sleeve, never the APM"

@@ -73,6 +73,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("liquidation", "ctrl+l", "acr_amount('liquidation')", "Liquidation",
                "Liquidate cash from the selected model sleeve back to the APM (manual liquidation ACR).", "detail",
                show=False),
+    ActionSpec("apply-fix", "f", "fix", "Apply fix",
+               "Perform the fix the diagnostics offer for the selected sleeve (or the account), as the troubleshooter "
+               "does: an ACR through the checklist, or a saved target after a confirmation.", "detail"),
+    ActionSpec("revert-target", "u", "revert", "Revert target",
+               "Put the selected sleeve's pending saved leverage back to the applied one (nothing trades).", "detail"),
     ActionSpec("history", "h", "history", "History", "This account's audit trail and ACRs.", "detail"),
     ActionSpec("walkthrough", "w", "walkthrough", "Walkthrough",
                "Guided pre-margin walkthrough of the selected model sleeve (for a call with the advisor).", "detail"),
@@ -118,7 +123,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
 
 # The actions that write the book, or open a screen whose purpose is writing (a walkthrough run is stored).
 WRITE_ACTIONS = frozenset({
-    "edit-leverage", "toggle-track", "rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation",
+    "edit-leverage", "toggle-track", "apply-fix", "revert-target", "rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation",
     "walkthrough", "editor-save", "editor-toggle-track", "ack-1", "ack-2", "ack-3", "ack-4", "ack-all", "fire",
     "simulate-fills", "walkthrough-do", "walkthrough-complete", "walkthrough-skip", "walkthrough-retry",
     "troubleshoot-fix",

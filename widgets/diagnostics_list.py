@@ -6,12 +6,17 @@ from textual.widgets import Static
 
 from calc import Diagnostic
 
+# The detail's keys that perform a code's fix (f performs what the troubleshooter's finding offers).
 FIX_KEYS = {
-    "PENDING_LEVERAGE": "a: $1 ACR · r: rebalance",
+    "NEGATIVE_APM": "f: apply the fix",
+    "PENDING_LEVERAGE": "a: $1 ACR · r: rebalance · u: put it back",
+    "MARGIN_NOT_ENABLED": "f: apply the fix",
     "DRIFT": "r: rebalance",
     "TACTICAL_TRACK_OFF": "t: track manager ON",
     "LOW_CALL_DISTANCE": "e: edit leverage",
 }
+# A cause whose fix no key performs (a rebalance that would build nothing is not offered).
+NO_KEY_CAUSES = frozenset({("DRIFT", "below-minimum")})
 
 
 class DiagnosticsList(Static):
@@ -42,6 +47,7 @@ class DiagnosticsList(Static):
         lines = []
         for d in self.diagnostics:
             where = f" {d.sleeve_id}" if d.sleeve_id else ""
-            key = f" [b][{FIX_KEYS[d.code]}][/b]" if d.code in FIX_KEYS else ""
+            keyed = d.code in FIX_KEYS and (d.code, d.cause) not in NO_KEY_CAUSES
+            key = f" [b][{FIX_KEYS[d.code]}][/b]" if keyed else ""
             lines.append(f"[b]{d.code}[/b]{escape(where)}: {escape(d.detail)}\n   Fix: {escape(d.fix)}{key}")
         return "\n".join(lines) + custodian

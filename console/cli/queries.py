@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
+from calc.diagnostics import pending_banner
 from calc.formatting import lev, money
 from calc.margin import house_floor_note
 from calc.views import OrderRecord
@@ -49,8 +50,9 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
         return
     a, m = detail.account, detail.margin
     click.echo(f"{a.id}  {a.name}  ({a.custodian}, {a.type}, margin {'enabled' if a.margin_enabled else 'NOT enabled'})")
-    if detail.pending:
-        click.echo("! Leverage saved but not applied: run a rebalance or a $1 ACR")
+    banner = pending_banner(a, keys=False)
+    if banner:
+        click.echo(banner.replace("⚠", "!", 1))
     emit_table([{"sleeve": s.id, "kind": s.kind, "model": s.model or "", "saved": lev(s.saved),
                  "applied": lev(s.applied), "actual": lev(s.actual), "track": "on" if s.track_manager else "off",
                  "cash": money(s.cash), "exposure": money(s.exposure)} for s in detail.sleeves])

@@ -9,24 +9,26 @@ from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Footer, Header, Static
 
-from calc.formatting import money
+from calc.diagnostics import pending_banner
+from calc.formatting import lev, money
+from calc.troubleshoot import SYMPTOM_OF_CODE
+from calc.views import AccountDetail, SleeveView
 from calc.vocabulary import apm_refusal, read_only_refusal
 from console.actions import bindings
-from console.messages import AccountChanged, AccountLoaded, RiskLoaded, SleeveSaved
+from console.messages import AccountChanged, AccountLoaded, FindingLoaded, RiskLoaded, SleeveSaved
 from console.screens.base import ConsoleScreen
+from console.screens.fix_performer import FixPerformer
+from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
-from calc.views import AccountDetail, SleeveView
+from store.sleeves import revert_target, set_track_manager
+from store.troubleshoot import troubleshoot, versions
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
-from store.queries.detail import account_detail
-from store.sleeves import set_track_manager
-
-BANNER = "⚠ Leverage saved but not applied: run a rebalance (r) or a $1 ACR (a)"
 
 
-class DetailScreen(ConsoleScreen[None]):
+class DetailScreen(FixPerformer, ConsoleScreen[None]):
     """Why this account is or is not leveraging, and the fix in a keystroke."""
 
     SCOPE = "detail"
@@ -42,7 +44,7 @@ class DetailScreen(ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
-        yield Static(BANNER, id="banner")
+        yield Static("", id="banner")
         yield VerticalScroll(id="detail-body")
         yield Footer()
 
@@ -65,7 +67,9 @@ class DetailScreen(ConsoleScreen[None]):
         margin = "margin enabled" if a.margin_enabled else "margin NOT enabled"
         self.query_one("#account-title", Static).update(
             f"{a.id} · {a.name} · {a.custodian} · {a.type} · {margin} · NAV {money(detail.nav)}")
-        self.query_one("#banner").set_class(detail.pending, "-visible")
+        banner = pending_banner(a)
+        self.query_one("#banner", Static).update(banner)
+        self.query_one("#banner").set_class(bool(banner), "-visible")
         body = self.query_one("#detail-body", VerticalScroll)
         await body.remove_children()
         cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
@@ -167,6 +171,50 @@ class DetailScreen(ConsoleScreen[None]):
             self.written(self.account_id)
             self.deliver(SleeveSaved(sleeve.id, version,
                                      f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded)."))
+
+    def action_revert(self) -> None:
+        sleeve = self._model_sleeve("put its target back")
+        if sleeve is None:
+            return
+        if not sleeve.pending:
+            self.notify(f"{sleeve.id} has nothing pending to revert: saved = applied.", severity="warning")
+            return
+        self._focus_sleeve = sleeve.id
+        self.save_revert(sleeve)
+
+    @work(thread=True, group="write", exit_on_error=False, description="write")
+    def save_revert(self, sleeve: SleeveView) -> None:
+        with self.store_failures(), self.app.open_store() as store:
+            version, applied = revert_target(store, sleeve.id, self.app.operator, sleeve.version)
+            self.written(self.account_id)
+            self.deliver(SleeveSaved(sleeve.id, version, f"Put {sleeve.id}'s target back to the applied "
+                                                         f"{lev(applied)} (nothing traded)."))
+
+    def action_fix(self) -> None:
+        """The first diagnostic with a fix on the selected sleeve (else on the account): its finding's action."""
+        if self.detail is None:
+            return
+        selected = self.selected_sleeve
+        mine = [d for d in self.detail.diagnostics if d.code in SYMPTOM_OF_CODE]
+        ordered = [d for d in mine if selected is not None and d.sleeve_id == selected.id] + mine
+        if not ordered:
+            self.notify("No diagnostic with a fix the console performs on this account.", severity="information")
+            return
+        d = ordered[0]
+        sleeve_id = d.sleeve_id if d.sleeve_id and d.sleeve_id != (self.detail.account.apm.id
+                                                                     if self.detail.account.apm else None) else None
+        self.load_fix(SYMPTOM_OF_CODE[d.code], sleeve_id)
+
+    @work(thread=True, exclusive=True, group="fix", exit_on_error=False, description="fix")
+    def load_fix(self, symptom: str, sleeve_id: str | None) -> None:
+        with self.store_failures(), self.app.open_store() as store, store.snapshot():
+            account_version, sleeve_versions = versions(store, self.account_id)
+            self.deliver(FindingLoaded(troubleshoot(store, self.account_id, symptom, sleeve_id),
+                                       account_version, sleeve_versions))
+
+    @on(FindingLoaded)
+    def _fix_loaded(self, message: FindingLoaded) -> None:
+        self.perform_fix(message, self.account_id)
 
     @on(SleeveSaved)
     def _saved(self, message: SleeveSaved) -> None:

@@ -1,4 +1,5 @@
-"""The leverage editor: validation as you type, a live preview from calc, and the track-manager toggle."""
+"""The leverage editor: validation as you type, a live preview from calc.diagnostics import cannot_apply
+from calc, and the track-manager toggle."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -13,16 +14,16 @@ from textual.widgets import Footer, Input, Label, Static
 
 from calc.formatting import cash, lev, money, pct
 from calc.models import leverage_problem
+from calc.views import AccountDetail, AcrPreview, SleeveView
 from console.actions import bindings
 from console.messages import AccountChanged, AcrPreviewed, SleeveSaved
 from console.screens.base import ConsoleModal
+from store.acrs import preview_acr
 from store.risk import sleeve_risk
-from calc.views import AccountDetail, AcrPreview, SleeveView
+from store.sleeves import set_leverage, set_track_manager
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
-from store.acrs import preview_acr
-from store.sleeves import set_leverage, set_track_manager
 
 
 class LeverageRange(Validator):
@@ -140,8 +141,9 @@ class LeverageEditor(ConsoleModal[None]):
             distance = pct(m.call_distance) if m.debit > 0 else "no debit"
             lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
                          f"Exposure {money(sum((o for o in b.targets.values()), Decimal(0)))}")
-            lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "
-                         f"Maintenance {'pass' if m.maintenance_ok else 'FAIL'}")
+            if b.margin_checked:
+                lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "
+                             f"Maintenance {'pass' if m.maintenance_ok else 'FAIL'}")
         if not b.ok:
             lines.append(f"[$error b]{b.code}[/]: {b.reason}. Fix: {b.fix}")
         else:
@@ -175,8 +177,10 @@ class LeverageEditor(ConsoleModal[None]):
                 version = set_track_manager(store, s.id, track, operator, version)
             self.written(self.detail.account.id)
             extra = f", track manager {'ON' if track else 'OFF'}" if track != s.track_manager else ""
+            blocked = cannot_apply(self.detail.account, leverage)
+            hint = f"No ACR can apply it: {blocked} (u puts it back)." if blocked else self.next_step
             self.deliver(SleeveSaved(s.id, version, f"Saved leverage {lev(leverage)} on {s.id}{extra}: target only, "
-                                                    f"nothing traded. {self.next_step}"))
+                                                    f"nothing traded. {hint}"))
 
     @on(SleeveSaved)
     def _saved(self, message: SleeveSaved) -> None:

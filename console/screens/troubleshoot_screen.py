@@ -1,26 +1,21 @@
 """The troubleshooter: pick a symptom, see the cause the data points to, apply the fix in a keystroke."""
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from calc.formatting import lev
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
-from console.messages import AccountChanged, FindingLoaded, FixApplied
+from console.messages import AccountChanged, FindingLoaded
 from console.screens.base import ConsoleScreen
-from console.screens.confirm_modal import ConfirmModal
-from store.core import Store
-from store.sleeves import confirm_custodian_margin, set_leverage, set_track_manager
+from console.screens.fix_performer import FixPerformer, action_label
 from store.troubleshoot import troubleshoot, versions
 
 
-class TroubleshootScreen(ConsoleScreen[None]):
+class TroubleshootScreen(FixPerformer, ConsoleScreen[None]):
     """Each symptom is checked against the account's actual state, never answered with canned text."""
 
     SCOPE = "troubleshoot"
@@ -84,7 +79,7 @@ class TroubleshootScreen(ConsoleScreen[None]):
         if finding.present and finding.fix:
             lines.append(f"[b]Fix:[/b] {escape(finding.fix)}")
         if finding.action is not None:
-            lines.append(f"[b]f[/b] or enter: {ACTION_LABELS[finding.action]}")
+            lines.append(f"[b]f[/b] or enter: {action_label(finding)}")
         box = self.query_one("#finding", Static)
         box.update("\n".join(lines))
         box.border_title = SYMPTOMS[finding.symptom]
@@ -93,59 +88,4 @@ class TroubleshootScreen(ConsoleScreen[None]):
         self.app.pop_screen()
 
     def action_fix(self) -> None:
-        f = self.finding
-        if f is None or f.action is None or f.sleeve_id is None and f.action != "confirm-margin":
-            self.notify("No fix to apply from the console for this finding.", severity="information")
-            return
-        operator = self.app.operator
-        account_id, sleeve_id = self.account_id, f.sleeve_id
-        account_version = self.seen.account_version if self.seen else None
-        sleeve_version = (self.seen.sleeve_versions or {}).get(sleeve_id or "") if self.seen else None
-        if f.action in ("fire-one-dollar", "rebalance"):
-            from console.screens.acr_screen import AcrScreen
-
-            kind = "one-dollar" if f.action == "fire-one-dollar" else "rebalance"
-            self.app.push_screen(AcrScreen(account_id, sleeve_id, kind))  # type: ignore[arg-type]
-        elif f.action == "track-manager-on":
-            self.apply(lambda store: set_track_manager(store, sleeve_id, True, operator, sleeve_version),
-                       f"Track manager ON on {sleeve_id} (saved, nothing traded).")
-        elif f.action == "confirm-margin":
-            self._confirm(f"Record that the custodian confirmed margin is ENABLED on {account_id}?\n"
-                          "Only record what the custodian has confirmed.", "Record",
-                          lambda store: confirm_custodian_margin(store, account_id, True, operator,
-                                                                 "confirmed via troubleshooter", account_version),
-                          f"Recorded the custodian's margin confirmation on {account_id}.")
-        elif f.action == "move-exposure" and f.leverage is not None:
-            leverage = f.leverage
-            self._confirm(f"Save leverage {lev(leverage)} on {sleeve_id} (target only, nothing trades)?\n"
-                          "Then follow the plan: sell the APM holdings, allocate, rebalance.", "Save",
-                          lambda store: set_leverage(store, sleeve_id, leverage, operator, sleeve_version),
-                          f"Saved {lev(leverage)} on {sleeve_id}: follow the plan's steps to move the exposure.")
-
-    def _confirm(self, question: str, label: str, write: Callable[[Store], object], notice: str) -> None:
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self.apply(write, notice)
-
-        self.app.push_screen(ConfirmModal(question, label), answered)
-
-    @work(thread=True, group="write", exit_on_error=False, description="write")
-    def apply(self, write: Callable[[Store], object], notice: str) -> None:
-        """Write one fix; `notice` tells the operator what was saved."""
-        with self.store_failures(), self.app.open_store() as store:
-            write(store)
-            self.written(self.account_id)
-            self.deliver(FixApplied(notice))
-
-    @on(FixApplied)
-    def _done(self, message: FixApplied) -> None:
-        self.notify(message.notice, timeout=6)
-
-
-ACTION_LABELS = {
-    "fire-one-dollar": "fire the pending $1 ACR (through the checklist)",
-    "rebalance": "rebalance (through the checklist)",
-    "move-exposure": "save the model sleeve's new leverage for the move",
-    "confirm-margin": "record the custodian's margin confirmation",
-    "track-manager-on": "turn track manager ON",
-}
+        self.perform_fix(self.seen if self.finding is not None else None, self.account_id)

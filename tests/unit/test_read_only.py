@@ -15,6 +15,7 @@ WRITES = {
     "demo": ["demo", "--accounts", "5"],
     "import": ["import", "book.json"],
     "set-leverage": ["set-leverage", "A-1001-M1", "1.2"],
+    "revert-target": ["revert-target", "A-1001-M1"],
     "track-manager": ["track-manager", "A-1001-M1", "off"],
     "confirm-margin": ["confirm-margin", "A-1001", "enabled"],
     "acr": ["acr", "A-1001-M1", "--kind", "one-dollar", *ACK],
