@@ -1,5 +1,4 @@
-"""The leverage editor: validation as you type, a live preview from calc.diagnostics import cannot_apply
-from calc, and the track-manager toggle."""
+"""The leverage editor: validation as you type, a live preview from calc, and the track-manager toggle."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -12,6 +11,7 @@ from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Footer, Input, Label, Static
 
+from calc.diagnostics import cannot_apply
 from calc.formatting import cash, lev, money, pct
 from calc.models import leverage_problem
 from calc.views import AccountDetail, AcrPreview, SleeveView
