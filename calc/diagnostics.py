@@ -29,8 +29,7 @@ DIAGNOSTIC_CODES: tuple[str, ...] = (
 
 # A code's fix when the data names no cause; the doctor's heading for the code.
 DIAGNOSTIC_FIXES: dict[str, str] = {
-    "NEGATIVE_APM": "By cause: fees or residue -> fund the APM (a deposit, or a liquidation from a model sleeve "
-                    "into the APM); margin carried at the account level -> move the exposure into the model sleeve.",
+    "NEGATIVE_APM": "Fund the APM (fees, residue), or move margin carried there into the model sleeve.",
     "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1.",
     "MARGIN_NOT_ENABLED": FAILURE_FIXES["MARGIN_NOT_ENABLED"],
     "MARGIN_CALL": "Cure the call: deposit cash, deposit securities, or sell.",
@@ -167,8 +166,8 @@ def diagnose(
     if not account.can_margin:
         for s in model_sleeves:
             if s.leverage > ONE or s.applied > ONE:
-                why = "margin not enabled at custodian" if not account.margin_enabled else f"{account.type} account"
-                found.append(Diagnostic("MARGIN_NOT_ENABLED", f"leverage {max(s.leverage, s.applied)}; {why}", s.id))
+                found.append(Diagnostic("MARGIN_NOT_ENABLED", f"leverage {max(s.leverage, s.applied)}; "
+                                        f"{cannot_apply(account, max(s.leverage, s.applied))}", s.id))
     fig = figures or account_margin(account, prices, settings.annual_rate, settings.initial_margin)
     if fig.call > 0:
         found.append(Diagnostic("MARGIN_CALL", f"call {money(fig.call)}: cash {money(fig.cure_cash)}, "
@@ -214,12 +213,11 @@ def pending_banner(account: Account, keys: bool = True) -> str:
 
     blocked = next((s for s in pending if cannot_apply(account, s.leverage)), None)
     if blocked is None:
-        return f"⚠ Leverage saved but not applied: run a rebalance{key('r')} or a $1 ACR{key('a')}, " \
-               f"or put it back{key('u')}"
-    head = f"⚠ {lev(blocked.leverage)} saved on {blocked.id} cannot apply: {cannot_apply(account, blocked.leverage)}. "
+        return f"⚠ Leverage saved but not applied: rebalance{key('r')}, $1 ACR{key('a')}, or revert{key('u')}"
+    head = f"⚠ {lev(blocked.leverage)} cannot apply: {cannot_apply(account, blocked.leverage)}. "
     if account.type == "margin":
-        return head + f"Confirm margin with the custodian{key('f')}, or put the target back{key('u')}"
-    return head + f"Set the target back to 1.0{key('f')}"
+        return head + f"Confirm with the custodian{key('f')} or revert{key('u')}"
+    return head + f"Set it back to 1.0{key('f')}"
 
 
 def cannot_apply(account: Account, leverage: Decimal) -> str:
@@ -227,8 +225,8 @@ def cannot_apply(account: Account, leverage: Decimal) -> str:
     if leverage <= ONE or account.can_margin:
         return ""
     if account.type == "margin":
-        return "margin is not enabled at the custodian"
-    return f"a {account.type} account cannot carry margin"
+        return "margin not enabled at custodian"
+    return f"a {account.type} account cannot margin"
 
 
 def diagnostic_codes(diagnostics: list[Diagnostic]) -> list[str]:

@@ -9,7 +9,7 @@ from calc import Diagnostic
 # The detail's keys that perform a code's fix (f performs what the troubleshooter's finding offers).
 FIX_KEYS = {
     "NEGATIVE_APM": "f: apply the fix",
-    "PENDING_LEVERAGE": "a: $1 ACR · r: rebalance · u: put it back",
+    "PENDING_LEVERAGE": "a: $1 ACR · r: rebalance · u: revert",
     "MARGIN_NOT_ENABLED": "f: apply the fix",
     "DRIFT": "r: rebalance",
     "TACTICAL_TRACK_OFF": "t: track manager ON",

@@ -70,7 +70,8 @@ class FixPerformer(StoreWorkers):
         elif f.action in ("reset-leverage", "move-exposure") and f.leverage is not None:
             leverage = f.leverage
             then = ("Then follow the plan: sell the APM holdings, allocate or liquidate, rebalance."
-                    if f.action == "move-exposure" else "A rebalance then de-levers what was built above 1.00x.")
+                    if f.action == "move-exposure" else "Nothing trades now; an ACR is needed only if the "
+                    "sleeve was built above 1.00x.")
             self._confirm_fix(account_id, f"Save leverage {lev(leverage)} on {sleeve_id} (target only, nothing "
                               f"trades)?\n{then}", "Save",
                               lambda store: set_leverage(store, sleeve_id, leverage, operator, sleeve_version),

@@ -91,7 +91,7 @@ def test_doctor_json_and_readable(run, story):
     assert report["codes"]["DRIFT"]["accounts"] == 3
     assert report["codes"]["STALE_PRICES"]["findings"] == [
         {"account_id": "A-1003", "sleeve_id": None, "detail": "OLDCO", "fix": "Refresh prices."}]
-    assert report["codes"]["NEGATIVE_APM"]["fix"].startswith("By cause: fees or residue -> fund the APM")
+    assert report["codes"]["NEGATIVE_APM"]["fix"].startswith("Fund the APM (fees, residue), or move margin")
     # Each finding carries the fix for its own cause (A-1003 is an IRA: fees, never margin).
     assert [f["fix"] for f in report["codes"]["NEGATIVE_APM"]["findings"]] == [
         "Fund the APM: a deposit into the APM, or a liquidation from a model sleeve into the APM."]
