@@ -195,8 +195,7 @@ def build_acr(
             return _fail_with(result, "NO_TRADES", f"{fmt_lev(sleeve.applied)} to {fmt_lev(lev)} builds 0 orders "
                                                    f"at a minimum trade of {money(settings.min_trade)}")
     if cash < 0 and not account.can_margin:
-        why = "margin is not enabled at the custodian" if not account.margin_enabled else f"a {account.type} account"
-        return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {why}")
+        return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {account.no_margin_reason}")
     if not figures.regt_ok:
         return _fail_with(result, "REGT_INITIAL",
                           f"equity {figures.equity:.2f} < requirement {figures.regt_requirement:.2f}")

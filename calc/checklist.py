@@ -98,9 +98,8 @@ def margin_enabled_item(account: Account, sleeve: Sleeve, uses_margin: bool) -> 
                      f"{account.custodian or 'custodian'}: margin enabled, {account.type} account")
     if not uses_margin:
         return _item("margin-enabled", "passed", "not needed: no leverage and no debit on this sleeve")
-    why = "margin is not enabled at the custodian" if not account.margin_enabled else \
-        f"this is a {account.type} account"
-    return _item("margin-enabled", "failed", f"leverage {lev(sleeve.leverage)} needs margin, but {why}",
+    return _item("margin-enabled", "failed", f"leverage {lev(sleeve.leverage)} needs margin, but "
+                                             f"{account.no_margin_reason}",
                  cause_fix("MARGIN_NOT_ENABLED"), "MARGIN_NOT_ENABLED")
 
 

@@ -217,16 +217,12 @@ def pending_banner(account: Account, keys: bool = True) -> str:
     head = f"⚠ {lev(blocked.leverage)} cannot apply: {cannot_apply(account, blocked.leverage)}. "
     if account.type == "margin":
         return head + f"Confirm with the custodian{key('f')} or revert{key('u')}"
-    return head + f"Set it back to 1.0{key('f')}"
+    return head + f"Set it to 1.0{key('f')}"
 
 
 def cannot_apply(account: Account, leverage: Decimal) -> str:
     """Why no ACR at `leverage` can build on this account ("" when one can, as far as margin goes)."""
-    if leverage <= ONE or account.can_margin:
-        return ""
-    if account.type == "margin":
-        return "margin not enabled at custodian"
-    return f"a {account.type} account cannot margin"
+    return "" if leverage <= ONE else account.no_margin_reason
 
 
 def diagnostic_codes(diagnostics: list[Diagnostic]) -> list[str]:

@@ -177,6 +177,14 @@ class Account(_Frozen):
         return self.margin_enabled and self.type == "margin"
 
     @property
+    def no_margin_reason(self) -> str:
+        """Why the account cannot carry a margin debit ("" when it can): its type first, since a custodian can
+        enable margin on a margin account but never on a cash account or an IRA."""
+        if self.type != "margin":
+            return f"a {self.type} account cannot carry margin"
+        return "" if self.margin_enabled else "margin is not enabled at the custodian"
+
+    @property
     def apm(self) -> Sleeve | None:
         return next((s for s in self.sleeves if s.kind == "apm"), None)
 

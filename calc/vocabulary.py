@@ -75,7 +75,7 @@ def kind_title(kind: str) -> str:
 def blocked_attempt(code: str | None) -> str:
     """What `f` does on a blocked checklist: it records the attempt, it does not trade."""
     why = f" ({code})" if code else ""
-    return f"Blocked{why}: f only records this attempt as a failed ACR; nothing trades."
+    return f"f only records this attempt as a failed ACR{why}; nothing trades."
 
 
 def apm_refusal(sleeve_id: str) -> str:

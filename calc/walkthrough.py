@@ -140,9 +140,8 @@ def evaluate_leverage_step(account: Account, sleeve_id: str, model_name: str = "
     if last_saved:
         says.append(f"Target last saved {last_saved}" + (" (in this run)" if saved_in_run else " (before this run)"))
     if sleeve.leverage > ONE and not account.can_margin:
-        why = "margin is not enabled at the custodian" if not account.margin_enabled else \
-            f"it is a {account.type} account"
-        says.append(f"Warning: {account.id} cannot margin ({why}); step 2 will be blocked above 1.00x")
+        says.append(f"Warning: {account.id} cannot margin ({account.no_margin_reason}); step 2 will be blocked "
+                    "above 1.00x")
     if leverage_problem(sleeve.leverage, account.max_leverage):
         return StepEvaluation("leverage", tuple(says), "Save a leverage within range (enter opens the editor).",
                               False, f"saved leverage {lev(sleeve.leverage)} is outside 1.00x-{lev(top)}")

@@ -6,6 +6,7 @@ from textual.widgets import Static
 
 from calc import Checklist
 from calc.checklist import ACK_IDS
+from calc.vocabulary import blocked_attempt
 
 ICONS = {"passed": "[$success]✔[/]", "failed": "[$error]✘[/]", "awaiting": "[$warning]☐[/]",
          "acknowledged": "[$success]☑[/]"}
@@ -54,7 +55,8 @@ class ChecklistPanel(Static):
                 line += f"\n   [b]Fix:[/b] {escape(item.fix)}" if item.fix else ""
             lines.append(line)
         if self.checklist.failed:
-            lines.append("[$error b]Blocked[/]: a failed evaluated item cannot be overridden.")
+            lines.append(f"[$error b]Blocked[/]: a failed evaluated item cannot be overridden. "
+                         f"{escape(blocked_attempt(self.checklist.blocking_code))}")
         elif self.checklist.awaiting:
             lines.append("Acknowledge the open items (1-4, or x for all) to fire.")
         else:

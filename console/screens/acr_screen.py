@@ -14,7 +14,7 @@ from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
 from calc.formatting import cash, lev, money, pct
 from calc.views import AcrPreview, AcrRecord, Reviewed
-from calc.vocabulary import blocked_attempt, kind_title
+from calc.vocabulary import kind_title
 from console.actions import bindings
 from console.messages import AccountChanged, AcrFired, AcrPreviewed, FillsApplied, WriteFailed
 from console.screens.base import ConsoleScreen
@@ -96,11 +96,9 @@ class AcrScreen(ConsoleScreen[None]):
             lines.append(f"[$error b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
         else:
             lines.append(f"{len(b.orders)} order(s), sells first.")
-        self._evaluate()
-        if self.checklist is not None and self.checklist.failed:
-            lines.append(f"[$warning]{blocked_attempt(self.checklist.blocking_code)}[/]")
         self.query_one("#acr-summary", Static).update("\n".join(lines))
         self.query_one(OrderTable).show_orders(b.orders)
+        self._evaluate()
 
     def _evaluate(self) -> None:
         if self.preview is None:

@@ -226,7 +226,7 @@ async def test_the_cash_account_is_blocked_at_step_2_and_can_retry(story_db, mak
     assert "## Step 3: Quick checklist (blocked)" in text
     assert "_As recorded at 2026-11-21T15:00:00+00:00 (blocked, alice)._" in text
     assert "- [ ] Custodian account enabled for margin (FAILED MARGIN_NOT_ENABLED): leverage 1.50x needs margin, " \
-           "but margin is not enabled at the custodian. Fix: Confirm margin with the custodian, or set the target back to 1.0." in text
+           "but a cash account cannot carry margin. Fix: Confirm margin with the custodian, or set the target back to 1.0." in text
 
 
 async def test_complete_is_refused_while_the_store_contradicts_it(story_db, make_app, settings, notes):

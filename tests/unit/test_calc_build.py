@@ -248,7 +248,7 @@ def test_every_failure_code_has_a_reason_and_a_fix():
 
 
 @pytest.mark.parametrize(("type_", "enabled", "why"), [
-    ("cash", False, "margin is not enabled"),
+    ("cash", False, "cash account cannot carry margin"),  # the type first: no custodian can enable it
     ("cash", True, "cash account"),
     ("ira", True, "ira account"),
     ("margin", False, "margin is not enabled"),

@@ -62,7 +62,7 @@ def test_export_of_a_blocked_run_carries_the_code_the_fix_and_the_current_checkl
     text = export_markdown(load_run(story_store, run))
     assert "| Custodian | Fidelity · cash account · margin NOT enabled |" in text
     assert "| Finished | not finished |" in text and "| Status | open |" in text
-    assert "Warning: A-1002 cannot margin (margin is not enabled at the custodian)" in text
+    assert "Warning: A-1002 cannot margin (a cash account cannot carry margin)" in text
     assert "## Step 2: Activate the change (blocked)" in text
     assert "- Reason: MARGIN_NOT_ENABLED: " in text
     assert "### ACR 1: $1 allocation, failed" in text
@@ -72,7 +72,7 @@ def test_export_of_a_blocked_run_carries_the_code_the_fix_and_the_current_checkl
     assert "## Step 3: Quick checklist (open)" in text
     assert "_Not completed in the run: as the store says at export (2026-11-21T15:00:00+00:00)._" in text
     assert "- [ ] Custodian account enabled for margin (FAILED MARGIN_NOT_ENABLED): leverage 1.50x needs margin, " \
-           "but margin is not enabled at the custodian. Fix: Confirm margin with the custodian, or set the target back to 1.0." in text
+           "but a cash account cannot carry margin. Fix: Confirm margin with the custodian, or set the target back to 1.0." in text
 
 
 def test_export_escapes_table_cells_and_keeps_earlier_records(story_store: Store):
