@@ -30,7 +30,7 @@ async def test_f_on_a_cash_account_sets_the_target_back_to_one_after_a_confirmat
     async with app.run_test(size=(80, 24)) as pilot:
         detail = await open_detail(pilot, "A-000003")
         banner = str(detail.query_one("#banner").content)
-        assert "cannot apply: a cash account cannot margin" in banner and "(f)" in banner
+        assert "cannot apply: a cash account cannot carry margin" in banner and "(f)" in banner
         assert "run a rebalance" not in banner and "rebalance (r)" not in banner
         await pilot.press("f")
         await settle(pilot)
