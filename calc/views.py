@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from calc.build import BuildResult
 from calc.checklist import Checklist
@@ -272,14 +272,15 @@ class AuditRecord:
         return json_value(self.__dict__)
 
 
-@dataclass(frozen=True)
-class DoctorFinding:
+class DoctorFinding(NamedTuple):
+    """One finding in the doctor: a tuple, since a million-account doctor makes hundreds of thousands."""
+
     account_id: str
     sleeve_id: str | None
     detail: str
 
     def to_json(self) -> dict[str, Any]:
-        return json_value(self.__dict__)
+        return {"account_id": self.account_id, "sleeve_id": self.sleeve_id, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -298,7 +299,7 @@ class DoctorReport:
         return {"book_size": self.book_size,
                 "freshness": self.freshness.to_json() if self.freshness else None,
                 "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
-                                 "findings": [f.to_json() for f in found]}
+                                 "findings": [{"account_id": a, "sleeve_id": s, "detail": d} for a, s, d in found]}
                           for code, found in self.findings.items()}}
 
 
