@@ -173,8 +173,7 @@ class AcrScreen(ConsoleScreen[None]):
         if record.failed:
             box.update(f"[$error b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
         else:
-            box.update(f"[$success b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
-                       f"applied leverage is now {lev(record.leverage)}. Press s to simulate fills, escape to go back.")
+            box.update(f"[$success b]ACR {record.id} {record.status}[/]: {self._outcome(record)}")
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
         box.scroll_visible()
@@ -194,9 +193,24 @@ class AcrScreen(ConsoleScreen[None]):
         box = self.query_one("#result", Static)
         box.scroll_visible()
 
+    @staticmethod
+    def _outcome(record: AcrRecord) -> str:
+        """What is true of the ACR now, and the key that moves it on (only while one does)."""
+        orders = len(record.orders)
+        if record.status == "built":
+            return (f"{orders} order(s) written; applied leverage is now {lev(record.leverage)}. "
+                    "Press s to simulate fills, escape to go back.")
+        filled = sum(1 for o in record.orders if o.status == "filled")
+        return (f"{filled} of {orders} order(s) filled; applied leverage "
+                f"{lev(record.leverage)}. Nothing left to fill: escape to go back.")
+
     def action_simulate(self) -> None:
         record = self.result
-        if record is None or record.failed or record.status != "built":
+        if record is not None and not record.failed and record.status != "built":
+            self.notify(f"ACR {record.id} is {record.status.replace('_', ' ')}: nothing left to fill.",
+                        severity="information")
+            return
+        if record is None or record.failed:
             self.notify("Fire a built ACR first; only its open orders can be filled.", severity="warning")
             return
         self.fill_at_order_prices(record.id)

@@ -192,9 +192,9 @@ async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, m
         assert [r[5] for r in order_rows(acr)] == ["filled", "filled"]
         assert f"ACR {built.id} complete" in str(acr.query_one("#result").content)
 
-        await pilot.press("s")  # nothing left to fill
+        await pilot.press("s")  # nothing left to fill: say what is true now
         await settle(pilot)
-        assert "Fire a built ACR first; only its open orders can be filled." in notes.messages
+        assert f"ACR {built.id} is complete: nothing left to fill." in notes.messages
 
         await pilot.press("escape")
         await settle(pilot)
