@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from calc.build import BuildResult
+from calc.build import BuildResult, cash_movement
 from calc.checklist import Checklist
 from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
 from calc.margin import MarginFigures
@@ -210,6 +210,11 @@ class AcrRecord:
     @property
     def failed(self) -> bool:
         return self.status == "failed"
+
+    @property
+    def moved(self) -> Decimal:
+        """The cash the ACR moves into or out of the sleeve ($1 for a $1 ACR, whose stored amount is 0)."""
+        return abs(cash_movement(self.kind, self.amount)[0])
 
     def to_json(self) -> dict[str, Any]:
         """The ACR as `acr --json` and `fills --json` print it, with its orders."""

@@ -36,6 +36,7 @@ SCOPES = {
     "troubleshoot": "Troubleshooter",
     "doctor": "Doctor",
     "history": "History",
+    "acr-detail": "One ACR (from history)",
 }
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -95,6 +96,10 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("doctor-open", "enter", "open", "Open account", "Open the highlighted finding's account.", "doctor"),
     ActionSpec("doctor-back", "escape", "back", "Back", "Back to the previous screen.", "doctor"),
     ActionSpec("history-back", "escape", "back", "Back", "Back to the account.", "history"),
+    ActionSpec("history-open-acr", "enter", "open", "Open ACR",
+               "Open the highlighted ACR: kind, leverage, operator, checklist with each acknowledgement, orders and "
+               "fills.", "history"),
+    ActionSpec("acr-detail-back", "escape", "back", "Back", "Back to the history.", "acr-detail"),
     ActionSpec("walkthrough-do", "enter", "do_step", "Do step",
                "Perform the current step (edit leverage, fire the activating ACR, review the checklist).",
                "walkthrough"),
@@ -102,6 +107,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Mark the current step completed (refused while what the store says contradicts it).", "walkthrough"),
     ActionSpec("walkthrough-skip", "s", "skip_step", "Skip", "Skip the current step, with a reason.", "walkthrough"),
     ActionSpec("walkthrough-retry", "r", "retry_step", "Retry", "Re-check the current step against the store.",
+               "walkthrough"),
+    ActionSpec("walkthrough-export", "m", "export", "Export",
+               "Write this run as ticket-ready Markdown next to the book file; the notice shows the path.",
                "walkthrough"),
     ActionSpec("walkthrough-back", "escape", "back", "Back", "Leave the walkthrough (the run stays stored).",
                "walkthrough"),

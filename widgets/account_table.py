@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.binding import Binding
-from textual.widgets import DataTable
 
 from calc.formatting import lev, money
 from calc.views import AccountRow
 from calc.vocabulary import DIAGNOSTIC_BADGES
+from widgets.key_nav import KeyTable
 
 
 def _cell(text: str) -> Text:
@@ -16,13 +15,8 @@ def _cell(text: str) -> Text:
     return Text(text, no_wrap=True, end="")
 
 
-class AccountTable(DataTable):
+class AccountTable(KeyTable):
     """One page of accounts; the row key is the account id."""
-
-    BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="table-down"),
-        Binding("k", "cursor_up", "Up", show=False, id="table-up"),
-    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)

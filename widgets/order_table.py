@@ -4,12 +4,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import DataTable
-
 from calc.formatting import money
+from widgets.key_nav import KeyTable
 
 
-class OrderTable(DataTable):
+class OrderTable(KeyTable):
     """Side, symbol, quantity, price, notional and (for stored orders) status."""
 
     DEFAULT_CSS = """

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
-from calc.formatting import lev, money
+from calc.formatting import audit_summary, lev, money
 from calc.margin import house_floor_note
 from calc.views import OrderRecord
 from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
@@ -143,7 +143,7 @@ def audit(ctx: click.Context, account_id: str | None, limit: int, verify: bool, 
     else:
         emit_table([{"id": r.id, "at": r.at, "operator": r.operator, "action": r.action,
                      "account": r.account_id or "", "sleeve": r.sleeve_id or "",
-                     "detail": ", ".join(f"{k}={v}" for k, v in r.detail.items())} for r in found])
+                     "detail": audit_summary(r.detail)} for r in found])
 
 
 COMMANDS = [accounts, show, orders, doctor, audit]

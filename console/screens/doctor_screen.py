@@ -13,6 +13,7 @@ from console.messages import AccountChanged, DoctorLoaded
 from console.screens.base import ConsoleScreen
 from calc.views import DoctorReport
 from store.queries.doctor import doctor_report
+from widgets.key_nav import KeyOptionList, KeyTable
 
 FINDINGS_SHOWN = 500
 
@@ -32,8 +33,8 @@ class DoctorScreen(ConsoleScreen[None]):
         yield Header()
         yield Static("Doctor · scanning the book…", id="doctor-title", classes="title")
         with Horizontal():
-            yield OptionList(id="codes")
-            yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+            yield KeyOptionList(id="codes")
+            yield KeyTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="doctor-fix", classes="status-line")
         yield Footer()
 

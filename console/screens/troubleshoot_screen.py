@@ -18,6 +18,7 @@ from console.screens.confirm_modal import ConfirmModal
 from store.core import Store
 from store.sleeves import confirm_custodian_margin, set_leverage, set_track_manager
 from store.troubleshoot import troubleshoot, versions
+from widgets.key_nav import KeyOptionList
 
 
 class TroubleshootScreen(ConsoleScreen[None]):
@@ -37,7 +38,7 @@ class TroubleshootScreen(ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Troubleshoot {self.account_id}: pick the symptom the advisor reports", classes="title")
-        yield OptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
+        yield KeyOptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
         yield Static("Checking…", id="finding", classes="panel")
         yield Footer()
 

@@ -154,8 +154,8 @@ async def test_history_after_an_acr_shows_the_acr_and_the_audit_trail(story_db, 
         acrs = cells(history.query_one("#acrs", DataTable))
         assert len(acrs) == 1
         row = acrs[0]
-        assert row[0] == str(acr_id) and row[2] == "one-dollar" and row[3] == "A-1001-M1"
-        assert row[4] == "1.50x" and row[5] == "built" and row[7] == "2" and row[8] == "alice"
+        assert row[0] == str(acr_id) and row[2] == "$1 ACR" and row[3] == "A-1001-M1"
+        assert row[4] == "1.50x" and row[5] == "built" and row[7] == "2" and row[8] == "alice" and row[9] == "1.00"
         audit = cells(history.query_one("#audit", DataTable))
         assert len(audit) >= 1
         assert audit[0][1] == "alice" and audit[0][2] == "acr-built" and audit[0][3] == "A-1001-M1"

@@ -56,3 +56,67 @@ async def test_after_fills_the_status_says_what_is_true_now(story_db, make_app, 
         await settle(pilot)
         assert not any("Fire a built ACR first" in m for m in notes.messages)
         assert any(f"ACR {acr.result.id} is complete" in m for m in notes.messages)
+
+
+async def fire_one_dollar(pilot) -> AcrScreen:
+    await pilot.press("a")
+    await settle(pilot)
+    acr = pilot.app.screen
+    assert isinstance(acr, AcrScreen)
+    await pilot.press("x", "f")
+    await settle(pilot)
+    await pilot.click("#confirm-button")
+    await settle(pilot)
+    return acr
+
+
+async def test_history_reads_a_one_dollar_acr_and_enter_opens_it(story_db, make_app):
+    from console.screens.acr_detail_screen import AcrDetailScreen
+    from console.screens.history_screen import HistoryScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        acr = await fire_one_dollar(pilot)
+        assert acr.result is not None and not acr.result.failed
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        history = app.screen
+        assert isinstance(history, HistoryScreen)
+        audit = history.query_one("#audit")
+        rows = [" ".join(map(str, audit.get_row_at(i))) for i in range(audit.row_count)]
+        assert "code=None" not in rows[0] and "amount=0" not in rows[0]
+        assert "amount 1.00" in rows[0] and "at 1.50x" in rows[0]
+        acrs = history.query_one("#acrs")
+        assert "1.00" in [str(c) for c in acrs.get_row_at(0)]
+        await pilot.press("enter")
+        await settle(pilot)
+        opened = app.screen
+        assert isinstance(opened, AcrDetailScreen) and opened.record.id == acr.result.id
+        summary = str(opened.query_one("#acr-detail-summary").render())
+        assert "$1 allocation" in summary and "1.50x" in summary and "alice" in summary
+        checklist = str(opened.query_one("#acr-detail-checklist").render())
+        assert checklist.count("acknowledged by alice") == 4
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is history
+
+
+async def test_m_in_the_walkthrough_writes_the_markdown_next_to_the_book(story_db, make_app, settings, notes):
+    from console.screens.walkthrough_screen import WalkthroughScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("w")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, WalkthroughScreen) and screen.run_id is not None
+        notes.clear()
+        await pilot.press("m")
+        await settle(pilot)
+        out = settings.db.parent / f"{settings.db.stem}-walkthrough-{screen.run_id}.md"
+        assert out.exists() and out.read_text().startswith(f"# Margin walkthrough run {screen.run_id}: A-1001")
+        assert any(str(out) in m for m in notes.messages)
