@@ -29,6 +29,12 @@ class AccountRow:
     nav: Decimal
     max_saved_leverage: Decimal
     codes: tuple[str, ...]
+    max_applied_leverage: Decimal | None = None  # None: no model sleeve
+
+    @property
+    def pending(self) -> bool:
+        """A saved leverage no ACR has applied yet (the browser shows both)."""
+        return "PENDING_LEVERAGE" in self.codes
 
     def to_json(self) -> dict[str, Any]:
         """The row as `accounts --json` prints it."""

@@ -61,6 +61,7 @@ class PageLoaded(WorkerResult):
 
     page: AccountPage
     text: str
+    code: str | None = None
 
 
 @dataclass

@@ -9,7 +9,7 @@ from calc.margin import house_floor_note
 from calc.views import OrderRecord
 from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
 from console.cli.support import SqlInt, open_store
-from store.queries.accounts import account_page
+from store.queries.accounts import SORTS, account_page, parse_filter
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
@@ -18,21 +18,26 @@ from store.queries.orders import list_orders
 
 
 @click.command("accounts")
-@click.option("--filter", "text", default="", help="Words matching the start of id, name or custodian words.")
+@click.option("--filter", "text", default="",
+              help="Words matching the start of id, name or custodian words; code:CODE keeps one diagnostic.")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="id", show_default=True,
+              help="Order: account id, NAV (largest first) or saved leverage (highest first).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--offset", type=SqlInt(0), default=0, show_default=True)
 @json_option
 @click.pass_context
-def accounts(ctx: click.Context, text: str, limit: int, offset: int, as_json: bool) -> None:
-    """List accounts with NAV, highest saved leverage and diagnostic codes."""
+def accounts(ctx: click.Context, text: str, sort: str, limit: int, offset: int, as_json: bool) -> None:
+    """List accounts with NAV, saved and applied leverage and diagnostic codes (the browser's page)."""
+    words, code = parse_filter(text)
     with open_store(ctx) as store:
-        page = account_page(store, text, limit, offset)
+        page = account_page(store, words, limit, offset, code=code, sort=sort)
     if as_json:
         emit_json(page.to_json())
         return
     emit_table([{"id": r.id, "name": r.name, "custodian": r.custodian, "type": r.type,
                  "margin": "yes" if r.margin_enabled else "no", "nav": money(r.nav),
-                 "max lev": lev(r.max_saved_leverage), "diagnostics": " ".join(r.codes)} for r in page.rows])
+                 "max lev": lev(r.max_saved_leverage), "applied": lev(r.max_applied_leverage),
+                 "diagnostics": " ".join(r.codes)} for r in page.rows])
     click.echo(f"{len(page.rows)} shown of {page.total:,} matching ({page.book_size:,} in the book)")
 
 

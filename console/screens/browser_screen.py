@@ -6,11 +6,15 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Footer, Header, Input, Static
 
 from console.actions import bindings
+from calc import DIAGNOSTIC_CODES
+from calc.views import AccountPage
 from console.messages import AccountChanged, PageLoaded
 from console.screens.base import ConsoleScreen
-from calc.views import AccountPage
+from store.errors import InvalidInput
+from store.queries.accounts import SORTS, account_page, parse_filter
 from widgets.account_table import AccountTable
-from store.queries.accounts import account_page
+
+SORT_LABELS = {"id": "id", "nav": "NAV, largest first", "leverage": "saved leverage, highest first"}
 
 
 class BrowserScreen(ConsoleScreen[None]):
@@ -22,12 +26,14 @@ class BrowserScreen(ConsoleScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.filter_text = ""
+        self.code: str | None = None  # from the c key or a `code:` term in the filter
+        self.sort = "id"
         self.page_offset = 0
         self.page: AccountPage | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: id, name or custodian (enter to browse, escape to clear)", id="filter")
+        yield Input(placeholder="Filter: id, name, custodian, code:CALL (enter to browse, escape to clear)", id="filter")
         yield AccountTable(id="accounts")
         yield Static("Loading the book…", id="status", classes="status-line")
         yield Footer()
@@ -38,12 +44,18 @@ class BrowserScreen(ConsoleScreen[None]):
         self.load()
 
     def load(self) -> None:
-        self.load_page(self.filter_text, self.page_offset, self.app.page_size)
+        try:
+            words, typed_code = parse_filter(self.filter_text)
+        except InvalidInput as error:
+            self.query_one("#status", Static).update(f"Filter: {error}")
+            return
+        self.load_page(self.filter_text, words, typed_code or self.code, self.sort, self.page_offset,
+                       self.app.page_size)
 
     @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")
-    def load_page(self, text: str, offset: int, limit: int) -> None:
+    def load_page(self, text: str, words: str, code: str | None, sort: str, offset: int, limit: int) -> None:
         with self.store_failures(), self.app.open_store() as store:
-            self.deliver(PageLoaded(account_page(store, text, limit, offset), text))
+            self.deliver(PageLoaded(account_page(store, words, limit, offset, code=code, sort=sort), text, code))
 
     @on(PageLoaded)
     def _show(self, message: PageLoaded) -> None:
@@ -59,8 +71,11 @@ class BrowserScreen(ConsoleScreen[None]):
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
         scope = f"{page.total:,} match '{text}'" if text else "all accounts"
+        if message.code and "code:" not in text.lower():
+            scope += f" with {message.code}"
+        order = f" · by {SORT_LABELS[self.sort]}" if self.sort != "id" else ""
         self.query_one("#status", Static).update(
-            f"Book {page.book_size:,} accounts · {scope} · rows {first:,}-{last:,} of {page.total:,}"
+            f"Book {page.book_size:,} accounts · {scope}{order} · rows {first:,}-{last:,} of {page.total:,}"
             + (" · n/p pages" if page.total > page.limit else ""))
 
     @on(Input.Changed, "#filter")
@@ -98,6 +113,21 @@ class BrowserScreen(ConsoleScreen[None]):
             self.notify("No account here: clear the filter with escape.", severity="warning")
             return
         self.app.open_account(account)
+
+    def action_cycle_code(self) -> None:
+        """The next diagnostic code (after the last, every account again)."""
+        order = [None, *DIAGNOSTIC_CODES]
+        self.code = order[(order.index(self.code) + 1) % len(order)]
+        self.page_offset = 0
+        self.notify(f"Showing accounts with {self.code}" if self.code else "Showing every account", timeout=2)
+        self.load()
+
+    def action_cycle_sort(self) -> None:
+        order = list(SORTS)
+        self.sort = order[(order.index(self.sort) + 1) % len(order)]
+        self.page_offset = 0
+        self.notify(f"Sorted by {SORT_LABELS[self.sort]}", timeout=2)
+        self.load()
 
     def action_page(self, step: int) -> None:
         if self.page is None:

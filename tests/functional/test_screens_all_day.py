@@ -120,3 +120,51 @@ async def test_m_in_the_walkthrough_writes_the_markdown_next_to_the_book(story_d
         out = settings.db.parent / f"{settings.db.stem}-walkthrough-{screen.run_id}.md"
         assert out.exists() and out.read_text().startswith(f"# Margin walkthrough run {screen.run_id}: A-1001")
         assert any(str(out) in m for m in notes.messages)
+
+
+def table_rows(table) -> list[list[str]]:
+    return [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
+
+
+async def test_browser_shows_saved_and_applied_filters_by_code_and_sorts(demo_db, make_app):
+    from textual.widgets import Input
+
+    from widgets.account_table import AccountTable
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        browser = app.screen
+        table = browser.query_one(AccountTable)
+        rows = {r[0]: r for r in table_rows(table)}
+        assert rows["A-000013"][2:4] == ["1.00x", "2.00x"]  # saved 1.00x, still applied 2.00x
+        await pilot.press("slash")
+        browser.query_one("#filter", Input).value = "code:MARGIN_CALL"
+        await settle(pilot)
+        assert [r[0] for r in table_rows(table)] == ["A-000007"]
+        browser.query_one("#filter", Input).value = "code:NOPE"
+        await settle(pilot)
+        assert "unknown diagnostic code 'NOPE'" in str(browser.query_one("#status").content)
+        browser.query_one("#filter", Input).value = ""
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("c")  # the first code: NEGATIVE_APM
+        await settle(pilot)
+        assert table.row_count and all("APM-" in r[4] for r in table_rows(table))
+        assert "with NEGATIVE_APM" in str(browser.query_one("#status").content)
+        await pilot.press("o")  # sort by NAV, largest first
+        await settle(pilot)
+        from decimal import Decimal
+
+        navs = [Decimal(r[5].replace(",", "")) for r in table_rows(table)]
+        assert navs == sorted(navs, reverse=True) and len(navs) > 1
+
+
+async def test_names_use_the_width_there_is(demo_db, make_app):
+    from widgets.account_table import AccountTable
+
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        rows = {r[0]: r for r in table_rows(app.screen.query_one(AccountTable))}
+        assert rows["A-000002"][1] == "Smith Family Revocable Trust"
