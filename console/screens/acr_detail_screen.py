@@ -4,12 +4,13 @@ from __future__ import annotations
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from calc.formatting import lev, money
 from calc.views import AcrRecord
 from calc.vocabulary import kind_title
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.screens.base import ConsoleScreen
 from widgets.key_nav import KeyTable
 
@@ -54,7 +55,7 @@ class AcrDetailScreen(ConsoleScreen[None]):
             yield Static(acr_summary(a), id="acr-detail-summary", classes="panel")
             yield Static(checklist_text(a), id="acr-detail-checklist", classes="panel")
             yield KeyTable(id="acr-detail-orders", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#acr-detail-checklist").border_title = "Checklist as fired"

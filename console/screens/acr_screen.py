@@ -8,7 +8,7 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
@@ -16,6 +16,7 @@ from calc.formatting import cash, lev, money, pct
 from calc.views import AcrPreview, AcrRecord, Reviewed
 from calc.vocabulary import kind_title
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AcrFired, AcrPreviewed, FillsApplied, WriteFailed
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
@@ -59,7 +60,7 @@ class AcrScreen(ConsoleScreen[None]):
             yield Static("Building the preview…", id="acr-summary", classes="panel")
             yield OrderTable(id="acr-orders")
             yield Static("", id="result")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#acr-orders").border_title = "Trade preview"
@@ -92,7 +93,9 @@ class AcrScreen(ConsoleScreen[None]):
         if not b.ok:
             lines.append(f"[$error b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
         else:
-            lines.append(f"{len(b.orders)} order(s), sells first.")
+            sides = {o.side for o in b.orders}
+            # "Sells first" is an order of execution: worth saying only when sells come before buys.
+            lines.append(f"{len(b.orders)} order(s)" + (", sells first." if sides == {"buy", "sell"} else "."))
         self.query_one("#acr-summary", Static).update("\n".join(lines))
         self.query_one(OrderTable).show_orders(b.orders)
         self._evaluate()
@@ -201,6 +204,8 @@ class AcrScreen(ConsoleScreen[None]):
             return (f"{orders} order(s) written; applied leverage is now {lev(record.leverage)}. "
                     "Press s to simulate fills, escape to go back.")
         filled = sum(1 for o in record.orders if o.status == "filled")
+        if not orders:
+            return f"no orders to fill; applied leverage {lev(record.leverage)}. Escape to go back."
         return (f"{filled} of {orders} order(s) filled; applied leverage "
                 f"{lev(record.leverage)}. Nothing left to fill: escape to go back.")
 

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
-from console.actions import bindings
 from calc import DIAGNOSTIC_CODES
 from calc.views import AccountPage
+from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, PageLoaded
 from console.screens.base import ConsoleScreen
 from store.errors import InvalidInput
@@ -33,10 +34,11 @@ class BrowserScreen(ConsoleScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: id, name, custodian, code:CALL (enter to browse, escape to clear)", id="filter")
+        yield Input(placeholder="Filter: id, name, custodian, code:CALL (enter to browse, escape to clear)",
+                    id="filter")
         yield AccountTable(id="accounts")
         yield Static("Loading the book…", id="status", classes="status-line")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = self.app.cursor_blink

@@ -4,14 +4,15 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
+from calc.views import DoctorReport
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, DoctorLoaded
 from console.screens.base import ConsoleScreen
-from calc.views import DoctorReport
 from store.queries.doctor import doctor_report
 from widgets.key_nav import KeyOptionList, KeyTable
 
@@ -36,7 +37,7 @@ class DoctorScreen(ConsoleScreen[None]):
             yield KeyOptionList(id="codes")
             yield KeyTable(id="findings", cursor_type="row", zebra_stripes=True)
         yield Static("", id="doctor-fix", classes="status-line")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)

@@ -4,12 +4,13 @@ from __future__ import annotations
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from calc.formatting import audit_summary, lev, money
 from calc.views import AcrRecord, AuditRecord
 from calc.vocabulary import ACR_KIND_SHORT
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import HistoryLoaded
 from console.screens.base import ConsoleScreen
 from store.queries.audit import audit_trail
@@ -35,7 +36,7 @@ class HistoryScreen(ConsoleScreen[None]):
         yield KeyTable(id="acrs", cursor_type="row", zebra_stripes=True)
         yield KeyTable(id="audit", cursor_type="row", zebra_stripes=True)
         yield Static("", id="history-detail", classes="detail-pane")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         acrs = self.query_one("#acrs", DataTable)
@@ -81,7 +82,8 @@ class HistoryScreen(ConsoleScreen[None]):
             pane.update(escape(f"ACR {a.id} on {a.sleeve_id} · {a.status}{why}"))
         elif key in self.audit:
             r = self.audit[key]
-            pane.update(escape(f"{r.action} on {r.sleeve_id or r.account_id or 'the book'} · {audit_summary(r.detail)}"))
+            where = r.sleeve_id or r.account_id or "the book"
+            pane.update(escape(f"{r.action} on {where} · {audit_summary(r.detail)}"))
 
     @on(DataTable.RowSelected, "#acrs")
     def _acr_selected(self, event: DataTable.RowSelected) -> None:

@@ -6,12 +6,13 @@ from collections.abc import Callable
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc.formatting import lev
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, FindingLoaded, FixApplied
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
@@ -40,7 +41,7 @@ class TroubleshootScreen(ConsoleScreen[None]):
         yield Static(f"Troubleshoot {self.account_id}: pick the symptom the advisor reports", classes="title")
         yield KeyOptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
         yield Static("Checking…", id="finding", classes="panel")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         symptoms = self.query_one("#symptoms", OptionList)

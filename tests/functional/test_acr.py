@@ -11,12 +11,12 @@ from console.screens.amount_modal import AmountModal
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from store.core import Store
-from tests.conftest import fixed_clock, settle
-from widgets.checklist_panel import ChecklistPanel
-from widgets.order_table import OrderTable
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.orders import find_acr, list_acrs
+from tests.conftest import fixed_clock, settle
+from widgets.checklist_panel import ChecklistPanel
+from widgets.order_table import OrderTable
 
 
 def statuses(acr: AcrScreen) -> dict[str, str]:
@@ -58,7 +58,8 @@ async def test_r_opens_a_rebalance_with_its_checklist_and_trade_preview(story_db
         assert acr.kind == "rebalance" and acr.sleeve_id == "A-1001-M1" and acr.amount == 0
         title = str(acr.query_one("#acr-title").content)
         assert title == "Rebalance on A-1001-M1 at 1.50x · Jane Doe Trust"
-        assert "2 order(s), sells first." in str(acr.query_one("#acr-summary").content)
+        summary = str(acr.query_one("#acr-summary").content)
+        assert "2 order(s)." in summary and "sells first" not in summary  # two buys: no sells to put first
         assert [r[:3] for r in order_rows(acr)] == [("BUY", "AGG", "600"), ("BUY", "SPY", "180")]
         assert all(r[5] == "preview" for r in order_rows(acr))
         assert set(statuses(acr).values()) == {"awaiting"}

@@ -10,11 +10,11 @@ from console.screens.detail_screen import DetailScreen
 from console.screens.doctor_screen import DoctorScreen
 from console.screens.help_screen import HelpScreen
 from console.screens.history_screen import HistoryScreen
-from store.core import Store
-from tests.conftest import fixed_clock, settle
 from store.book import import_book
+from store.core import Store
 from store.queries.doctor import doctor_report
 from store.sleeves import set_leverage, set_track_manager
+from tests.conftest import fixed_clock, settle
 
 
 def cells(table: DataTable) -> list[list[str]]:

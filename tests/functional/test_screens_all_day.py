@@ -168,3 +168,22 @@ async def test_names_use_the_width_there_is(demo_db, make_app):
         await settle(pilot)
         rows = {r[0]: r for r in table_rows(app.screen.query_one(AccountTable))}
         assert rows["A-000002"][1] == "Smith Family Revocable Trust"
+
+
+def footer_keys(screen) -> list[str]:
+    from textual.widgets._footer import FooterKey
+
+    return [k.key for k in screen.query(FooterKey)]
+
+
+async def test_the_footer_keeps_each_screens_most_important_keys_whole_at_80_columns(story_db, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(pilot, "A-1001")
+        await settle(pilot)
+        keys = footer_keys(screen)
+        assert {"e", "r", "a", "w", "y", "question_mark"} <= set(keys), keys
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        keys = footer_keys(screen)
+        assert {"d", "w", "y", "ctrl+d", "h", "t"} <= set(keys), keys
