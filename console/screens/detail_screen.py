@@ -192,7 +192,7 @@ class DetailScreen(ConsoleScreen[None]):
             if amount is not None:
                 self.action_acr(kind, str(amount))
 
-        self.app.push_screen(AmountModal(kind, sleeve.id), chosen)
+        self.app.push_screen(AmountModal.for_sleeve(kind, self.detail, sleeve.id), chosen)
 
     def action_walkthrough(self) -> None:
         sleeve = self._model_sleeve("walk through")

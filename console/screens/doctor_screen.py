@@ -1,6 +1,7 @@
 """The doctor: every diagnostic across the book grouped by code; enter jumps to the account."""
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -36,6 +37,7 @@ class DoctorScreen(ConsoleScreen[None]):
         with Horizontal():
             yield KeyOptionList(id="codes")
             yield KeyTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="doctor-finding", classes="detail-pane")
         yield Static("", id="doctor-fix", classes="status-line")
         yield PriorityFooter()
 
@@ -80,6 +82,15 @@ class DoctorScreen(ConsoleScreen[None]):
         more = f" (first {FINDINGS_SHOWN:,} of {len(found):,})" if len(found) > FINDINGS_SHOWN else ""
         self.query_one("#doctor-fix", Static).update(
             f"{DIAGNOSTIC_TITLES[self.code]}{more}. Fix: {DIAGNOSTIC_FIXES[self.code]}")
+
+    @on(DataTable.RowHighlighted, "#findings")
+    def _finding_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted finding in full, wrapped (its table cell is cut at the column's width)."""
+        if self.report is None or self.code is None or event.row_key.value is None:
+            return
+        found = self.report.findings[self.code][int(event.row_key.value)]
+        where = f"{found.account_id} {found.sleeve_id}" if found.sleeve_id else found.account_id
+        self.query_one("#doctor-finding", Static).update(escape(f"{where}: {found.detail}"))
 
     @on(OptionList.OptionSelected, "#codes")
     def _code_selected(self) -> None:

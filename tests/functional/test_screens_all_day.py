@@ -187,3 +187,122 @@ async def test_the_footer_keeps_each_screens_most_important_keys_whole_at_80_col
         await settle(pilot)
         keys = footer_keys(screen)
         assert {"d", "w", "y", "ctrl+d", "h", "t"} <= set(keys), keys
+
+
+async def test_the_doctor_shows_the_highlighted_finding_whole_at_80_columns(demo_db, make_app):
+    from console.screens.doctor_screen import DoctorScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        doctor = app.screen
+        assert isinstance(doctor, DoctorScreen) and doctor.code is not None
+        await pilot.press("enter")  # into the findings
+        await pilot.press("j")
+        await settle(pilot)
+        table = doctor.query_one("#findings")
+        assert table.cursor_row == 1  # j moves in the doctor's table too
+        finding = doctor.report.findings[doctor.code][1]
+        pane = doctor.query_one("#doctor-finding")
+        assert finding.detail in str(pane.content)
+        assert pane.size.height >= 1 and pane.region.right <= 80
+
+
+async def test_f1_opens_help_and_closes_it(story_db, make_app):
+    from console.screens.help_screen import HelpScreen
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("f1")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_the_confirmation_moves_with_left_right_and_its_footer_shows_its_own_keys(story_db, make_app, settings):
+    from console.screens.confirm_modal import ConfirmModal
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("r")
+        await settle(pilot)
+        acr = app.screen
+        await pilot.press("x", "f")
+        await settle(pilot)
+        modal = app.screen
+        assert isinstance(modal, ConfirmModal)
+        keys = footer_keys(modal)
+        assert "escape" in keys and "enter" in keys and "x" not in keys and "f" not in keys, keys
+        assert modal.focused is modal.query_one("#cancel")
+        await pilot.press("right")
+        assert modal.focused is modal.query_one("#confirm-button")
+        await pilot.press("left")
+        assert modal.focused is modal.query_one("#cancel")
+        await pilot.press("left")  # wraps round to the other button
+        assert modal.focused is modal.query_one("#confirm-button")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is acr and acr.result is not None and acr.result.status == "built"
+
+
+async def test_a_withdrawal_larger_than_the_sleeve_is_refused_at_the_amount(story_db, make_app):
+    from textual.widgets import Input
+
+    from console.screens.amount_modal import AmountModal
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        detail = await open_detail(pilot, "A-1001")
+        equity = detail.detail.sleeve("A-1001-M1").equity
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, AmountModal)
+        modal.query_one("#amount", Input).value = str(int(equity) + 1)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is modal  # refused here, before any build
+        assert "is not less than the sleeve's equity" in str(modal.query_one("#amount-error").content)
+        modal.query_one("#amount", Input).value = "1000"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, AcrScreen) and app.screen.amount == 1000
+
+
+async def test_the_palette_ranks_an_exact_account_id_first(settings, make_app):
+    import copy
+    import json
+    from pathlib import Path
+
+    from console.palette import ConsoleCommands
+    from store.book import import_book
+    from store.core import Store
+    from tests.conftest import fixed_clock
+
+    book = json.loads((Path(__file__).parent.parent / "data" / "story_book.json").read_text())
+    first = book["accounts"][0]
+    # "A-0" sorts before "A-1" and its name also matches the words of "A-1": only the exact id must lead.
+    for account_id, name in (("A-0", "Alpha 1 Partners"), ("A-1", "Plain Name")):
+        extra = copy.deepcopy(first)
+        extra["id"], extra["name"] = account_id, name
+        for sleeve in extra["sleeves"]:
+            sleeve["id"] = sleeve["id"].replace(first["id"], account_id)
+        book["accounts"].append(extra)
+    with Store(settings.db, settings, fixed_clock) as store:
+        import_book(store, book, "seed")
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        provider = ConsoleCommands(app.screen)
+        hits = [hit async for hit in provider.search("A-1")]
+        accounts = [h for h in hits if h.text.startswith("Open account")]
+        assert {h.text.split()[2] for h in accounts} >= {"A-0", "A-1"}
+        best = max(hits, key=lambda h: h.score)
+        assert best.text.startswith("Open account A-1 ")
+        assert all(h.score < best.score for h in hits if h is not best)
