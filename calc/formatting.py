@@ -2,15 +2,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
-
-from calc.build import cash_movement
-from calc.vocabulary import ACR_KIND_SHORT
 
 
 def money(value: Decimal | None) -> str:
     """Dollars with thousands separators and cents, e.g. `1,234.50`; `-` when unknown."""
-    return "-" if value is None else f"{value:,.2f}"
+    if value is None:
+        return "-"
+    text = f"{value:,.2f}"
+    return "0.00" if text == "-0.00" else text  # a move of nothing (or of less than a cent) has no sign
 
 
 def cash(value: Decimal) -> str:
@@ -28,22 +27,8 @@ def pct(value: Decimal | None, places: int = 1) -> str:
     return "-" if value is None else f"{value:.{places}%}"
 
 
-def audit_summary(detail: dict[str, Any]) -> str:
-    """An audit row's detail as an operator reads it: known fields in their formats, nothing that is empty."""
-    d = detail
-    parts: list[str] = []
-    if "acr" in d:
-        parts.append(f"ACR {d['acr']}")
-    if "kind" in d:
-        parts.append(ACR_KIND_SHORT.get(d["kind"], d["kind"]))
-    if d.get("amount") is not None and "kind" in d:
-        parts.append(f"amount {money(abs(cash_movement(d['kind'], Decimal(str(d['amount'])))[0]))}")
-    if d.get("leverage") is not None:
-        parts.append(f"at {lev(Decimal(str(d['leverage'])))}")
-    if d.get("orders") is not None:
-        parts.append(f"{d['orders']} order(s)")
-    if d.get("code"):
-        parts.append(f"code {d['code']}")
-    shown = {"acr", "kind", "amount", "leverage", "orders", "code", "acknowledged"}
-    parts += [f"{k}={v}" for k, v in d.items() if k not in shown and v not in (None, "")]
-    return " · ".join(parts)
+def call_distance_text(distance: Decimal | None, debit: Decimal | None) -> str:
+    """Call distance in every panel: `no debit` when nothing is borrowed (never `100.0%`), `-` when unknown."""
+    if debit is not None and debit <= 0:
+        return "no debit"
+    return pct(distance)

@@ -6,7 +6,7 @@ from decimal import Decimal
 from textual.widgets import Static
 
 from calc import MarginFigures
-from calc.formatting import money, pct
+from calc.formatting import call_distance_text, money, pct
 from calc.margin import house_floor_note
 
 
@@ -30,7 +30,7 @@ class MarginPanel(Static):
 
     def render(self) -> str:
         m = self.figures
-        distance = pct(m.call_distance) if m.debit > 0 else "no debit"
+        distance = call_distance_text(m.call_distance, m.debit)
         lines = [
             f"LMV {money(m.lmv)} · Debit {money(m.debit)} · Equity {money(m.equity)}",
             f"Maintenance req {money(m.requirement)} · Call distance {distance}",

@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
-from calc.formatting import audit_summary, lev, money
+from calc.audit_summary import audit_summary
+from calc.formatting import call_distance_text, lev, money, pct
 from calc.margin import house_floor_note
 from calc.views import OrderRecord
 from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
@@ -62,8 +63,8 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     click.echo("")
     for label, value in (("LMV", money(m.lmv)), ("Debit", money(m.debit)), ("Equity", money(m.equity)),
                          ("Maintenance requirement", money(m.requirement)), ("Margin call", money(m.call)),
-                         ("Call distance", f"{m.call_distance:.1%}" if m.debit else "no debit"),
-                         ("Interest per day", f"{money(m.daily_interest)} at {detail.annual_rate:.2%}")):
+                         ("Call distance", call_distance_text(m.call_distance, m.debit)),
+                         ("Interest per day", f"{money(m.daily_interest)} at {pct(detail.annual_rate, 2)}")):
         click.echo(f"{label:<26}{value:>16}")
     floor = house_floor_note(a.house_maintenance)
     if floor:

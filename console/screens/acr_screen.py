@@ -12,7 +12,7 @@ from textual.widgets import Header, Static
 
 from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
-from calc.formatting import cash, lev, money, pct
+from calc.formatting import call_distance_text, cash, lev, money
 from calc.views import AcrPreview, AcrRecord, Reviewed
 from calc.vocabulary import kind_title
 from console.actions import bindings
@@ -88,7 +88,7 @@ class AcrScreen(ConsoleScreen[None]):
             m = b.projected_margin
             lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
                          f"Account debit {money(m.debit)} · Equity {money(m.equity)}")
-            lines.append(f"Call distance {pct(m.call_distance) if m.debit > 0 else 'no debit'} · "
+            lines.append(f"Call distance {call_distance_text(m.call_distance, m.debit)} · "
                          f"Reg T req {money(m.regt_requirement)} · Maintenance req {money(m.requirement)}")
         if not b.ok:
             lines.append(f"[$error b]{b.code}[/]: {b.reason}\nFix: {b.fix}")

@@ -69,7 +69,8 @@ class AmountModal(ButtonMoves, ConsoleModal[Decimal | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"{self.kind.title()} ACR on {self.sleeve_id}: amount in dollars")
-            yield Input(placeholder="e.g. 2500", id="amount", validators=[PositiveMoney(), self.reach], restrict=r"[0-9.,]*")
+            yield Input(placeholder="e.g. 2500", id="amount", validators=[PositiveMoney(), self.reach],
+                        restrict=r"[0-9.,]*")
             yield Label("", id="amount-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")

@@ -11,7 +11,7 @@ from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Input, Label, Static
 
-from calc.formatting import cash, lev, money, pct
+from calc.formatting import call_distance_text, cash, lev, money
 from calc.models import leverage_problem
 from calc.views import AccountDetail, AcrPreview, SleeveView
 from console.actions import bindings
@@ -135,7 +135,7 @@ class LeverageEditor(ConsoleModal[None]):
         lines = [f"At {lev(b.leverage)} (rebalance preview):"]
         if b.projected_margin is not None:
             m = b.projected_margin
-            distance = pct(m.call_distance) if m.debit > 0 else "no debit"
+            distance = call_distance_text(m.call_distance, m.debit)
             lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
                          f"Exposure {money(sum((o for o in b.targets.values()), Decimal(0)))}")
             lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "

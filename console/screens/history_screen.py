@@ -6,7 +6,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, Static
 
-from calc.formatting import audit_summary, lev, money
+from calc.audit_summary import audit_summary
+from calc.formatting import lev, money
 from calc.views import AcrRecord, AuditRecord
 from calc.vocabulary import ACR_KIND_SHORT
 from console.actions import bindings

@@ -26,7 +26,7 @@ def statuses(acr: AcrScreen) -> dict[str, str]:
 
 def order_rows(screen) -> list[tuple]:
     table = screen.query_one(OrderTable)
-    return [tuple(table.get_row_at(i)) for i in range(table.row_count)]
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
 def acrs(settings, account_id: str = "A-1001"):
