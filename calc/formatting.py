@@ -32,3 +32,10 @@ def call_distance_text(distance: Decimal | None, debit: Decimal | None) -> str:
     if debit is not None and debit <= 0:
         return "no debit"
     return pct(distance)
+
+
+def rate_text(rate: Decimal, debit: Decimal | None) -> str:
+    """A margin rate named by what it is: the custodian's tier for this debit (rates step with the debit's size)."""
+    if not debit or debit <= 0:
+        return f"custodian base rate {pct(rate, 2)}"
+    return f"custodian rate {pct(rate, 2)} for a {money(debit)} debit"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from textual.widgets import Static
 
 from calc import MarginFigures
-from calc.formatting import call_distance_text, money, pct
+from calc.formatting import call_distance_text, money, rate_text
 from calc.margin import house_floor_note
 
 
@@ -43,5 +43,5 @@ class MarginPanel(Static):
                          f"or securities {money(m.cure_securities)}, or sell {money(m.cure_sell)}")
         else:
             lines.append("No margin call")
-        lines.append(f"Interest {money(m.daily_interest)}/day at {pct(self.annual_rate, 2)} (actual/360)")
+        lines.append(f"Interest {money(m.daily_interest)}/day (actual/360) at {rate_text(self.annual_rate, m.debit)}")
         return "\n".join(lines)

@@ -7,7 +7,7 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from calc import RiskReport
-from calc.formatting import call_distance_text, lev, money, pct
+from calc.formatting import call_distance_text, lev, money, pct, rate_text
 from calc.vocabulary import ACR_KIND_SHORT
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -111,12 +111,11 @@ class RiskPanel(Static):
         if r.interest_day is None:
             lines.append("Interest: unknown until the account can be projected")
         elif not r.debit:
-            rate = f" (custodian's base rate {pct(r.annual_rate, 2)})" if r.annual_rate else ""
+            rate = f" ({rate_text(r.annual_rate, r.debit)})" if r.annual_rate else ""
             lines.append(f"No debit, no margin interest{rate}")
         elif no_rate:
             lines.append("Interest: the book holds no margin rate for this custodian")
         else:
             lines.append(f"Interest {money(r.interest_day)}/day · {money(r.interest_month)}/month · "
-                         f"{money(r.interest_year)}/year at {pct(r.annual_rate, 2)}, the custodian's rate for a "
-                         f"{money(r.debit)} debit")
+                         f"{money(r.interest_year)}/year at {rate_text(r.annual_rate, r.debit)}")
         return lines

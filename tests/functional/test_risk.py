@@ -84,8 +84,9 @@ async def test_detail_shows_now_and_the_saved_leverage(story_db, make_app):
         # Proposed: unlevered and levered sleeve P&L (scope: sleeve), then the account's equity (scope: account).
         assert " -30%    -30,000.00    -45,000.00      60,000.00 " in shown
         assert " +10%    +10,000.00    +15,000.00     120,000.00 " in shown
-        assert "Interest 11.25/day · 337.50/month · 4,106.25/year at 9.00%, the custodian's rate for a " \
-               "45,000.00 debit" in shown
+        assert "Interest 11.25/day · 337.50/month · 4,106.25/year at custodian rate 9.00% for a 45,000.00 debit" \
+            in shown
+        assert "No debit, no margin interest (custodian base rate 9.00%)" in shown
         assert "P&L 1.00x  P&L 1.00x" not in shown and shown.count("at 1.00x") == 2
         # The panel sits below the margin panel.
         ids = [w.id for w in screen.query_one("#detail-body").children]
@@ -161,7 +162,8 @@ async def test_editor_shows_the_typed_leverage(story_db, make_app):
             (D("23.75"), D("712.5"), D("8668.75"))
         shown = text(panel)
         assert "Proposed 2.00x rebalance[/b] · call distance 32.1% · break-even 4.33%" in shown
-        assert "Interest 23.75/day · 712.50/month · 8,668.75/year at 9.00%" in shown
+        assert "Interest 23.75/day · 712.50/month · 8,668.75/year at custodian rate 9.00% for a 95,000.00 debit" \
+            in shown
 
         editor.query_one("#leverage", Input).value = "3"
         await wait_for(pilot, lambda: panel.risk is None)
