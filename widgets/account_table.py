@@ -9,16 +9,18 @@ from calc.views import AccountRow
 from calc.vocabulary import DIAGNOSTIC_BADGES
 from widgets.key_nav import KeyTable
 
-NAME_MIN, NAME_MAX = 18, 48
-# The columns an 80-column terminal must show whole besides the name (id, saved, applied, diagnostics, NAV),
-# with the table's cell padding: the name takes what is left, so a wide terminal shows whole names.
-FIXED_WIDTH = 8 + 6 + 7 + 12 + 13 + 5 * 2 + 2 + 14
+NAME_MIN, NAME_MAX = 18, 40
+CUSTODIAN_WIDTH = 12
 
 
 def _cell(text: str, right: bool = False) -> Text:
     """Plain text, never markup: a name like "Bad [/x] LLC" must show as typed (a str cell is parsed as markup,
     which drops or rejects brackets), and skipping the parse makes a page of rows cheaper to measure."""
     return Text(text, no_wrap=True, end="", justify="right" if right else "left")
+
+
+def _badges(row: AccountRow) -> str:
+    return " ".join(DIAGNOSTIC_BADGES[c] for c in row.codes)
 
 
 def _fit(text: str, width: int) -> str:
@@ -49,16 +51,26 @@ class AccountTable(KeyTable):
         self._columns()
 
     def on_resize(self, event: events.Resize) -> None:
-        width = max(NAME_MIN, min(NAME_MAX, event.size.width - FIXED_WIDTH))
-        if width != self._name_width:
-            self._name_width = width
+        if self._fit_name(event.size.width) != self._name_width:
             row = self.cursor_row
             self.show_rows(self._rows)
             if self._rows:
                 self.move_cursor(row=min(row, len(self._rows) - 1))
 
+    def _fit_name(self, width: int) -> int:
+        """The name gets what the other why-not-leveraging columns and the custodian leave (cell padding 2 each)."""
+        others = [8, 5, 7, len("Diagnostics"), len("NAV"), CUSTODIAN_WIDTH]
+        for r in self._rows:
+            others[0] = max(others[0], len(r.id))
+            others[3] = max(others[3], len(_badges(r)))
+            others[4] = max(others[4], len(money(r.nav)))
+        room = width - sum(others) - 2 * (len(others) + 1) - 2  # and the scrollbar
+        longest = max((len(r.name) for r in self._rows), default=len("Name"))
+        return max(len("Name"), min(longest, NAME_MAX, max(NAME_MIN, room)))
+
     def show_rows(self, rows: list[AccountRow]) -> None:
         self._rows = rows
+        self._name_width = self._fit_name(self.size.width or self.app.size.width)
         self.clear(columns=True)
         self._columns()
         for r in rows:
@@ -66,8 +78,7 @@ class AccountTable(KeyTable):
             self.add_row(
                 _cell(r.id), _cell(_fit(r.name, self._name_width)), _cell(lev(r.max_saved_leverage), right=True),
                 _cell(applied, right=True),
-                _cell(" ".join(DIAGNOSTIC_BADGES[c] for c in r.codes)), _cell(money(r.nav), right=True),
-                _cell(r.custodian[:12]), _cell(r.type), _cell("yes" if r.margin_enabled else "no"), key=r.id)
+                _cell(_badges(r)), _cell(money(r.nav), right=True), _cell(r.custodian[:CUSTODIAN_WIDTH]), _cell(r.type), _cell("yes" if r.margin_enabled else "no"), key=r.id)
 
     @property
     def selected_account(self) -> str | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.markup import escape
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
@@ -13,6 +14,9 @@ from console.actions import bindings
 from console.footer import PriorityFooter
 from console.screens.base import ConsoleScreen
 from widgets.key_nav import KeyTable
+from widgets.order_table import number
+
+NUMERIC = {"Qty", "Price", "Notional", "Filled", "Fill price"}
 
 CHECK_MARKS = {"passed": "✔", "acknowledged": "☑", "awaiting": "☐", "failed": "✘"}
 
@@ -62,10 +66,11 @@ class AcrDetailScreen(ConsoleScreen[None]):
         table = self.query_one("#acr-detail-orders", KeyTable)
         table.border_title = f"Orders and fills ({len(self.record.orders)})"
         for label in ("Side", "Symbol", "Qty", "Price", "Notional", "Status", "Filled", "Fill price"):
-            table.add_column(label)
+            table.add_column(Text(label, justify="right") if label in NUMERIC else label)
         for o in self.record.orders:
-            table.add_row(o.side.upper(), o.symbol, f"{o.quantity:,}", money(o.price), money(o.notional), o.status,
-                          f"{o.filled_quantity:,}", money(o.fill_price))
+            table.add_row(o.side.upper(), o.symbol, number(f"{o.quantity:,}"), number(money(o.price)),
+                          number(money(o.notional)), o.status, number(f"{o.filled_quantity:,}"),
+                          number(money(o.fill_price)))
         table.focus()
 
     def action_back(self) -> None:

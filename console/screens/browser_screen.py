@@ -15,7 +15,7 @@ from store.errors import InvalidInput
 from store.queries.accounts import SORTS, account_page, parse_filter
 from widgets.account_table import AccountTable
 
-SORT_LABELS = {"id": "id", "nav": "NAV, largest first", "leverage": "saved leverage, highest first"}
+SORT_LABELS = {"id": "id", "nav": "NAV ↓", "leverage": "saved leverage ↓"}
 
 
 class BrowserScreen(ConsoleScreen[None]):
@@ -121,14 +121,12 @@ class BrowserScreen(ConsoleScreen[None]):
         order = [None, *DIAGNOSTIC_CODES]
         self.code = order[(order.index(self.code) + 1) % len(order)]
         self.page_offset = 0
-        self.notify(f"Showing accounts with {self.code}" if self.code else "Showing every account", timeout=2)
         self.load()
 
     def action_cycle_sort(self) -> None:
         order = list(SORTS)
         self.sort = order[(order.index(self.sort) + 1) % len(order)]
         self.page_offset = 0
-        self.notify(f"Sorted by {SORT_LABELS[self.sort]}", timeout=2)
         self.load()
 
     def action_page(self, step: int) -> None:
