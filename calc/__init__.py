@@ -1,14 +1,42 @@
 """The shared calculation module: pydantic models and pure functions; no I/O, no Textual, no SQLite."""
 from __future__ import annotations
 
-from calc.build import ACR_KINDS, FAILURE_FIXES, FAILURE_REASONS, KINDS_WITH_AMOUNT, BuildResult, build_acr
+from calc.build import (
+    ACR_KINDS,
+    FAILURE_FIXES,
+    FAILURE_REASONS,
+    KINDS_WITH_AMOUNT,
+    BuildResult,
+    build_acr,
+)
 from calc.checklist import ACK_IDS, ACKNOWLEDGEMENTS, Checklist, ChecklistItem, evaluate_checklist
-from calc.diagnostics import DIAGNOSTIC_CODES, DIAGNOSTIC_FIXES, Diagnostic, diagnose, diagnostic_codes
-from calc.margin import MarginFigures, account_margin, call_distance, daily_interest, security_maintenance, sleeve_call_distance, trigger_value
+from calc.diagnostics import (
+    DIAGNOSTIC_CODES,
+    DIAGNOSTIC_FIXES,
+    Diagnostic,
+    diagnose,
+    diagnostic_codes,
+)
+from calc.margin import (
+    MarginFigures,
+    account_margin,
+    call_distance,
+    daily_interest,
+    security_maintenance,
+    sleeve_call_distance,
+    trigger_value,
+)
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, price_map
 from calc.money import cents_int, dec, from_cents, to_cents
 from calc.risk import DEFAULT_MOVES, RiskReport, RiskScenario, proposed_risk, risk_report, stress
-from calc.targets import actual_leverage, invested_ratio, market_value, sleeve_equity, target_quantities, target_values
+from calc.targets import (
+    actual_leverage,
+    invested_ratio,
+    market_value,
+    sleeve_equity,
+    target_quantities,
+    target_values,
+)
 from calc.vocabulary import DIAGNOSTIC_TITLES
 from calc.whatif import WhatIf, whatif_leverage, whatif_totals
 

@@ -7,6 +7,11 @@ from calc.build import cash_movement
 from calc.formatting import money
 
 
+def cash_moved(kind: str, amount: Decimal) -> Decimal:
+    """The cash an ACR moves into or out of the sleeve ($1 for a $1 ACR, whose stored amount is 0)."""
+    return abs(cash_movement(kind, amount)[0])
+
+
 def amount_problem(kind: str, amount: Decimal, sleeve_equity: Decimal | None,
                    apm_cash: Decimal | None) -> str | None:
     """Why `amount` cannot move for this kind, or None.

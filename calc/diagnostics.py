@@ -9,6 +9,7 @@ from calc.formatting import lev, money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE
+from calc.reconcile import differences
 from calc.targets import actual_leverage, invested_ratio
 from calc.vocabulary import DIAGNOSTIC_TITLES
 
@@ -22,6 +23,7 @@ DIAGNOSTIC_CODES: tuple[str, ...] = (
     "DRIFT",
     "STALE_PRICES",
     "MISSING_PRICE",
+    "OUT_OF_SYNC",
 )
 
 DIAGNOSTIC_FIXES: dict[str, str] = {
@@ -34,6 +36,7 @@ DIAGNOSTIC_FIXES: dict[str, str] = {
     "DRIFT": "Rebalance.",
     "STALE_PRICES": "Refresh prices.",
     "MISSING_PRICE": "Load a price for it.",
+    "OUT_OF_SYNC": "Book the difference to a sleeve or investigate the trade.",
 }
 
 
@@ -137,6 +140,8 @@ def diagnose(
     unpriced = unpriced_holdings(account, prices)
     if unpriced:
         found.append(Diagnostic("MISSING_PRICE", f"no price for {', '.join(unpriced)} (counted as 0)"))
+    for difference in differences(account, settings.reconcile_cash_tolerance):
+        found.append(Diagnostic("OUT_OF_SYNC", difference.text))
     return found
 
 

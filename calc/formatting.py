@@ -39,3 +39,8 @@ def rate_text(rate: Decimal, debit: Decimal | None) -> str:
     if not debit or debit <= 0:
         return f"custodian base rate {pct(rate, 2)}"
     return f"custodian rate {pct(rate, 2)} for a {money(debit)} debit"
+
+
+def shares(value: Decimal) -> str:
+    """A share count as typed, with thousands separators and no trailing zeros: `1,200`, `0.5`."""
+    return f"{value.normalize():,f}"

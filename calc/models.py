@@ -137,6 +137,14 @@ class Sleeve(_Frozen):
         return self.applied_leverage if self.applied_leverage is not None else self.leverage
 
 
+class CustodianReport(_Frozen):
+    """The custodian's positions and cash for one account, as its daily file states them (account level)."""
+
+    as_of: date
+    positions: dict[str, Decimal] = Field(default_factory=dict)
+    cash: Decimal | None = None  # None: the file had no CASH line for the account, so cash is not compared
+
+
 class Account(_Frozen):
     """One custodial account: margin is enforced by the custodian on the whole account."""
 
@@ -151,6 +159,8 @@ class Account(_Frozen):
     maintenance_exemption: str | None = Field(default=None, max_length=500)
     max_leverage: Decimal = Field(default=REGT_MAX_LEVERAGE, ge=1, le=REGT_MAX_LEVERAGE, allow_inf_nan=False)
     sleeves: list[Sleeve] = Field(default_factory=list)
+    # What the custodian last reported for the whole account (None: never reconciled); see calc/reconcile.py.
+    custodian_report: CustodianReport | None = None
 
     @model_validator(mode="after")
     def _one_apm(self) -> Account:
@@ -213,6 +223,7 @@ class CalcSettings(_Frozen):
     drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0)
     initial_margin: Decimal = Field(default=Decimal("0.50"), gt=0, le=1)
     annual_rate: Decimal = Field(default=ZERO, ge=0)
+    reconcile_cash_tolerance: Decimal = Field(default=ONE, ge=0)
 
 
 def price_map(prices: list[Price] | dict[str, Price]) -> dict[str, Price]:

@@ -8,10 +8,11 @@ from typing import Any, Literal
 
 from calc.build import build_acr
 from calc.checklist import evaluate_checklist
-from calc.diagnostics import negative_apm_cause, sleeve_drift
+from calc.diagnostics import DIAGNOSTIC_FIXES, negative_apm_cause, sleeve_drift
 from calc.formatting import lev, money
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE, ZERO, json_value
+from calc.reconcile import differences, reconcile_status, reconciled_on
 from calc.targets import actual_leverage, market_value
 
 Symptom = Literal["nothing-happened", "negative-apm", "not-leveraging", "cannot-acr"]
@@ -121,6 +122,11 @@ def _nothing_happened(account, sleeves, prices, models, today, settings, last) -
                            f"ACR {previous.id} applied {lev(s.applied)} but its orders are not filled yet.",
                            (f"{s.id}: ACR {previous.id} is {previous.status}",),
                            "Wait for the fills (or import them with `margin-console fills`).", None, s.id)
+    out_of_sync = differences(account, settings.reconcile_cash_tolerance)
+    if out_of_sync:
+        return Finding(symptom, True,
+                       "The custodian and the sleeves disagree: a trade or cash movement is booked on one side only.",
+                       tuple(d.text for d in out_of_sync), DIAGNOSTIC_FIXES["OUT_OF_SYNC"])
     for s in sleeves:
         drift = sleeve_drift(s, prices, models, settings.drift_tolerance)
         if drift is not None:
@@ -131,7 +137,9 @@ def _nothing_happened(account, sleeves, prices, models, today, settings, last) -
                            (f"{s.id}: saved = applied = {lev(s.applied)}",), "Rebalance.", "rebalance", s.id)
     summary = ", ".join(f"{s.id} saved = applied = {lev(s.applied)}, actual {lev(actual_leverage(s, prices))}"
                         for s in sleeves) or "no model sleeves"
-    return Finding(symptom, False, "Not what the data shows: every saved leverage has been applied.", (summary,))
+    custodian = f"custodian: {reconcile_status(reconciled_on(account), today, 0)}"
+    return Finding(symptom, False, "Not what the data shows: every saved leverage has been applied.",
+                   (summary, custodian))
 
 
 def _negative_apm(account, sleeves, prices, models, today, settings, last) -> Finding:

@@ -5,10 +5,11 @@ They live in calc so that widgets render them without importing the store; store
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from calc.build import BuildResult, cash_movement
+from calc.build import BuildResult
 from calc.checklist import Checklist
 from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
 from calc.margin import MarginFigures
@@ -30,11 +31,6 @@ class AccountRow:
     max_saved_leverage: Decimal
     codes: tuple[str, ...]
     max_applied_leverage: Decimal | None = None  # None: no model sleeve
-
-    @property
-    def pending(self) -> bool:
-        """A saved leverage no ACR has applied yet (the browser shows both)."""
-        return "PENDING_LEVERAGE" in self.codes
 
     def to_json(self) -> dict[str, Any]:
         """The row as `accounts --json` prints it."""
@@ -102,6 +98,7 @@ class AccountDetail:
     annual_rate: Decimal
     diagnostics: list[Diagnostic]
     nav: Decimal
+    reconciliation: str = ""  # calc.reconcile.reconcile_status of the custodian's last file on this account
 
     @property
     def pending(self) -> bool:
@@ -125,7 +122,41 @@ class AccountDetail:
                        "buying_power": m.buying_power, "annual_rate": self.annual_rate,
                        "daily_interest": m.daily_interest},
             "diagnostics": [d.to_json() for d in self.diagnostics],
+            "reconciliation": {"as_of": a.custodian_report.as_of if a.custodian_report else None,
+                               "status": self.reconciliation},
         })
+
+
+@dataclass(frozen=True)
+class BookFreshness:
+    """How current the data on screen is: the prices' dates and today's custodian file (doctor, browser)."""
+
+    today: date
+    prices_as_of: date | None  # the newest price date (None: no prices)
+    oldest_price: date | None
+    reconciled_today: int
+    book_size: int
+
+    @property
+    def prices_line(self) -> str:
+        """`prices as of 2026-11-29 (oldest 2026-11-08)`: short enough for the header at 80 columns."""
+        if self.prices_as_of is None or self.oldest_price is None:
+            return "no prices loaded"
+        oldest = f" (oldest {self.oldest_price.isoformat()})" if self.oldest_price != self.prices_as_of else ""
+        return f"prices as of {self.prices_as_of.isoformat()}{oldest}"
+
+    @property
+    def custodian_line(self) -> str:
+        return f"{self.reconciled_today:,} of {self.book_size:,} reconciled today"
+
+    @property
+    def line(self) -> str:
+        return f"{self.prices_line} · {self.custodian_line}"
+
+    def to_json(self) -> dict[str, Any]:
+        return json_value({"today": self.today, "prices_as_of": self.prices_as_of, "oldest_price": self.oldest_price,
+                           "reconciled_today": self.reconciled_today,
+                           "not_reconciled_today": self.book_size - self.reconciled_today})
 
 
 @dataclass(frozen=True)
@@ -217,11 +248,6 @@ class AcrRecord:
     def failed(self) -> bool:
         return self.status == "failed"
 
-    @property
-    def moved(self) -> Decimal:
-        """The cash the ACR moves into or out of the sleeve ($1 for a $1 ACR, whose stored amount is 0)."""
-        return abs(cash_movement(self.kind, self.amount)[0])
-
     def to_json(self) -> dict[str, Any]:
         """The ACR as `acr --json` and `fills --json` print it, with its orders."""
         return json_value({
@@ -263,6 +289,7 @@ class DoctorReport:
 
     findings: dict[str, list[DoctorFinding]]
     book_size: int
+    freshness: BookFreshness | None = None
 
     def count(self, code: str) -> int:
         return len({f.account_id for f in self.findings.get(code, [])})
@@ -270,6 +297,7 @@ class DoctorReport:
     def to_json(self) -> dict[str, Any]:
         """The report as `doctor --json` prints it: per code, the accounts counted, the fix, the findings."""
         return {"book_size": self.book_size,
+                "freshness": self.freshness.to_json() if self.freshness else None,
                 "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
                                  "findings": [f.to_json() for f in found]}
                           for code, found in self.findings.items()}}

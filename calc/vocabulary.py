@@ -51,6 +51,7 @@ DIAGNOSTIC_TITLES: dict[str, str] = {
     "DRIFT": "Actual leverage drifted from target",
     "STALE_PRICES": "Stale prices",
     "MISSING_PRICE": "Holding without a price: NAV and margin figures are understated",
+    "OUT_OF_SYNC": "Custodian and sleeves disagree",
 }
 DIAGNOSTIC_BADGES: dict[str, str] = {
     "NEGATIVE_APM": "APM-",
@@ -62,6 +63,7 @@ DIAGNOSTIC_BADGES: dict[str, str] = {
     "DRIFT": "DRIFT",
     "STALE_PRICES": "STALE",
     "MISSING_PRICE": "NOPX",
+    "OUT_OF_SYNC": "SYNC",
 }
 
 

@@ -63,7 +63,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Show only the accounts with the next diagnostic code; after the last, every account again.",
                "browser", rank=2),
     ActionSpec("cycle-sort", "o", "cycle_sort", "Sort",
-               "Sort by the next column: account id, NAV (largest first), saved leverage (highest first).",
+               "Sort by the next column: account id, NAV (largest first), saved leverage (highest first), call "
+               "distance (closest to a call first).",
                "browser", rank=2),
     ActionSpec("open-account", "enter", "open", "Open", "Open the highlighted account's detail.", "browser", rank=3),
     ActionSpec("next-page", "n", "page(1)", "Next page", "Show the next page of accounts.", "browser", rank=4),

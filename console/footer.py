@@ -43,9 +43,10 @@ class PriorityFooter(Footer):
         for index in sorted(range(len(entries)), key=lambda i: footer_rank(entries[i][0].id)):
             b = entries[index][0]
             cells = key_width(self.app.get_key_display(b), b.description)
-            if used + cells <= budget:
-                kept.add(index)
-                used += cells
+            if used + cells > budget:
+                break  # strictly by rank: a lower-ranked short key never jumps a higher-ranked long one
+            kept.add(index)
+            used += cells
         for index, (b, enabled, tooltip) in enumerate(entries):
             if index in kept:
                 yield FooterKey(b.key, self.app.get_key_display(b), b.description, b.action, disabled=not enabled,

@@ -17,6 +17,7 @@ from calc.views import (
     AcrPreview,
     AcrRecord,
     AuditRecord,
+    BookFreshness,
     DoctorReport,
     RunView,
 )
@@ -62,6 +63,13 @@ class PageLoaded(WorkerResult):
     page: AccountPage
     text: str
     code: str | None = None
+
+
+@dataclass
+class FreshnessLoaded(WorkerResult):
+    """How current the book's prices and custodian file are."""
+
+    freshness: BookFreshness
 
 
 @dataclass

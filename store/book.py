@@ -8,20 +8,22 @@ from typing import Any
 
 import sqlite_utils
 
-from calc import CalcSettings
+from calc import CalcSettings, Model, Price
 from calc.money import cents_int
 from store.book_file import Book, parse_book, read_book_file
 from store.core import Progress, Store
 from store.errors import InvalidInput, Refused
 from store.mapping import (
     account_to_row,
+    custodian_report_rows,
     load_models,
     load_prices,
     model_to_row,
     price_to_row,
     sleeve_to_row,
 )
-from store.summary import summarize
+from store.prices import accounts_for_symbols
+from store.summary import refresh_accounts, summarize
 
 BATCH = 2000
 
@@ -40,11 +42,29 @@ def import_book(store: Store, data: Any, operator: str, progress: Progress | Non
     """Validate the whole book, then write it in one transaction; any bad row writes nothing."""
     book = parse(store, data)
     with store.transaction():
-        write_book(store.conn, book, store.today(), store.calc_settings(), progress)
+        prices_before, models_before = load_prices(store.conn), load_models(store.conn)
+        write_book(store.conn, book, store.today(), store.calc_settings(), progress,
+                   stamp=(store.now(), operator, source))
+        _refresh_repriced(store, prices_before, models_before, {a.id for a in book.accounts})
         counts = {"prices": len(book.prices), "models": len(book.models), "rates": len(book.rates),
                   "accounts": len(book.accounts), "sleeves": sum(len(a.sleeves) for a in book.accounts)}
         store.audit(operator, source, None, None, counts)
     return counts
+
+
+def _refresh_repriced(store: Store, prices_before: dict[str, Price], models_before: dict[str, Model],
+                      imported: set[str]) -> None:
+    """A book's prices and models replace the stored ones: the accounts already in the store that hold or
+    follow what changed get their summaries recomputed too (the imported ones were computed on the new data)."""
+    prices, models = load_prices(store.conn), load_models(store.conn)
+    symbols = [s for s, p in prices.items() if prices_before.get(s) != p]
+    moved_models = sorted(m for m, model in models.items() if models_before.get(m) not in (None, model))
+    touched = set(accounts_for_symbols(store, symbols)) if prices_before and symbols else set()
+    for start in range(0, len(moved_models), 500):
+        chunk = moved_models[start:start + 500]
+        touched.update(r[0] for r in store.execute(
+            f"SELECT DISTINCT account_id FROM sleeves WHERE model IN ({', '.join('?' * len(chunk))})", chunk))
+    refresh_accounts(store.conn, sorted(touched - imported), store.today(), store.calc_settings())
 
 
 def import_file(store: Store, path: Path | str, operator: str, progress: Progress | None = None) -> dict[str, int]:
@@ -65,8 +85,12 @@ def generate_demo(store: Store, accounts: int, seed: int, operator: str,
 
 
 def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: CalcSettings,
-               progress: Progress | None = None, batch: int = BATCH) -> None:
+               progress: Progress | None = None, batch: int = BATCH,
+               stamp: tuple[str, str, str] = ("", "", "")) -> None:
     """Insert a validated book in the caller's transaction: prices, models and rates upsert, accounts insert.
+
+    An account may carry the custodian's last report (a book moved from another store, the demo); `stamp` is
+    when, by whom and from where it is loaded.
 
     sqlite-utils' bulk insert does the batching; it is imported here only, off the console's start-up path.
     """
@@ -79,12 +103,11 @@ def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: Calc
     models = load_models(conn)
     for start in range(0, len(book.accounts), batch):
         chunk = book.accounts[start:start + batch]
-        account_rows, sleeve_rows, position_rows, diag_rows = [], [], [], []
+        account_rows, sleeve_rows, position_rows, diag_rows, report_rows, held_rows = [], [], [], [], [], []
         for account in chunk:
             summary = summarize(account, prices, models, today, settings)
             row = account_to_row(account)
-            row.update(nav_cents=summary.nav_cents, max_saved_leverage=summary.max_saved_leverage,
-                       diag_codes=summary.codes)
+            row.update(summary.columns())
             account_rows.append(row)
             for seq, sleeve in enumerate(account.sleeves):
                 sleeve_rows.append(sleeve_to_row(sleeve, account.id, seq))
@@ -92,10 +115,16 @@ def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: Calc
                                      for sym, q in sleeve.positions.items())
             diag_rows.extend({"account_id": account.id, "code": d.code, "sleeve_id": d.sleeve_id,
                               "detail": d.detail} for d in summary.cached)
+            if account.custodian_report is not None:
+                head, held = custodian_report_rows(account.id, account.custodian_report, *stamp)
+                report_rows.append(head)
+                held_rows.extend(held)
         db["accounts"].insert_all(account_rows, batch_size=batch)
         db["sleeves"].insert_all(sleeve_rows, batch_size=batch)
         db["positions"].insert_all(position_rows, batch_size=batch)
         db["account_diagnostics"].insert_all(diag_rows, batch_size=batch)
+        db["custodian_reports"].insert_all(report_rows, batch_size=batch)
+        db["custodian_positions"].insert_all(held_rows, batch_size=batch)
         if progress is not None:
             progress(len(chunk))
     conn.execute("INSERT INTO accounts_fts (accounts_fts) VALUES ('rebuild')")

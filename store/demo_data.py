@@ -25,6 +25,12 @@ LOW_CALL_DISTANCE = "LOW_CALL_DISTANCE"
 TACTICAL_TRACK_OFF = "TACTICAL_TRACK_OFF"
 DRIFT = "DRIFT"
 STALE_PRICES = "STALE_PRICES"
+OUT_OF_SYNC = "OUT_OF_SYNC"
+
+# The custodian's file on the demo's day: most accounts match their sleeves, a few differ, a few were not in it.
+REPORT_OFF_SHARE = 0.02
+REPORT_MISSING_SHARE = 0.05
+REPORT_EXTRA_SHARES = 5  # an out-of-sync account: the custodian holds this many more of one symbol
 
 # (symbol, base price, marginable, maintenance override, leverage factor, days since the price)
 SECURITIES: tuple[tuple[str, float, bool, float | None, int | None, int], ...] = (
@@ -185,13 +191,13 @@ def sleeve_spec(model: str, equity: float, saved: float, applied: float | None =
 def account_spec(intent: tuple[str, ...], name: str, custodian: str, sleeves: list[dict[str, Any]], *,
              type: str = "margin", margin_enabled: bool | None = None, house: float = 0.30,
              max_leverage: float = 2.0, apm_cash: float = 5_000.0, apm_positions: dict[str, int] | None = None,
-             adjust: tuple[str, float] | None = None) -> dict[str, Any]:
-    """An account spec for _realize."""
+             adjust: tuple[str, float] | None = None, report: str = "match") -> dict[str, Any]:
+    """An account spec for _realize; `report` is the custodian's file on it: match, off (out of sync) or none."""
     return {
         "intent": intent, "name": name, "custodian": custodian, "type": type,
         "margin_enabled": type == "margin" if margin_enabled is None else margin_enabled,
         "house": house, "max_leverage": max_leverage, "apm_cash": apm_cash, "apm_positions": apm_positions or {},
-        "sleeves": sleeves, "adjust": adjust,
+        "sleeves": sleeves, "adjust": adjust, "report": report,
     }
 
 
@@ -256,10 +262,10 @@ SHOWCASE_SPECS: tuple[dict[str, Any], ...] = (
     # A-000019: a tactical sleeve with track manager OFF and a pending 1.5x, next to a healthy one.
     account_spec((PENDING_LEVERAGE, TACTICAL_TRACK_OFF), "Cooper Family Trust", "Pershing",
              [sleeve_spec("TACTRISK", 300_000.0, 1.5, 1.0, track=False), sleeve_spec("REALASSET", 200_000.0, 1.25)]),
-    # A-000020: healthy, capped at 1.5x by the house, both sleeves at the cap.
-    account_spec((), "Summit Capital LLC", "Fidelity",
+    # A-000020: capped at 1.5x by the house, both sleeves at the cap; the custodian holds 5 shares no sleeve has.
+    account_spec((OUT_OF_SYNC,), "Summit Capital LLC", "Fidelity",
              [sleeve_spec("TECHLEAD", 500_000.0, 1.5), sleeve_spec("INTLEQ", 150_000.0, 1.5)], max_leverage=1.5,
-             apm_cash=8_500.0),
+             apm_cash=8_500.0, report="off"),
 )
 assert len(SHOWCASE_SPECS) == SHOWCASE_SIZE
 
@@ -283,7 +289,7 @@ SHOWCASE: tuple[tuple[str, str], ...] = (
     ("A-000017", "drift: 1.5x sleeve after a 15 % fall"),
     ("A-000018", "negative APM: fractional-share residue"),
     ("A-000019", "pending 1.5 on a tactical sleeve with track manager OFF"),
-    ("A-000020", "healthy: two sleeves at the account's 1.5x cap"),
+    ("A-000020", "out of sync: the custodian holds 5 shares more than the sleeves (two sleeves at the 1.5x cap)"),
 )
 
 

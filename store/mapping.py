@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from calc import DIAGNOSTIC_CODES, FAILURE_FIXES, Account, Model, Price, Sleeve
+from calc.models import CustodianReport
 from calc.money import cents_int, from_cents
 from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord, StepRecord
 
@@ -110,6 +111,7 @@ def load_account(conn: sqlite3.Connection, account_id: str) -> tuple[Account, di
         id=acc["id"], name=acc["name"], custodian=acc["custodian"], type=acc["type"],
         margin_enabled=bool(acc["margin_enabled"]), house_maintenance=Decimal(acc["house_maintenance"]),
         max_leverage=Decimal(acc["max_leverage"]),
+        custodian_report=load_custodian_reports(conn, [account_id]).get(account_id),
         sleeves=[
             Sleeve(
                 id=s["id"], kind=s["kind"], model=s["model"], cash=from_cents(s["cash_cents"]),
@@ -140,6 +142,7 @@ def load_accounts(conn: sqlite3.Connection, account_ids: list[str]) -> list[Acco
             "SELECT p.sleeve_id, p.symbol, p.quantity FROM positions p JOIN sleeves s ON s.id = p.sleeve_id "
             f"WHERE s.account_id IN ({marks})", account_ids):
         positions.setdefault(sleeve_id, {})[symbol] = _decimal(quantity)
+    reports = load_custodian_reports(conn, account_ids)
     accounts = []
     for acc_id, name, custodian, type_, margin_enabled, house, max_leverage in conn.execute(
             "SELECT id, name, custodian, type, margin_enabled, house_maintenance, max_leverage FROM accounts "
@@ -147,9 +150,35 @@ def load_accounts(conn: sqlite3.Connection, account_ids: list[str]) -> list[Acco
         accounts.append(_trusted(Account, {
             "id": acc_id, "name": name, "custodian": custodian, "type": type_,
             "margin_enabled": bool(margin_enabled), "house_maintenance": _decimal(house),
-            "max_leverage": _decimal(max_leverage),
+            "max_leverage": _decimal(max_leverage), "maintenance_exemption": None,
+            "custodian_report": reports.get(acc_id),
             "sleeves": [_trusted_sleeve(s, positions) for s in sleeves.get(acc_id, [])]}))
     return accounts
+
+
+def load_custodian_reports(conn: sqlite3.Connection, account_ids: list[str]) -> dict[str, CustodianReport]:
+    """The custodian's last report on each of the accounts that has one (two queries; ids chunked by the caller)."""
+    marks = ", ".join("?" * len(account_ids))
+    held: dict[str, dict[str, Decimal]] = {}
+    for account_id, symbol, quantity in conn.execute(
+            f"SELECT account_id, symbol, quantity FROM custodian_positions WHERE account_id IN ({marks})",
+            account_ids):
+        held.setdefault(account_id, {})[symbol] = _decimal(quantity)
+    return {account_id: _trusted(CustodianReport, {
+                "as_of": date.fromisoformat(as_of), "positions": held.get(account_id, {}),
+                "cash": None if cash is None else _decimal(cash)})
+            for account_id, as_of, cash in conn.execute(
+                f"SELECT account_id, as_of, cash FROM custodian_reports WHERE account_id IN ({marks})", account_ids)}
+
+
+def custodian_report_rows(account_id: str, report: CustodianReport, loaded_at: str, loaded_by: str,
+                          source: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """A custodian report as its custodian_reports row and its custodian_positions rows."""
+    head = {"account_id": account_id, "as_of": report.as_of.isoformat(),
+            "cash": None if report.cash is None else str(report.cash), "loaded_at": loaded_at,
+            "loaded_by": loaded_by, "source": source}
+    return head, [{"account_id": account_id, "symbol": symbol, "quantity": str(quantity)}
+                  for symbol, quantity in sorted(report.positions.items())]
 
 
 # Stored decimals repeat (share counts, leverages, rates): one immutable Decimal per distinct text.

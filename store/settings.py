@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     price_move_band: Decimal = Field(default=Decimal("0.50"), ge=0,
                                      description="A loaded price may move from the stored one by this fraction "
                                                  "unless the moves are accepted.")
+    reconcile_cash_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0,
+                                              description="Custodian and sleeve cash may differ by this much.")
     busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
 
     @field_validator("operator")
@@ -66,4 +68,5 @@ class Settings(BaseSettings):
             call_distance_warning=self.call_distance_warning,
             drift_tolerance=self.drift_tolerance,
             annual_rate=annual_rate,
+            reconcile_cash_tolerance=self.reconcile_cash_tolerance,
         )

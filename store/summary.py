@@ -1,4 +1,5 @@
-"""The per-account summary (NAV, highest saved leverage, stored diagnostics) that every write recomputes.
+"""The per-account summary (NAV, highest saved and applied leverage, call distance, stored diagnostics) that every
+write recomputes.
 
 The browser and the doctor read it without loading accounts, so it is derived data: any write that touches
 an account's sleeves, holdings, cash or flags calls `refresh_account` in the same transaction.
@@ -29,6 +30,8 @@ class Summary:
 
     nav_cents: int
     max_saved_leverage: float
+    max_applied_leverage: float
+    call_distance: float | None  # None: no margin debit, so no distance to a call
     diagnostics: list[Diagnostic]
 
     @property
@@ -43,20 +46,34 @@ class Summary:
                 seen.append(d.code)
         return " ".join(seen)
 
+    def columns(self) -> dict[str, object]:
+        """The accounts table's summary columns and their values (the one list every writer uses)."""
+        return {"nav_cents": self.nav_cents, "max_saved_leverage": self.max_saved_leverage,
+                "max_applied_leverage": self.max_applied_leverage, "call_distance": self.call_distance,
+                "diag_codes": self.codes}
+
+
+SUMMARY_COLUMNS = tuple(Summary(0, 1.0, 1.0, None, []).columns())
+_UPDATE = f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in SUMMARY_COLUMNS)} WHERE id = ?"
+
 
 def summarize(account: Account, prices: dict[str, Price], models: dict[str, Model], today: date,
               settings: CalcSettings) -> Summary:
+    """The one computation of an account's stored summary, used by every write path and by the checks."""
     # NAV is the long market value (the margin figures' LMV, which diagnose needs anyway) plus every sleeve's cash.
     figures = account_margin(account, prices, settings.annual_rate, settings.initial_margin)
     nav = figures.lmv + sum((s.cash for s in account.sleeves), Decimal(0))
-    top = max((s.leverage for s in account.sleeves if s.kind == "model"), default=Decimal(1))
-    return Summary(cents_int(nav), float(top), diagnose(account, prices, models, today, settings, figures))
+    models_sleeves = [s for s in account.sleeves if s.kind == "model"]
+    saved = max((s.leverage for s in models_sleeves), default=Decimal(1))
+    applied = max((s.applied for s in models_sleeves), default=Decimal(1))
+    distance = float(figures.call_distance) if figures.debit > 0 else None
+    return Summary(cents_int(nav), float(saved), float(applied), distance,
+                   diagnose(account, prices, models, today, settings, figures))
 
 
 def write_summary(conn: sqlite3.Connection, account_id: str, summary: Summary) -> None:
     """Replace the cached summary and diagnostics of one account (inside the caller's transaction)."""
-    conn.execute("UPDATE accounts SET nav_cents = ?, max_saved_leverage = ?, diag_codes = ? WHERE id = ?",
-                 [summary.nav_cents, summary.max_saved_leverage, summary.codes, account_id])
+    conn.execute(_UPDATE, [*summary.columns().values(), account_id])
     conn.execute("DELETE FROM account_diagnostics WHERE account_id = ?", [account_id])
     conn.executemany(
         "INSERT INTO account_diagnostics (account_id, code, sleeve_id, detail) VALUES (?, ?, ?, ?)",
@@ -84,8 +101,7 @@ def refresh_accounts(conn: sqlite3.Connection, account_ids: list[str], today: da
     for start in range(0, len(account_ids), chunk):
         accounts = load_accounts(conn, account_ids[start:start + chunk])
         summaries = [(a.id, summarize(a, prices, models, today, settings)) for a in accounts]
-        conn.executemany("UPDATE accounts SET nav_cents = ?, max_saved_leverage = ?, diag_codes = ? WHERE id = ?",
-                         [(s.nav_cents, s.max_saved_leverage, s.codes, i) for i, s in summaries])
+        conn.executemany(_UPDATE, [(*s.columns().values(), i) for i, s in summaries])
         # Diagnostic rows are rewritten only where they differ (most survive a small move unchanged).
         stored: dict[str, list[tuple[str, str | None, str]]] = {}
         for account_id, code, sleeve_id, detail in conn.execute(
@@ -101,6 +117,18 @@ def refresh_accounts(conn: sqlite3.Connection, account_ids: list[str], today: da
     return done
 
 
+def backfill_columns(conn: sqlite3.Connection, columns: tuple[str, ...], chunk: int = 500) -> None:
+    """Fill summary columns a migration added, for every account, from `summarize` (default thresholds: the
+    columns filled here do not depend on them; the stored diagnostics are left as their writers stored them)."""
+    ids = [r[0] for r in conn.execute("SELECT id FROM accounts ORDER BY id")]
+    prices, models, settings = load_prices(conn), load_models(conn), CalcSettings()
+    update = f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in columns)} WHERE id = ?"
+    for start in range(0, len(ids), chunk):
+        values = [(*(s.columns()[c] for c in columns), a.id) for a in load_accounts(conn, ids[start:start + chunk])
+                  for s in [summarize(a, prices, models, date.today(), settings)]]
+        conn.executemany(update, values)
+
+
 def refresh(store: Store, account_id: str) -> None:
     """`refresh_account` on the store's connection, clock and settings."""
     refresh_account(store.conn, account_id, store.today(), store.calc_settings())
@@ -113,11 +141,9 @@ def summary_differences(conn: sqlite3.Connection, account_id: str, today: date, 
     if loaded is None:
         return [f"no account {account_id}"]
     fresh = summarize(loaded[0], prices, models, today, settings)
-    nav, top, codes = conn.execute("SELECT nav_cents, max_saved_leverage, diag_codes FROM accounts WHERE id = ?",
-                                   [account_id]).fetchone()
-    found = [f"{name} stored {stored!r}, computed {computed!r}" for name, stored, computed in (
-        ("nav_cents", nav, fresh.nav_cents), ("max_saved_leverage", top, fresh.max_saved_leverage),
-        ("diag_codes", codes, fresh.codes)) if stored != computed]
+    stored = conn.execute(f"SELECT {', '.join(SUMMARY_COLUMNS)} FROM accounts WHERE id = ?", [account_id]).fetchone()
+    found = [f"{name} stored {value!r}, computed {computed!r}"
+             for name, value, computed in zip(SUMMARY_COLUMNS, stored, fresh.columns().values()) if value != computed]
     stored_rows = sorted(conn.execute("SELECT code, sleeve_id, detail FROM account_diagnostics WHERE account_id = ?",
                                       [account_id]).fetchall(), key=repr)
     fresh_rows = sorted(((d.code, d.sleeve_id, d.detail) for d in fresh.cached), key=repr)

@@ -28,18 +28,20 @@ class DiagnosticsList(Static):
     }
     """
 
-    def __init__(self, diagnostics: list[Diagnostic], **kwargs) -> None:
+    def __init__(self, diagnostics: list[Diagnostic], reconciliation: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
         self.diagnostics = diagnostics
+        self.reconciliation = reconciliation
         self.border_title = f"Diagnostics ({len(diagnostics)})"
         self.set_class(bool(diagnostics), "-problems")
 
     def render(self) -> str:
+        custodian = f"\n[dim]Custodian: {escape(self.reconciliation)}[/]" if self.reconciliation else ""
         if not self.diagnostics:
-            return "[$success]✔[/] Leveraging as intended: no diagnostics."
+            return "[$success]✔[/] Leveraging as intended: no diagnostics." + custodian
         lines = []
         for d in self.diagnostics:
             where = f" {d.sleeve_id}" if d.sleeve_id else ""
             key = f" [b][{FIX_KEYS[d.code]}][/b]" if d.code in FIX_KEYS else ""
             lines.append(f"[b]{d.code}[/b]{escape(where)}: {escape(d.detail)}\n   Fix: {escape(d.fix)}{key}")
-        return "\n".join(lines)
+        return "\n".join(lines) + custodian

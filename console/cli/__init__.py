@@ -1,8 +1,8 @@
 """The command line: `margin-console` opens the console; its commands are the headless front of the store.
 
-One command module per store service module (book, sleeves, acrs, fills, prices, troubleshoot, walkthrough), one for
-the queries and one for the calculator; the shared pieces are in support.py (group, errors, store) and
-output.py (--json/--csv, emitters, formats).
+One command module per store service module (book, sleeves, acrs, fills, prices, reconcile, troubleshoot,
+walkthrough), one for the queries and one for the calculator; the shared pieces are in support.py (group, errors,
+store) and output.py (--json/--csv, emitters, formats).
 """
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from console.cli import (
     fills,
     prices,
     queries,
+    reconcile,
     sleeves,
     troubleshoot,
     walkthrough,
@@ -57,7 +58,7 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, queries, sleeves, acrs, fills, prices, troubleshoot, walkthrough, whatif):
+for module in (book, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif):
     for command in module.COMMANDS:
         cli.add_command(command)
 

@@ -22,7 +22,8 @@ from store.queries.orders import list_orders
 @click.option("--filter", "text", default="",
               help="Words matching the start of id, name or custodian words; code:CODE keeps one diagnostic.")
 @click.option("--sort", type=click.Choice(list(SORTS)), default="id", show_default=True,
-              help="Order: account id, NAV (largest first) or saved leverage (highest first).")
+              help="Order: account id, NAV (largest first), saved leverage (highest first) or call distance "
+                   "(closest to a call first).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--offset", type=SqlInt(0), default=0, show_default=True)
 @json_option
@@ -75,6 +76,7 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     for d in detail.diagnostics:
         where = f" [{d.sleeve_id}]" if d.sleeve_id else ""
         click.echo(f"{d.code}{where}: {d.detail}. Fix: {d.fix}")
+    click.echo(f"Custodian: {detail.reconciliation}")
 
 
 @click.command("orders")
@@ -112,6 +114,8 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
     if as_json:
         emit_json(report.to_json())
         return
+    if report.freshness is not None:
+        click.echo(report.freshness.line.capitalize())
     if not report.findings:
         click.echo(f"No diagnostics across {report.book_size:,} accounts.")
     for code, found in report.findings.items():

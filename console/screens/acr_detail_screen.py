@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Header, Static
 
+from calc.amounts import cash_moved
 from calc.formatting import lev, money
 from calc.views import AcrRecord
 from calc.vocabulary import kind_title
@@ -23,7 +24,8 @@ CHECK_MARKS = {"passed": "✔", "acknowledged": "☑", "awaiting": "☐", "faile
 
 def acr_summary(a: AcrRecord) -> str:
     """The ACR's header lines: what, on which sleeve, by whom, and how it ended."""
-    lines = [f"{kind_title(a.kind)} · amount {money(a.moved)} · at {lev(a.leverage)} · {a.status}",
+    moved = money(cash_moved(a.kind, a.amount))
+    lines = [f"{kind_title(a.kind)} · amount {moved} · at {lev(a.leverage)} · {a.status}",
              f"Sleeve {a.sleeve_id} · fired by {a.operator} at {a.created_at[:16].replace('T', ' ')}"]
     if a.code:
         lines.append(f"{a.code}: {a.reason}" + (f"\nFix: {a.fix}" if a.fix else ""))

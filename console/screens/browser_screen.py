@@ -6,16 +6,17 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, Input, Static
 
 from calc import DIAGNOSTIC_CODES
-from calc.views import AccountPage
+from calc.views import AccountPage, BookFreshness
 from console.actions import bindings
 from console.footer import PriorityFooter
-from console.messages import AccountChanged, PageLoaded
+from console.messages import AccountChanged, FreshnessLoaded, PageLoaded
 from console.screens.base import ConsoleScreen
 from store.errors import InvalidInput
 from store.queries.accounts import SORTS, account_page, parse_filter
+from store.queries.freshness import book_freshness
 from widgets.account_table import AccountTable
 
-SORT_LABELS = {"id": "id", "nav": "NAV ↓", "leverage": "saved leverage ↓"}
+SORT_LABELS = {"id": "id", "nav": "NAV ↓", "leverage": "saved leverage ↓", "call": "call distance ↑"}
 
 
 class BrowserScreen(ConsoleScreen[None]):
@@ -31,6 +32,8 @@ class BrowserScreen(ConsoleScreen[None]):
         self.sort = "id"
         self.page_offset = 0
         self.page: AccountPage | None = None
+        self.page_code: str | None = None  # the code the page on screen was filtered by
+        self.freshness: BookFreshness | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -46,6 +49,11 @@ class BrowserScreen(ConsoleScreen[None]):
         self.load()
 
     def load(self) -> None:
+        self.load_freshness()
+        self.load_accounts()
+
+    def load_accounts(self) -> None:
+        """The page for the filter, code and sort now (a bad `code:` term is said on the status line)."""
         try:
             words, typed_code = parse_filter(self.filter_text)
         except InvalidInput as error:
@@ -53,6 +61,18 @@ class BrowserScreen(ConsoleScreen[None]):
             return
         self.load_page(self.filter_text, words, typed_code or self.code, self.sort, self.page_offset,
                        self.app.page_size)
+
+    @work(thread=True, exclusive=True, group="browser-freshness", exit_on_error=False, description="freshness")
+    def load_freshness(self) -> None:
+        """The header says how current the book is; read on open and after a write, not on every keystroke."""
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(FreshnessLoaded(book_freshness(store)))
+
+    @on(FreshnessLoaded)
+    def _show_freshness(self, message: FreshnessLoaded) -> None:
+        self.freshness = message.freshness
+        self.sub_title = message.freshness.prices_line
+        self._show_status()
 
     @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")
     def load_page(self, text: str, words: str, code: str | None, sort: str, offset: int, limit: int) -> None:
@@ -64,27 +84,34 @@ class BrowserScreen(ConsoleScreen[None]):
         page, text = message.page, message.text
         if text != self.filter_text:
             return  # a newer keystroke's page is on its way
-        self.page = page
+        self.page, self.page_code = page, message.code
         table = self.query_one(AccountTable)
         row = table.cursor_row
         table.show_rows(page.rows)
         if page.rows:
             table.move_cursor(row=min(row, len(page.rows) - 1))
+        self._show_status()
+
+    def _show_status(self) -> None:
+        page = self.page
+        if page is None:
+            return
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
-        scope = f"{page.total:,} match '{text}'" if text else "all accounts"
-        if message.code and "code:" not in text.lower():
-            scope += f" with {message.code}"
+        scope = f"{page.total:,} match '{self.filter_text}'" if self.filter_text else "all"
+        if self.page_code and "code:" not in self.filter_text.lower():
+            scope += f" with {self.page_code}"
         order = f" · by {SORT_LABELS[self.sort]}" if self.sort != "id" else ""
+        reconciled = f" ({self.freshness.reconciled_today:,} reconciled today)" if self.freshness else ""
         self.query_one("#status", Static).update(
-            f"Book {page.book_size:,} accounts · {scope}{order} · rows {first:,}-{last:,} of {page.total:,}"
-            + (" · n/p pages" if page.total > page.limit else ""))
+            f"{page.book_size:,} accounts{reconciled} · {scope}{order} · rows {first:,}-{last:,} of {page.total:,}"
+            + (" · n/p" if page.total > page.limit else ""))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
         self.page_offset = 0
-        self.load()
+        self.load_accounts()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -121,13 +148,13 @@ class BrowserScreen(ConsoleScreen[None]):
         order = [None, *DIAGNOSTIC_CODES]
         self.code = order[(order.index(self.code) + 1) % len(order)]
         self.page_offset = 0
-        self.load()
+        self.load_accounts()
 
     def action_cycle_sort(self) -> None:
         order = list(SORTS)
         self.sort = order[(order.index(self.sort) + 1) % len(order)]
         self.page_offset = 0
-        self.load()
+        self.load_accounts()
 
     def action_page(self, step: int) -> None:
         if self.page is None:
@@ -138,4 +165,4 @@ class BrowserScreen(ConsoleScreen[None]):
             self.notify("No more pages that way.", severity="information", timeout=2)
             return
         self.page_offset = target
-        self.load()
+        self.load_accounts()

@@ -71,8 +71,8 @@ class DetailScreen(ConsoleScreen[None]):
         await body.remove_children()
         cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
         panel = MarginPanel(detail.margin, detail.annual_rate, a.house_maintenance, id="margin")
-        await body.mount_all([*cards, panel,
-                              RiskPanel(id="risk"), DiagnosticsList(detail.diagnostics, id="diagnostics")])
+        diagnostics = DiagnosticsList(detail.diagnostics, detail.reconciliation, id="diagnostics")
+        await body.mount_all([*cards, panel, RiskPanel(id="risk"), diagnostics])
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)

@@ -63,6 +63,11 @@ class DoctorScreen(ConsoleScreen[None]):
         total = len({f.account_id for found in report.findings.values() for f in found})
         self.query_one("#doctor-title", Static).update(
             f"Doctor · {total:,} of {report.book_size:,} accounts have a diagnostic")
+        if report.freshness is not None:
+            self.sub_title = report.freshness.prices_line
+            self.query_one("#doctor-title", Static).update(
+                f"Doctor · {total:,} of {report.book_size:,} accounts have a diagnostic · "
+                f"{report.freshness.reconciled_today:,} reconciled today")
         if report.findings:
             codes.highlighted = 0
             codes.focus()

@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, Static
 
+from calc.amounts import cash_moved
 from calc.audit_summary import audit_summary
 from calc.formatting import lev, money
 from calc.views import AcrRecord, AuditRecord
@@ -63,7 +64,8 @@ class HistoryScreen(ConsoleScreen[None]):
             key = str(a.id)
             self.acrs[key] = a
             acrs.add_row(a.id, a.created_at[:16].replace("T", " "), ACR_KIND_SHORT.get(a.kind, a.kind), a.sleeve_id,
-                         lev(a.leverage), a.status, a.code or "-", len(a.orders), a.operator, money(a.moved), key=key)
+                         lev(a.leverage), a.status, a.code or "-", len(a.orders), a.operator,
+                         money(cash_moved(a.kind, a.amount)), key=key)
         audit = self.query_one("#audit", DataTable)
         for r in audit_records:
             key = str(r.id)

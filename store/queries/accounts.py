@@ -22,6 +22,7 @@ SORTS: dict[str, str] = {
     "id": "a.id",
     "nav": "a.nav_cents DESC, a.id",
     "leverage": "a.max_saved_leverage DESC, a.id",
+    "call": "a.call_distance IS NULL, a.call_distance, a.id",  # closest to a call first; no debit last
 }
 
 
@@ -70,10 +71,8 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
     query = fts_query(text)
     stale_sql = ("EXISTS (SELECT 1 FROM sleeves s JOIN positions p ON p.sleeve_id = s.id JOIN prices pr "
                  "ON pr.symbol = p.symbol WHERE s.account_id = a.id AND pr.as_of < :cutoff)")
-    applied = ("(SELECT max(CAST(s.applied_leverage AS REAL)) FROM sleeves s WHERE s.account_id = a.id "
-               "AND s.kind = 'model') AS max_applied")
     columns = f"a.id, a.name, a.custodian, a.type, a.margin_enabled, a.nav_cents, a.max_saved_leverage, " \
-              f"a.diag_codes, {stale_sql} AS stale, {applied}"
+              f"a.max_applied_leverage AS max_applied, a.diag_codes, {stale_sql} AS stale"
     params: dict[str, Any] = {"cutoff": stale_cutoff(store), "limit": limit, "offset": offset}
     book_size = store.account_count()
     conditions: list[str] = []

@@ -11,6 +11,7 @@ from calc import (
     market_value,
     sleeve_equity,
 )
+from calc.reconcile import reconcile_status, reconciled_on
 from calc.views import AccountDetail, SleeveView
 from store.core import Store
 from store.errors import NotFound
@@ -40,8 +41,10 @@ def account_detail(store: Store, account_id: str) -> AccountDetail:
             exposure=market_value(s.positions, prices), equity=sleeve_equity(s, prices), version=versions[s.id],
             positions=dict(s.positions),
         ))
+    diagnostics = diagnose(account, prices, models, store.today(), settings, figures)
+    out_of_sync = sum(1 for d in diagnostics if d.code == "OUT_OF_SYNC")
     return AccountDetail(
         account=account, version=version, sleeves=views, margin=figures, annual_rate=settings.annual_rate,
-        diagnostics=diagnose(account, prices, models, store.today(), settings, figures),
-        nav=sum((v.equity for v in views), Decimal(0)),
+        diagnostics=diagnostics, nav=sum((v.equity for v in views), Decimal(0)),
+        reconciliation=reconcile_status(reconciled_on(account), store.today(), out_of_sync),
     )

@@ -5,6 +5,7 @@ from calc.diagnostics import DIAGNOSTIC_CODES
 from calc.views import DoctorFinding, DoctorReport
 from store.core import Store
 from store.queries.accounts import stale_cutoff
+from store.queries.freshness import book_freshness
 
 
 def doctor_report(store: Store) -> DoctorReport:
@@ -20,4 +21,4 @@ def doctor_report(store: Store) -> DoctorReport:
         findings.setdefault("STALE_PRICES", []).append(
             DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(",")))))
     ordered = {c: findings[c] for c in DIAGNOSTIC_CODES if c in findings}
-    return DoctorReport(ordered, store.account_count())
+    return DoctorReport(ordered, store.account_count(), book_freshness(store))

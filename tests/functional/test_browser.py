@@ -24,10 +24,10 @@ async def test_first_page_shows_rows_and_the_book_size(demo_db, make_app):
         assert app.screen.query_one(AccountTable).row_count == 40
         assert row_ids(app)[:2] == ["A-000001", "A-000002"]
         text = status(app)
-        assert "Book 40 accounts" in text
-        assert "all accounts" in text
+        assert text.startswith("40 accounts (")
+        assert " · all · " in text
         assert "rows 1-40 of 40" in text
-        assert "n/p pages" not in text  # one page holds the whole book
+        assert "· n/p" not in text  # one page holds the whole book
 
 
 async def test_paging_with_n_and_p(demo_db, make_app, notes):
@@ -36,14 +36,14 @@ async def test_paging_with_n_and_p(demo_db, make_app, notes):
         await settle(pilot)
         first = row_ids(app)
         assert first == [f"A-0000{i:02d}" for i in range(1, 11)]
-        assert "rows 1-10 of 40" in status(app) and "n/p pages" in status(app)
+        assert "rows 1-10 of 40" in status(app) and "· n/p" in status(app)
 
         await pilot.press("n")
         await settle(pilot)
         second = row_ids(app)
         assert second == [f"A-0000{i:02d}" for i in range(11, 21)]
         assert "rows 11-20 of 40" in status(app)
-        assert "Book 40 accounts" in status(app)
+        assert status(app).startswith("40 accounts (")
 
         await pilot.press("p")
         await settle(pilot)
@@ -79,7 +79,7 @@ async def test_filter_narrows_live_and_escape_restores_all_rows(demo_db, make_ap
             assert table.row_count == expected, key
             counts.append(expected)
             assert f"{expected} match" in status(app)
-            assert "Book 40 accounts" in status(app)
+            assert status(app).startswith("40 accounts (")
         assert len(set(counts)) == 3
         assert box.value == "sum"
         assert row_ids(app) == ["A-000020", "A-000027"]
@@ -90,7 +90,7 @@ async def test_filter_narrows_live_and_escape_restores_all_rows(demo_db, make_ap
         assert box.value == ""
         assert not box.has_class("-visible")
         assert screen.query_one(AccountTable).row_count == 40
-        assert "all accounts" in status(app) and "rows 1-40 of 40" in status(app)
+        assert " · all · " in status(app) and "rows 1-40 of 40" in status(app)
         assert isinstance(screen.focused, AccountTable)
         assert isinstance(app.screen, BrowserScreen)  # escape cleared the filter, it did not leave
 

@@ -45,7 +45,8 @@ async def test_doctor_lists_codes_with_counts_and_fills_the_findings(demo_db, ma
         assert "NEGATIVE_APM 4" in option_labels(codes) and "DRIFT 6" in option_labels(codes)
         total = len({f.account_id for found in report.findings.values() for f in found})
         assert str(doctor.query_one("#doctor-title").content) == \
-            f"Doctor · {total} of 40 accounts have a diagnostic"
+            f"Doctor · {total} of 40 accounts have a diagnostic · {report.freshness.reconciled_today} reconciled today"
+        assert doctor.sub_title == report.freshness.prices_line
         assert doctor.focused is codes and codes.highlighted == 0
 
         findings = doctor.query_one("#findings", DataTable)

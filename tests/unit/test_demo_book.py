@@ -54,7 +54,7 @@ SHOWCASE_CODES: dict[str, tuple[str, ...]] = {
     "A-000017": ("DRIFT",),
     "A-000018": ("NEGATIVE_APM",),
     "A-000019": ("PENDING_LEVERAGE", "TACTICAL_TRACK_OFF"),
-    "A-000020": (),
+    "A-000020": ("OUT_OF_SYNC",),
 }
 
 

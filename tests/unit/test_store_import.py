@@ -12,6 +12,7 @@ from store.queries.accounts import account_page
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
+from store.queries.integrity import summary_problems
 from store.rates import annual_rate
 from tests.unit.conftest import STORY_BOOK, book_with, count, snapshot, story_data
 
@@ -145,3 +146,15 @@ def test_a_house_rate_below_25_percent_is_refused_unless_exempted(open_store, db
     assert snapshot(db_path) == before
     import_book(s, book_with(dict(acc, maintenance_exemption="custodian letter 2024-03")), "alice")
     assert account_detail(s, "X-3").account.house_maintenance == Decimal("0.2")
+
+
+def test_a_book_whose_prices_moved_recomputes_the_accounts_already_stored(story_store):
+    """Issue 12: importing a book rewrote the prices but not the summaries of the accounts already in the store."""
+    data = story_data()
+    data["accounts"] = [{"id": "A-7001", "type": "cash", "sleeves": [{"id": "A-7001-APM", "kind": "apm"}]}]
+    data["prices"] = [dict(p, price=p["price"] * 0.3) if p["symbol"] == "QQQ" else p for p in data["prices"]]
+    before = story_store.scalar("SELECT nav_cents FROM accounts WHERE id = 'A-1003'")
+    import_book(story_store, data, "alice")
+    assert summary_problems(story_store) == []
+    # 40 QQQ at 120 instead of 400: NAV falls by 11,200.00.
+    assert story_store.scalar("SELECT nav_cents FROM accounts WHERE id = 'A-1003'") == before - 1_120_000

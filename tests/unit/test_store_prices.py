@@ -57,13 +57,13 @@ def test_a_drop_into_margin_call_shows_in_the_summary_and_the_doctor_at_once(lev
     assert summary_problems(levered) == []
 
 
-def test_import_of_prices_alone_leaves_the_doctor_behind_which_prices_does_not(levered):
-    """The gap this command closes: a book import rewrites prices but not the summaries of existing accounts."""
+def test_import_of_prices_alone_brings_the_doctor_up_to_date_too(levered):
+    """The issue's first gap: a book import rewrote prices but not the summaries of the accounts already stored."""
     data = {"prices": [{"symbol": "SPY", "price": 300, "as_of": "2026-11-21"},
                        {"symbol": "AGG", "price": 70, "as_of": "2026-11-21"}]}
     import_book(levered, data, "alice")
-    assert "MARGIN_CALL" not in doctor_report(levered).findings
-    assert summary_problems(levered)
+    assert [f.account_id for f in doctor_report(levered).findings["MARGIN_CALL"]] == ["A-2001"]
+    assert summary_problems(levered) == []
 
 
 def test_every_bad_line_is_listed_and_nothing_is_written(levered, db_path):

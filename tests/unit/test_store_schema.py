@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import store.db
+import store.migrations
 from store.core import Store
 from store.queries.audit import audit_trail
 from tests.conftest import fixed_clock
@@ -35,8 +36,8 @@ def test_reopening_keeps_data_and_does_not_rerun_migrations(story_store, db_path
     before = snapshot(db_path)
     story_store.close()
     ran: list[str] = []
-    original = store.db._statements
-    monkeypatch.setattr(store.db, "_statements", lambda script: ran.append(script) or original(script))
+    original = store.migrations._statements
+    monkeypatch.setattr(store.migrations, "_statements", lambda script: ran.append(script) or original(script))
     again = Store(db_path, clock=fixed_clock)
     try:
         assert again.account_count() == 3

@@ -1,0 +1,257 @@
+"""The book's schema as forward migrations, applied in order by store/db.py (PRAGMA user_version).
+
+Never edit a migration that has shipped: add the next one. A migration a test may rerun (on a file whose
+user_version was lowered) is written to be safe to rerun.
+"""
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+
+from store.chain import chain_existing_rows
+
+# A migration is a SQL script, or a Python callable given the connection inside the migration's transaction.
+Migration = str | Callable[[sqlite3.Connection], None]
+
+AUDIT_GUARD = """
+CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+"""
+
+
+def _summary_columns(conn: sqlite3.Connection) -> None:
+    """Migration 7: the highest applied leverage and the call distance (NULL: no debit) join the summary, so the
+    browser shows pending leverage and sorts by distance without loading accounts; then every summary is
+    filled in by the summary's one computation. Safe to rerun (a file whose user_version was lowered)."""
+    # Imported late: the summary imports calc and the mapping, which the other migrations do not need.
+    from store.summary import backfill_columns
+
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(accounts)")}
+    for column, kind in (("max_applied_leverage", "REAL NOT NULL DEFAULT 1.0"), ("call_distance", "REAL")):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE accounts ADD COLUMN {column} {kind}")
+    backfill_columns(conn, ("max_applied_leverage", "call_distance"))
+
+
+def _chain_audit(conn: sqlite3.Connection) -> None:
+    """Migration 4: hash-chain the audit log, and refuse REPLACE (which deletes without firing delete triggers).
+
+    Safe to rerun on a file that already has the columns (a file whose user_version was lowered).
+    """
+    columns = {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
+    for column in ("prev_hash", "hash"):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE audit ADD COLUMN {column} TEXT")
+    conn.execute("DROP TRIGGER IF EXISTS audit_no_update")
+    chain_existing_rows(conn)
+    run_script(conn, AUDIT_GUARD + """
+    DROP TRIGGER IF EXISTS audit_no_replace;
+    CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+        WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only: a row cannot be replaced'); END;
+    """)
+
+
+MIGRATIONS: list[Migration] = [
+    # 1: the book, the ACRs and orders, the append-only audit log.
+    """
+    CREATE TABLE prices (
+        symbol TEXT PRIMARY KEY,
+        price TEXT NOT NULL,
+        as_of TEXT NOT NULL,
+        marginable INTEGER NOT NULL DEFAULT 1,
+        maintenance TEXT,
+        leverage_factor TEXT
+    );
+    CREATE TABLE models (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL DEFAULT '',
+        manager TEXT NOT NULL DEFAULT '',
+        tactical INTEGER NOT NULL DEFAULT 0,
+        cash TEXT NOT NULL DEFAULT '0',
+        weights TEXT NOT NULL
+    );
+    CREATE TABLE rates (
+        custodian TEXT NOT NULL,
+        min_debit_cents INTEGER NOT NULL,
+        annual_rate TEXT NOT NULL,
+        PRIMARY KEY (custodian, min_debit_cents)
+    );
+    CREATE TABLE accounts (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL DEFAULT '',
+        custodian TEXT NOT NULL DEFAULT '',
+        type TEXT NOT NULL CHECK (type IN ('margin', 'cash', 'ira')),
+        margin_enabled INTEGER NOT NULL,
+        house_maintenance TEXT NOT NULL,
+        max_leverage TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        updated_by TEXT,
+        updated_at TEXT,
+        nav_cents INTEGER NOT NULL DEFAULT 0,
+        max_saved_leverage REAL NOT NULL DEFAULT 1.0,
+        diag_codes TEXT NOT NULL DEFAULT ''
+    );
+    CREATE TABLE sleeves (
+        id TEXT PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        seq INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        model TEXT REFERENCES models(id),
+        cash_cents INTEGER NOT NULL,
+        leverage TEXT NOT NULL,
+        applied_leverage TEXT NOT NULL,
+        track_manager INTEGER NOT NULL,
+        cash_reserve TEXT NOT NULL,
+        version INTEGER NOT NULL DEFAULT 1,
+        target_version INTEGER NOT NULL DEFAULT 1,
+        updated_by TEXT,
+        updated_at TEXT
+    );
+    CREATE INDEX sleeves_account ON sleeves(account_id, seq);
+    CREATE TABLE positions (
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        symbol TEXT NOT NULL,
+        quantity TEXT NOT NULL,
+        PRIMARY KEY (sleeve_id, symbol)
+    ) WITHOUT ROWID;
+    CREATE INDEX positions_symbol ON positions(symbol);
+    CREATE TABLE account_diagnostics (
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        code TEXT NOT NULL,
+        sleeve_id TEXT,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX account_diagnostics_account ON account_diagnostics(account_id);
+    CREATE INDEX account_diagnostics_code ON account_diagnostics(code, account_id);
+    CREATE TABLE acrs (
+        id INTEGER PRIMARY KEY,
+        request_key TEXT NOT NULL UNIQUE,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        kind TEXT NOT NULL,
+        amount_cents INTEGER NOT NULL DEFAULT 0,
+        leverage TEXT NOT NULL,
+        status TEXT NOT NULL,
+        code TEXT,
+        reason TEXT NOT NULL DEFAULT '',
+        checklist TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX acrs_account ON acrs(account_id, id);
+    CREATE TABLE orders (
+        id INTEGER PRIMARY KEY,
+        acr_id INTEGER NOT NULL REFERENCES acrs(id),
+        seq INTEGER NOT NULL,
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        symbol TEXT NOT NULL,
+        side TEXT NOT NULL CHECK (side IN ('buy', 'sell')),
+        quantity TEXT NOT NULL,
+        price TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'new',
+        filled_quantity TEXT NOT NULL DEFAULT '0',
+        fill_price TEXT,
+        reason TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX orders_acr ON orders(acr_id, seq);
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        operator TEXT NOT NULL,
+        action TEXT NOT NULL,
+        account_id TEXT,
+        sleeve_id TEXT,
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_account ON audit(account_id, id);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+    CREATE VIRTUAL TABLE accounts_fts USING fts5(
+        id, name, custodian, content='accounts', content_rowid='rowid', prefix='1 2 3'
+    );
+    """,
+    # 2: guided pre-margin walkthroughs, each step's outcome kept for the support ticket. The run's own saves
+    # and ACRs are the audit rows after audit_mark (the log's last id at the start) up to audit_end (its finish).
+    """
+    CREATE TABLE walkthrough_runs (
+        id INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL REFERENCES accounts(id),
+        sleeve_id TEXT NOT NULL REFERENCES sleeves(id),
+        operator TEXT NOT NULL,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'completed', 'incomplete')),
+        audit_mark INTEGER NOT NULL DEFAULT 0,
+        audit_end INTEGER
+    );
+    CREATE INDEX walkthrough_runs_account ON walkthrough_runs(account_id, id);
+    CREATE TABLE walkthrough_steps (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES walkthrough_runs(id),
+        step TEXT NOT NULL,
+        outcome TEXT NOT NULL CHECK (outcome IN ('completed', 'skipped', 'blocked', 'retried')),
+        reason TEXT NOT NULL DEFAULT '',
+        evaluated TEXT NOT NULL DEFAULT '',
+        confirmed TEXT NOT NULL DEFAULT '',
+        acr_id INTEGER REFERENCES acrs(id),
+        operator TEXT NOT NULL DEFAULT '',
+        at TEXT NOT NULL
+    );
+    CREATE INDEX walkthrough_steps_run ON walkthrough_steps(run_id, id);
+    """,
+    # 3: an ACR fired from a walkthrough run names the run, so a run's ACRs are a join, not an audit scan.
+    """
+    ALTER TABLE acrs ADD COLUMN walkthrough_run INTEGER REFERENCES walkthrough_runs(id);
+    CREATE INDEX acrs_walkthrough_run ON acrs(walkthrough_run) WHERE walkthrough_run IS NOT NULL;
+    UPDATE acrs SET walkthrough_run = (
+        SELECT r.id FROM walkthrough_runs r JOIN audit au ON au.account_id = r.account_id
+            AND au.sleeve_id = r.sleeve_id AND au.id > r.audit_mark AND (r.audit_end IS NULL OR au.id <= r.audit_end)
+        WHERE au.action IN ('acr-built', 'acr-failed') AND json_extract(au.detail, '$.acr') = acrs.id
+        ORDER BY r.id LIMIT 1);
+    """,
+    # 4: the audit log becomes tamper-evident (prev_hash, hash; store/chain.py) and refuses INSERT OR REPLACE.
+    _chain_audit,
+    # 5: the accounts following a model are an index lookup (a price load refreshes the sleeves targeting a symbol).
+    "CREATE INDEX IF NOT EXISTS sleeves_model ON sleeves(model) WHERE model IS NOT NULL;",
+    # 6: the custodian's last account-level report (store/reconcile.py), compared with the sleeves by the summary.
+    """
+    CREATE TABLE IF NOT EXISTS custodian_reports (
+        account_id TEXT PRIMARY KEY REFERENCES accounts(id),
+        as_of TEXT NOT NULL,
+        cash TEXT,
+        loaded_at TEXT NOT NULL,
+        loaded_by TEXT NOT NULL,
+        source TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX IF NOT EXISTS custodian_reports_as_of ON custodian_reports(as_of);
+    CREATE TABLE IF NOT EXISTS custodian_positions (
+        account_id TEXT NOT NULL REFERENCES custodian_reports(account_id),
+        symbol TEXT NOT NULL,
+        quantity TEXT NOT NULL,
+        PRIMARY KEY (account_id, symbol)
+    ) WITHOUT ROWID;
+    """,
+    # 7: the summary also keeps the highest applied leverage and the call distance (store/summary.py).
+    _summary_columns,
+]
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    for statement in _statements(script):
+        conn.execute(statement)
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements, keeping trigger bodies whole."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            if buffer.strip():
+                yield buffer.strip()
+            buffer = ""
