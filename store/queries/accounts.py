@@ -79,8 +79,12 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
     if code is not None:
         params["code"] = diagnostic_code(code)
         coded = "a.id IN (SELECT account_id FROM account_diagnostics WHERE code = :code)"
-        # Stale prices depend on the clock, not on a write: they are found live, as the browser's badge is.
-        conditions.append(f"({coded} OR {stale_sql})" if params["code"] == "STALE_PRICES" else coded)
+        # Stale prices depend on the clock, not on a write: they are found live, as the browser's badge is, from
+        # the few stale symbols outward (positions by symbol), never by probing every account.
+        # (CROSS JOIN fixes that order: left to itself SQLite scans every position, 320 ms -> 5 ms at 100,000.)
+        stale_ids = ("a.id IN (SELECT s.account_id FROM prices pr CROSS JOIN positions p ON p.symbol = pr.symbol "
+                     "JOIN sleeves s ON s.id = p.sleeve_id WHERE pr.as_of < :cutoff)")
+        conditions.append(f"({coded} OR {stale_ids})" if params["code"] == "STALE_PRICES" else coded)
     if query is None:
         total = book_size
     else:
@@ -95,7 +99,10 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
             conditions.append("EXISTS (SELECT 1 FROM accounts_fts f WHERE f.accounts_fts MATCH :q "
                               "AND f.rowid = a.rowid)")
         else:
-            conditions.append("a.rowid IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q)")
+            # With a code, its short list drives the plan and each row is checked against the matches ("+" keeps
+            # SQLite from walking the rowids and re-probing the code list: 2.5 s -> 6 ms at 100,000 accounts).
+            rowid = "+a.rowid" if code is not None else "a.rowid"
+            conditions.append(f"{rowid} IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q)")
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     if code is not None:
         total = store.scalar(f"SELECT count(*) FROM accounts a {where}", params)
