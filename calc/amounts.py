@@ -21,9 +21,9 @@ def amount_problem(kind: str, amount: Decimal, sleeve_equity: Decimal | None,
     """
     sleeve_delta, apm_delta = cash_movement(kind, amount)
     if sleeve_delta < 0 and sleeve_equity is not None and sleeve_equity + sleeve_delta <= 0:
-        return (f"This {kind} of {money(amount)} is not less than the sleeve's equity {money(sleeve_equity)}: "
+        return (f"{money(amount)} is not less than the sleeve's equity {money(sleeve_equity)}: "
                 "enter a smaller amount")
     if apm_delta < 0 and (apm_cash is None or apm_cash + apm_delta < 0):
         held = "no APM" if apm_cash is None else f"the APM holds {money(apm_cash)}"
-        return f"This {kind} of {money(amount)} is more than {held}: enter a smaller amount"
+        return f"{money(amount)} is more than {held}: enter a smaller amount"
     return None

@@ -55,7 +55,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("help", "question_mark", "app.help", "Help", "Every key on every screen.", "app", key_display="?",
                rank=0),
     ActionSpec("doctor", "d", "app.doctor", "Doctor", "Every diagnostic across the book, grouped by code.", "app",
-               rank=3),
+               rank=2),
     ActionSpec("filter", "slash", "filter", "Filter",
                "Filter accounts by id, name or custodian as you type; code:CALL (a code or its badge) keeps one "
                "diagnostic.", "browser", key_display="/", rank=1),

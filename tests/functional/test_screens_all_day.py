@@ -182,7 +182,7 @@ async def test_the_footer_keeps_each_screens_most_important_keys_whole_at_80_col
         screen = await open_detail(pilot, "A-1001")
         await settle(pilot)
         keys = footer_keys(screen)
-        assert {"e", "r", "a", "w", "y", "question_mark"} <= set(keys), keys
+        assert {"e", "r", "a", "w", "y", "d", "question_mark"} <= set(keys), keys
         await pilot.resize_terminal(120, 40)
         await settle(pilot)
         keys = footer_keys(screen)
