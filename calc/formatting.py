@@ -44,3 +44,8 @@ def rate_text(rate: Decimal, debit: Decimal | None) -> str:
 def shares(value: Decimal) -> str:
     """A share count as typed, with thousands separators and no trailing zeros: `1,200`, `0.5`."""
     return f"{value.normalize():,f}"
+
+
+def clock_time(at: str) -> str:
+    """An audit timestamp (ISO, UTC) as the time of day an operator reads in a notice: `11:52:18 UTC`."""
+    return f"{at[11:19]} UTC" if len(at) >= 19 else at

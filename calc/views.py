@@ -139,11 +139,8 @@ class BookFreshness:
 
     @property
     def prices_line(self) -> str:
-        """`prices as of 2026-11-29 (oldest 2026-11-08)`: short enough for the header at 80 columns."""
-        if self.prices_as_of is None or self.oldest_price is None:
-            return "no prices loaded"
-        oldest = f" (oldest {self.oldest_price.isoformat()})" if self.oldest_price != self.prices_as_of else ""
-        return f"prices as of {self.prices_as_of.isoformat()}{oldest}"
+        """`prices as of 2026-11-29`: short enough to follow the operator and book in the header at 80 columns."""
+        return "no prices loaded" if self.prices_as_of is None else f"prices as of {self.prices_as_of.isoformat()}"
 
     @property
     def custodian_line(self) -> str:
@@ -151,7 +148,10 @@ class BookFreshness:
 
     @property
     def line(self) -> str:
-        return f"{self.prices_line} · {self.custodian_line}"
+        """The whole line (the CLI's doctor), with the oldest price date when prices differ in age."""
+        oldest = (f" (oldest {self.oldest_price.isoformat()})"
+                  if self.oldest_price is not None and self.oldest_price != self.prices_as_of else "")
+        return f"{self.prices_line}{oldest} · {self.custodian_line}"
 
     def to_json(self) -> dict[str, Any]:
         return json_value({"today": self.today, "prices_as_of": self.prices_as_of, "oldest_price": self.oldest_price,

@@ -27,6 +27,11 @@ class ActionSpec:
     def footer_label(self) -> str:
         return self.short or self.description
 
+    @property
+    def writes(self) -> bool:
+        """Whether the action writes the book (hidden and refused in a read-only session)."""
+        return self.id in WRITE_ACTIONS
+
     def binding(self) -> Binding:
         return Binding(self.keys, self.action, self.footer_label, show=self.show, key_display=self.key_display,
                        priority=self.priority, tooltip=self.tooltip, id=self.id)
@@ -50,10 +55,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "q", "app.quit", "Quit", "Leave the console (not while typing in a field).", "app", rank=8),
     ActionSpec("force-quit", "ctrl+q", "app.quit", "Quit", "Leave the console from anywhere.", "app",
                show=False, priority=True),
-    ActionSpec("help-f1", "f1", "app.help", "Help", "Every key on every screen (the same as ?).", "app",
-               show=False, key_display="F1", palette=False),
-    ActionSpec("help", "question_mark", "app.help", "Help", "Every key on every screen.", "app", key_display="?",
-               rank=0),
+    ActionSpec("help", "question_mark,f1", "app.help", "Help", "Every key on every screen (F1 too).", "app",
+               key_display="?", rank=0),
     ActionSpec("doctor", "d", "app.doctor", "Doctor", "Every diagnostic across the book, grouped by code.", "app",
                rank=2),
     ActionSpec("filter", "slash", "filter", "Filter",
@@ -152,6 +155,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "troubleshoot", rank=1),
     ActionSpec("troubleshoot-back", "escape", "back", "Back", "Back to the account.", "troubleshoot", rank=2),
 )
+
+
+# The actions that write the book, or open a screen whose purpose is writing (a walkthrough run is stored).
+WRITE_ACTIONS = frozenset({
+    "edit-leverage", "toggle-track", "rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation",
+    "walkthrough", "editor-save", "editor-toggle-track", "ack-1", "ack-2", "ack-3", "ack-4", "ack-all", "fire",
+    "simulate-fills", "walkthrough-do", "walkthrough-complete", "walkthrough-skip", "walkthrough-retry",
+    "troubleshoot-fix",
+})
 
 
 def footer_rank(binding_id: str | None) -> int:

@@ -8,14 +8,16 @@ from typing import Any
 from textual import on
 from textual.app import App
 
-from console.actions import bindings
-from console.messages import AccountChanged, AccountWritten, StoreFailed, WorkerResult
+from calc.formatting import clock_time
+from console.actions import ActionSpec, bindings
+from console.keymap import console_registry
+from console.live_book import LiveBook
+from console.messages import AccountChanged, AccountWritten, BookChanged, StoreFailed, WorkerResult
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
 from store.errors import StoreError
 from store.settings import Settings
-
 
 
 class MarginConsoleApp(App[None]):
@@ -27,18 +29,29 @@ class MarginConsoleApp(App[None]):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
     def __init__(self, settings: Settings, clock: Clock | None = None, page_size: int = 100,
-                 cursor_blink: bool = True) -> None:
+                 cursor_blink: bool = True, live: bool = False) -> None:
         super().__init__()
         self.settings = settings
         self.clock = clock
         self.page_size = page_size
         self.cursor_blink = cursor_blink
         self.workarounds = TextualWorkarounds(self)
-        self.sub_title = f"{settings.operator} · {Path(settings.db).name}"
+        self.live_book = LiveBook(self, settings.live_seconds) if live and settings.live_seconds else None
+        # The registry under the operator's [keys]: help and palette read it, Textual's keymap moves the footer's.
+        self.registry: tuple[ActionSpec, ...] = console_registry(settings)
+        self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
+        self.theme = settings.theme
+        viewer = " · read-only" if settings.read_only else ""
+        self.sub_title = f"{settings.operator} · {Path(settings.db).name}{viewer}"
 
     @property
     def operator(self) -> str:
         return self.settings.operator
+
+    @property
+    def read_only(self) -> bool:
+        """A viewer's session: no write path (store opened read-only, write keys hidden and refused)."""
+        return self.settings.read_only
 
     def open_store(self) -> Store:
         """A new connection for the calling thread (SQLite connections are per thread)."""
@@ -49,8 +62,12 @@ class MarginConsoleApp(App[None]):
 
         self.workarounds.install()
         self.push_screen(BrowserScreen())
+        if self.live_book is not None:
+            self.live_book.start()
 
     def on_unmount(self) -> None:
+        if self.live_book is not None:
+            self.live_book.stop()
         self.workarounds.uninstall()
 
     @on(WorkerResult)
@@ -74,10 +91,25 @@ class MarginConsoleApp(App[None]):
     def _account_written(self, message: AccountWritten) -> None:
         self.account_changed(message.account_id)
 
-    def account_changed(self, account_id: str) -> None:
-        """Tell every screen on the stack that an account was written."""
+    def account_changed(self, account_id: str, changed_by: str | None = None, action: str = "") -> None:
+        """Tell every screen on the stack that an account was written (by another operator, if `changed_by`)."""
         for screen in self.screen_stack:
-            screen.post_message(AccountChanged(account_id))
+            screen.post_message(AccountChanged(account_id, changed_by, action))
+
+    @on(BookChanged)
+    def _book_changed(self, message: BookChanged) -> None:
+        """Another operator's writes: screens showing those accounts refresh, and the operator is told who."""
+        shown = {getattr(screen, "account_id", None) for screen in self.screen_stack} - {None}
+        latest = {}
+        for record in message.records:
+            if record.operator != self.operator:  # our own writes already refreshed through AccountWritten
+                for account_id in [record.account_id] if record.account_id else sorted(shown) or ["*"]:
+                    latest[account_id] = record
+        for account_id, record in latest.items():
+            self.account_changed(account_id, record.operator, record.action)
+            if account_id in shown:
+                self.notify(f"{account_id} was changed by {record.operator} ({record.action}) at {clock_time(record.at)}.",
+                            title="Book changed", timeout=8)
 
     def open_account(self, account_id: str) -> None:
         from console.screens.detail_screen import DetailScreen
@@ -102,4 +134,4 @@ class MarginConsoleApp(App[None]):
 
 def run_console(settings: Settings, **kwargs: Any) -> None:
     """Open the console on the book in `settings.db`."""
-    MarginConsoleApp(settings, **kwargs).run()
+    MarginConsoleApp(settings, live=True, **kwargs).run()

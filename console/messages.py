@@ -26,9 +26,21 @@ from store.risk import SleeveRisk
 
 @dataclass
 class AccountChanged(Message):
-    """An account was written: screens showing it reload."""
+    """An account was written: screens showing it reload (an open editor or checklist marks itself stale instead).
+
+    `changed_by` is set when another operator wrote it (seen by the live book), with the audit action.
+    """
 
     account_id: str
+    changed_by: str | None = None
+    action: str = ""
+
+
+@dataclass
+class BookChanged(Message):
+    """Another process committed to the book: the audit rows written since the live book last looked."""
+
+    records: list[AuditRecord]
 
 
 @dataclass

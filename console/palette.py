@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from console.actions import ActionSpec, actions, display_key
+from console.actions import ActionSpec, display_key
 from store.queries.accounts import account_page, fts_query
 
 if TYPE_CHECKING:
@@ -27,8 +27,11 @@ class ConsoleCommands(Provider):
         return cast("MarginConsoleApp", self.app)
 
     def _specs(self) -> list[ActionSpec]:
+        """The current screen's and the app's actions as the keymap left them; no writes in a read-only session."""
         scope = getattr(self.screen, "SCOPE", "")
-        return [a for a in actions(scope) + actions("app") if a.palette and a.id != "force-quit"]
+        specs = [a for a in self.console.registry if a.scope == scope] + [
+            a for a in self.console.registry if a.scope == "app"]
+        return [a for a in specs if a.palette and a.id != "force-quit" and not (self.console.read_only and a.writes)]
 
     def _run(self, spec: ActionSpec) -> None:
         self.app.call_later(self.screen.run_action, spec.action)

@@ -34,7 +34,7 @@ class Store:
         self.settings = settings or Settings()
         self.path = Path(path)
         self.clock = clock or utc_now
-        self.conn: sqlite3.Connection = connect(path, self.settings.busy_timeout_ms)
+        self.conn: sqlite3.Connection = connect(path, self.settings.busy_timeout_ms, self.settings.read_only)
 
     def close(self) -> None:
         self.conn.close()

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from store.errors import Busy, InvalidInput, NewerSchema, Refused
+from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
 from store.migrations import MIGRATIONS, run_script
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -22,20 +22,27 @@ class BookConnection(sqlite3.Connection):
 
     path: str = ":memory:"
     read_only: bool = False
+    read_only_reason: str = "this user cannot write the file or its directory"
 
 
-def connect(path: Path | str, busy_timeout_ms: int = 5000) -> sqlite3.Connection:
+def connect(path: Path | str, busy_timeout_ms: int = 5000, read_only: bool = False) -> sqlite3.Connection:
     """Open (creating if needed) and migrate the store; the connection belongs to the calling thread.
 
-    A file or directory this process cannot write is opened read-only: reads work, writes are refused.
+    A file or directory this process cannot write is opened read-only: reads work, writes are refused. So is any
+    book when `read_only` is asked for (a viewer's session): it must exist, and SQLite opens it with mode=ro.
     Nothing is changed (journal mode, schema) until the file is known to be a book this code can read.
     """
     path = Path(path)
     memory = str(path) == ":memory:"
+    asked = read_only and not memory
+    if asked and not path.is_file():
+        raise NotFound(f"no book at {path} to open read-only")
     if not memory and not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    read_only = not memory and path.exists() and not writable(path)
+    read_only = asked or (not memory and path.exists() and not writable(path))
     conn = _open(path, busy_timeout_ms, read_only)
+    if asked:
+        conn.read_only_reason = "the session was opened read-only"
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         current = schema_version(conn)
@@ -116,8 +123,8 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     I/O error); either way the caller sees the original error, never the rollback's.
     """
     if getattr(conn, "read_only", False):
-        raise Refused(f"the book {getattr(conn, 'path', '')} is read-only here (this user cannot write the file "
-                      "or its directory); nothing was changed")
+        raise Refused(f"the book {getattr(conn, 'path', '')} is read-only here "
+                      f"({getattr(conn, 'read_only_reason', '')}); nothing was changed")
     if conn.in_transaction:
         conn.execute("SAVEPOINT nested")
         try:

@@ -1,4 +1,4 @@
-"""Settings from the environment (prefix MARGIN_CONSOLE_), with platform defaults for paths."""
+"""Settings: flags over the environment (prefix MARGIN_CONSOLE_) over the TOML config file over defaults."""
 from __future__ import annotations
 
 import getpass
@@ -6,13 +6,21 @@ import os
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from platformdirs import user_data_dir
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, PrivateAttr, ValidationError, field_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 
 from calc.models import CalcSettings
+from store.config_file import CONFIG_ENV, ConfigError, ConfigFileSource, config_path
 
+ORIGINS = ("default", "file", "env", "flag")  # lowest to highest precedence
 # Control, format (e.g. right-to-left overrides) and line/paragraph separators: they forge or hide audit lines.
 CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
 
@@ -31,7 +39,7 @@ def login_name() -> str:
 
 
 class Settings(BaseSettings):
-    """Where the book lives, who the operator is, and the rule thresholds."""
+    """Where the book lives, who the operator is, the rule thresholds, and how the console looks and behaves."""
 
     model_config = SettingsConfigDict(env_prefix="MARGIN_CONSOLE_", extra="ignore")
 
@@ -50,6 +58,63 @@ class Settings(BaseSettings):
     reconcile_cash_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0,
                                               description="Custodian and sleeve cash may differ by this much.")
     busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
+    live_seconds: float = Field(default=1.0, ge=0, le=60,
+                                description="How often the console looks for other operators' writes (0: never).")
+    read_only: bool = Field(default=False, description="Open the book without any write path (viewers).")
+    theme: str = Field(default="textual-dark", description="The console's Textual theme.")
+    keys: dict[str, str] = Field(default_factory=dict,
+                                 description="Action id -> keys (comma-separated), over the registry's defaults.")
+    config: Path | None = Field(default=None, description="The TOML config file these settings were read from.")
+
+    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource,
+                                   dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource,
+                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags (init arguments), then the environment, then the config file; no .env, no secrets dir."""
+        flag = getattr(init_settings, "init_kwargs", {}).get("config")
+        return init_settings, env_settings, ConfigFileSource(settings_cls, config_path(flag)[0])
+
+    @classmethod
+    def load(cls, config: Path | None = None, **flags: Any) -> Settings:
+        """The effective settings and where each came from; a bad one is one ConfigError naming where it was set.
+
+        `flags` are the command line's options that were given (None means not given).
+        """
+        flags = {name: value for name, value in flags.items() if value is not None}
+        path, config_origin = config_path(config)
+        file = ConfigFileSource(cls, path)
+        env = EnvSettingsSource(cls)()
+        origins = {name: "flag" if name in flags else "env" if name in env else "file" if name in file.values
+                   else "default" for name in cls.model_fields}
+        origins["config"] = config_origin
+        try:
+            settings = cls(**flags, config=path)
+        except ValidationError as error:
+            first = error.errors()[0]
+            loc = [str(part) for part in first.get("loc", ())] or ["config"]
+            located = _where(origins.get(loc[0], "default"), file, loc[0], loc[1] if len(loc) > 1 else None)
+            more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+            raise ConfigError(f"{located}: {first['msg']}{more}") from None
+        settings._origins = origins
+        return settings
+
+    def origin(self, name: str) -> str:
+        """Where a setting's value came from: default, file, env or flag."""
+        return self._origins.get(name, "default")
+
+    def where(self, name: str, table_key: str | None = None) -> str:
+        """Where a setting was set, for an error message: `FILE: line N: key`, `MARGIN_CONSOLE_X`, `--x`."""
+        return _where(self.origin(name), ConfigFileSource(type(self), self.config), name, table_key)
+
+    @field_validator("db", "config")
+    @classmethod
+    def _home_expanded(cls, path: Path | None) -> Path | None:
+        """`~/books/book.db` in a config file means the operator's home, as it would in a shell."""
+        return path.expanduser() if path is not None else None
 
     @field_validator("operator")
     @classmethod
@@ -70,3 +135,13 @@ class Settings(BaseSettings):
             annual_rate=annual_rate,
             reconcile_cash_tolerance=self.reconcile_cash_tolerance,
         )
+
+
+def _where(origin: str, file: ConfigFileSource, name: str, table_key: str | None) -> str:
+    if origin == "file":
+        return file.where(name, table_key)
+    if origin == "env":
+        return CONFIG_ENV if name == "config" else f"MARGIN_CONSOLE_{name.upper()}"
+    if origin == "flag":
+        return f"--{name.replace('_', '-')}"
+    return f"the {name} setting"

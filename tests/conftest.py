@@ -74,6 +74,14 @@ class Notes:
         self.notifications.clear()
 
 
+@pytest.fixture(autouse=True)
+def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reads the machine's config file or a config the environment names (XDG points at an empty dir)."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config-home")))
+    for name in ("CONFIG", "READ_ONLY", "KEYS", "THEME"):
+        monkeypatch.delenv(f"MARGIN_CONSOLE_{name}", raising=False)
+
+
 @pytest.fixture
 def notes() -> Notes:
     """A fresh notification recorder: pass it as `app.run_test(..., message_hook=notes)`."""

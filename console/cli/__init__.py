@@ -1,8 +1,9 @@
 """The command line: `margin-console` opens the console; its commands are the headless front of the store.
 
 One command module per store service module (book, sleeves, acrs, fills, prices, reconcile, troubleshoot,
-walkthrough), one for the queries and one for the calculator; the shared pieces are in support.py (group, errors,
-store) and output.py (--json/--csv, emitters, formats).
+walkthrough), one for the queries, one for the calculator, one for the settings (config) and one for the web
+server (serve); the shared pieces are in support.py (group, errors, store) and output.py (--json/--csv, emitters,
+formats).
 """
 from __future__ import annotations
 
@@ -14,43 +15,53 @@ import click
 from console.cli import (
     acrs,
     book,
+    config,
     fills,
     prices,
     queries,
     reconcile,
+    serve,
     sleeves,
     troubleshoot,
     walkthrough,
     whatif,
 )
-from console.cli.support import ConsoleGroup, progress_bar
+from console.cli.support import ConsoleGroup, progress_bar, refuse_writes_when_read_only
 from store.book import generate_demo
+from store.config_file import CONFIG_ENV
 from store.settings import Settings
 
 DEMO_ACCOUNTS = 2000
 
 
 @click.group(cls=ConsoleGroup, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="MARGIN_CONSOLE_DB",
-              help="The book's SQLite file (default: the user data dir; env MARGIN_CONSOLE_DB).")
-@click.option("--operator", envvar="MARGIN_CONSOLE_OPERATOR", help="Who writes are attributed to (default: login name).")
+@click.version_option(package_name="margin-console", prog_name="margin-console", message="%(prog)s %(version)s",
+                      help="Print the installed version (from the package metadata) and exit.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
+              help=f"The TOML config file (env {CONFIG_ENV}; default: config.toml in the user config dir).")
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
+              help="The book's SQLite file (env MARGIN_CONSOLE_DB; default: the user data dir).")
+@click.option("--operator", help="Who writes are attributed to (env MARGIN_CONSOLE_OPERATOR; default: login name).")
+@click.option("--read-only", is_flag=True, default=None,
+              help="Open the book with no write path: the file read-only, write keys and commands refused.")
 @click.option("--demo", "open_demo", is_flag=True, help="Open the console on a fresh demo book in a temporary file.")
 @click.pass_context
-def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bool) -> None:
+def cli(ctx: click.Context, config_file: Path | None, db: Path | None, operator: str | None, read_only: bool | None,
+        open_demo: bool) -> None:
     """Operator console for leveraged model sleeves. With no command, opens the console."""
-    overrides: dict[str, object] = {"db": db} if db else {}
-    if operator is not None:  # a blank --operator is refused by Settings, not replaced by the login name
-        overrides["operator"] = operator
-    settings = Settings(**overrides)
+    # Flags over the environment over the config file over defaults; a blank --operator is refused, not replaced.
+    settings = Settings.load(config_file, db=db, operator=operator, read_only=read_only)
     ctx.ensure_object(dict)
     ctx.obj.setdefault("settings", settings)
     if ctx.invoked_subcommand is not None:
+        refuse_writes_when_read_only(settings, ctx.invoked_subcommand)
         return
     if open_demo:
         settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.db"})
         from store.core import Store
 
-        with Store(settings.db, settings) as store, progress_bar(DEMO_ACCOUNTS, "Generating demo book") as step:
+        writable = settings.model_copy(update={"read_only": False})  # the demo is made, then viewed as asked
+        with Store(settings.db, writable) as store, progress_bar(DEMO_ACCOUNTS, "Generating demo book") as step:
             generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     from console.app import run_console
 
@@ -58,7 +69,8 @@ def cli(ctx: click.Context, db: Path | None, operator: str | None, open_demo: bo
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif):
+for module in (book, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif,
+               serve):
     for command in module.COMMANDS:
         cli.add_command(command)
 

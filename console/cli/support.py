@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from calc.money import MAX_AMOUNT
 from store.core import Store
-from store.errors import InvalidInput, KeyReused, NotFound, StoreError
+from store.errors import InvalidInput, KeyReused, NotFound, Refused, StoreError
 from store.settings import Settings
 
 PROG = "margin-console"
@@ -119,6 +119,19 @@ class ConsoleGroup(click.Group):
                 raise
             click.echo(f"{PROG}: unexpected error ({type(error).__name__}): {one_line(error)}", err=True)
             sys.exit(70)
+
+
+# The commands that write the book: refused under --read-only before the file is opened (the store's read-only
+# connection would refuse the write too, but only after opening the book).
+WRITE_COMMANDS = frozenset({"demo", "import", "set-leverage", "track-manager", "confirm-margin", "acr", "fills",
+                            "prices", "reconcile"})
+
+
+def refuse_writes_when_read_only(settings: Settings, command: str) -> None:
+    """One line, before anything is opened, when a read-only session asks for a command that writes the book."""
+    if settings.read_only and command in WRITE_COMMANDS:
+        raise Refused(f"`{command}` writes the book, and this session is read-only (set by "
+                      f"{settings.where('read_only')}); nothing was opened or changed")
 
 
 def settings(ctx: click.Context) -> Settings:

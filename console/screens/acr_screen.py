@@ -17,7 +17,7 @@ from calc.views import AcrPreview, AcrRecord, Reviewed
 from calc.vocabulary import kind_title
 from console.actions import bindings
 from console.footer import PriorityFooter
-from console.messages import AcrFired, AcrPreviewed, FillsApplied, WriteFailed
+from console.messages import AccountChanged, AcrFired, AcrPreviewed, FillsApplied, WriteFailed
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
 from store.acrs import fire_acr, preview_acr
@@ -65,6 +65,9 @@ class AcrScreen(ConsoleScreen[None]):
     def on_mount(self) -> None:
         self.query_one("#acr-orders").border_title = "Trade preview"
         self.load()
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        self.mark_stale(message, self.account_id, "#acr-body")
 
     @work(thread=True, exclusive=True, group="acr-preview", exit_on_error=False, description="acr-preview")
     def load(self) -> None:

@@ -71,7 +71,7 @@ class BrowserScreen(ConsoleScreen[None]):
     @on(FreshnessLoaded)
     def _show_freshness(self, message: FreshnessLoaded) -> None:
         self.freshness = message.freshness
-        self.sub_title = message.freshness.prices_line
+        self.sub_title = f"{self.app.sub_title} · {message.freshness.prices_line}"
         self._show_status()
 
     @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")

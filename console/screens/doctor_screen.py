@@ -64,7 +64,7 @@ class DoctorScreen(ConsoleScreen[None]):
         self.query_one("#doctor-title", Static).update(
             f"Doctor · {total:,} of {report.book_size:,} accounts have a diagnostic")
         if report.freshness is not None:
-            self.sub_title = report.freshness.prices_line
+            self.sub_title = f"{self.app.sub_title} · {report.freshness.prices_line}"
             self.query_one("#doctor-title", Static).update(
                 f"Doctor · {total:,} of {report.book_size:,} accounts have a diagnostic · "
                 f"{report.freshness.reconciled_today:,} reconciled today")

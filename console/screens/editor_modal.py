@@ -16,7 +16,7 @@ from calc.models import leverage_problem
 from calc.views import AccountDetail, AcrPreview, SleeveView
 from console.actions import bindings
 from console.footer import PriorityFooter
-from console.messages import AcrPreviewed, SleeveSaved
+from console.messages import AccountChanged, AcrPreviewed, SleeveSaved
 from console.screens.base import ConsoleModal
 from store.acrs import preview_acr
 from store.risk import sleeve_risk
@@ -84,6 +84,9 @@ class LeverageEditor(ConsoleModal[None]):
         box.focus()
         self._show_track()
         self._request_preview()
+
+    def on_account_changed(self, message: AccountChanged) -> None:
+        self.mark_stale(message, self.detail.account.id, "#editor")
 
     def _show_track(self) -> None:
         state = "ON (follows the model manager's cash targets)" if self.track_manager else \

@@ -27,6 +27,17 @@ def audit_head(store: Store) -> int:
     return int(store.scalar("SELECT coalesce(max(id), 0) FROM audit"))
 
 
+def data_version(store: Store) -> int:
+    """SQLite's PRAGMA data_version: it changes when another connection commits (one poll per connection)."""
+    return int(store.scalar("PRAGMA data_version"))
+
+
+def audit_since(store: Store, after_id: int, limit: int = 500) -> list[AuditRecord]:
+    """The audit rows after `after_id`, oldest first: what was written since a watcher last looked."""
+    found = store.rows("SELECT * FROM audit WHERE id > ? ORDER BY id LIMIT ?", [after_id, limit])
+    return [audit_from_row(r) for r in found]
+
+
 def verify_chain(store: Store) -> ChainReport:
     """Walk the audit log in id order and report the first row whose link or hash does not hold."""
     prev = GENESIS

@@ -46,7 +46,7 @@ async def test_doctor_lists_codes_with_counts_and_fills_the_findings(demo_db, ma
         total = len({f.account_id for found in report.findings.values() for f in found})
         assert str(doctor.query_one("#doctor-title").content) == \
             f"Doctor · {total} of 40 accounts have a diagnostic · {report.freshness.reconciled_today} reconciled today"
-        assert doctor.sub_title == report.freshness.prices_line
+        assert doctor.sub_title == f"{app.sub_title} · {report.freshness.prices_line}"
         assert doctor.focused is codes and codes.highlighted == 0
 
         findings = doctor.query_one("#findings", DataTable)

@@ -1,0 +1,49 @@
+"""`config show`: the effective settings and where each came from (default, file, env, flag)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from console.cli.output import emit_json, emit_table, json_option
+from console.cli.support import settings as current_settings
+from store.settings import Settings
+
+
+def _value(value: Any) -> Any:
+    return str(value) if isinstance(value, Path) else value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items()) or "(none)"
+    return "(none)" if value is None else str(value)
+
+
+@click.group("config")
+def config() -> None:
+    """The settings: config file, environment (MARGIN_CONSOLE_*) and flags."""
+
+
+@config.command("show")
+@json_option
+@click.pass_context
+def show(ctx: click.Context, as_json: bool) -> None:
+    """Print the effective settings and where each came from; a bad [keys] or theme is refused as at start."""
+    from console.keymap import (
+        console_registry,  # imports Textual: only this command and the console need it
+    )
+
+    settings: Settings = current_settings(ctx)
+    console_registry(settings)
+    rows = {name: {"value": _value(getattr(settings, name)), "from": settings.origin(name)}
+            for name in Settings.model_fields}
+    if as_json:
+        emit_json({"config": _value(settings.config), "settings": rows})
+        return
+    emit_table([{"setting": name, "value": _text(row["value"]), "from": row["from"],
+                 "where": "" if row["from"] == "default" else settings.where(name)} for name, row in rows.items()])
+
+
+COMMANDS = [config]

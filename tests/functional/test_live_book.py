@@ -1,0 +1,70 @@
+"""Issue 14 item 6: another process writes an account on screen; the console refreshes and says who, an open editor
+is marked stale instead of refreshed, and the console's own writes are not announced."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from console.app import MarginConsoleApp
+from store.core import Store
+from store.settings import Settings
+from store.sleeves import set_leverage
+from tests.conftest import Notes, fixed_clock, settle, wait_for
+
+
+def live_app(settings: Settings) -> MarginConsoleApp:
+    """The console as run_console makes it (live), looking every 0.1 s so the tests stay short."""
+    app = MarginConsoleApp(settings.model_copy(update={"live_seconds": 0.1}), clock=fixed_clock, cursor_blink=False,
+                           live=True)
+    app.animation_level = "none"
+    return app
+
+
+def other_operator_sets(settings: Settings, sleeve_id: str, leverage: str, operator: str = "bob") -> None:
+    """A write from another process's connection, as another operator."""
+    with Store(settings.db, settings.model_copy(update={"operator": operator}), fixed_clock) as store:
+        set_leverage(store, sleeve_id, Decimal(leverage), operator)
+
+
+async def test_the_detail_refreshes_and_says_who_changed_it(story_db, settings, notes: Notes):
+    app = live_app(settings)
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await settle(pilot)
+        app.open_account("A-1001")
+        await settle(pilot)
+        detail = app.screen
+        assert str(detail.detail.sleeves[1].saved) != "1.7"
+        other_operator_sets(settings, "A-1001-M1", "1.7")
+        await wait_for(pilot, lambda: notes.titled("Book changed"))
+        assert notes.titled("Book changed")[0].message.startswith("A-1001 was changed by bob (set-leverage)")
+        await wait_for(pilot, lambda: str(app.screen.detail.sleeves[1].saved) == "1.7")
+        assert app.screen is detail
+
+
+async def test_an_open_editor_is_marked_stale_not_refreshed(story_db, settings, notes: Notes):
+    app = live_app(settings)
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await settle(pilot)
+        app.open_account("A-1001")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        editor = app.screen
+        assert type(editor).__name__ == "LeverageEditor"
+        await pilot.press("end", *["backspace"] * 5, *"1.3")  # the operator's typing must survive the other write
+        other_operator_sets(settings, "A-1001-M1", "1.7")
+        await wait_for(pilot, lambda: editor.query("#stale"))
+        stale = str(editor.query_one("#stale").render())
+        assert "Stale: bob changed A-1001 (set-leverage)" in stale
+        assert app.screen is editor and editor.query_one("#leverage").value == "1.3"
+
+
+async def test_our_own_writes_do_not_announce_themselves(story_db, settings, notes: Notes):
+    app = live_app(settings)
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await settle(pilot)
+        app.open_account("A-1001")
+        await settle(pilot)
+        other_operator_sets(settings, "A-1001-M1", "1.7", operator="alice")  # the app's own operator
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert notes.titled("Book changed") == []
