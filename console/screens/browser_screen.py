@@ -37,7 +37,7 @@ class BrowserScreen(ConsoleScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: id, name, custodian, code:CALL (enter to browse, escape to clear)",
+        yield Input(placeholder="Filter: id, name or custodian, or code:CALL (enter browses, escape clears)",
                     id="filter")
         yield AccountTable(id="accounts")
         yield Static("Loading the book…", id="status", classes="status-line")
