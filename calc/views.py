@@ -30,6 +30,7 @@ class AccountRow:
     nav: Decimal
     max_saved_leverage: Decimal
     codes: tuple[str, ...]
+    max_applied_leverage: Decimal | None = None  # None: no model sleeve
 
     def to_json(self) -> dict[str, Any]:
         """The row as `accounts --json` prints it."""
