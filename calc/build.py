@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from calc.formatting import lev as fmt_lev
+from calc.formatting import cash as cash_text
 from calc.formatting import money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
@@ -195,13 +196,14 @@ def build_acr(
             return _fail_with(result, "NO_TRADES", f"{fmt_lev(sleeve.applied)} to {fmt_lev(lev)} builds 0 orders "
                                                    f"at a minimum trade of {money(settings.min_trade)}")
     if cash < 0 and not account.can_margin:
-        return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {account.no_margin_reason}")
+        return _fail_with(result, "MARGIN_NOT_ENABLED",
+                          f"projected sleeve cash {cash_text(cash)}; {account.no_margin_reason}")
     if not figures.regt_ok:
         return _fail_with(result, "REGT_INITIAL",
-                          f"equity {figures.equity:.2f} < requirement {figures.regt_requirement:.2f}")
+                          f"equity {money(figures.equity)} < requirement {money(figures.regt_requirement)}")
     if not figures.maintenance_ok:
         return _fail_with(result, "MAINTENANCE",
-                          f"equity {figures.equity:.2f} < requirement {figures.requirement:.2f}")
+                          f"equity {money(figures.equity)} < requirement {money(figures.requirement)}")
     return BuildResult(**result)
 
 

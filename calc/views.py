@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from calc.build import BuildResult
 from calc.checklist import Checklist
@@ -30,6 +30,7 @@ class AccountRow:
     nav: Decimal
     max_saved_leverage: Decimal
     codes: tuple[str, ...]
+    max_applied_leverage: Decimal | None = None  # None: no model sleeve
 
     def to_json(self) -> dict[str, Any]:
         """The row as `accounts --json` prints it."""
@@ -272,16 +273,16 @@ class AuditRecord:
         return json_value(self.__dict__)
 
 
-@dataclass(frozen=True)
-class DoctorFinding:
-    """One stored diagnostic as the doctor lists it, with the fix for the cause its detail names."""
+class DoctorFinding(NamedTuple):
+    """One doctor finding, a tuple (a million-account doctor makes many) with the fix for its detail's cause."""
+
     account_id: str
     sleeve_id: str | None
     detail: str
     fix: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return json_value(self.__dict__)
+        return {"account_id": self.account_id, "sleeve_id": self.sleeve_id, "detail": self.detail, "fix": self.fix}
 
 
 @dataclass(frozen=True)
@@ -300,12 +301,11 @@ class DoctorReport:
         return {"book_size": self.book_size,
                 "freshness": self.freshness.to_json() if self.freshness else None,
                 "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
-                                 "findings": [f.to_json() for f in found]}
+                                 "findings": [dict(zip(DoctorFinding._fields, f, strict=True)) for f in found]}
                           for code, found in self.findings.items()}}
 
 
 # -- walkthrough runs ----------------------------------------------------------------------------------
-
 
 
 @dataclass(frozen=True)

@@ -74,6 +74,7 @@ class PageLoaded(WorkerResult):
 
     page: AccountPage
     text: str
+    code: str | None = None
 
 
 @dataclass
@@ -172,3 +173,10 @@ class RunLoaded(WorkerResult):
     notice: str = ""
     severity: str = "information"
     select_next: bool = False
+
+
+@dataclass
+class ExportWritten(WorkerResult):
+    """A file was written for the operator (the walkthrough's Markdown): where it is."""
+
+    path: str

@@ -224,6 +224,8 @@ def account_row_from_row(r: dict[str, Any], stale: bool) -> AccountRow:
         margin_enabled=bool(r["margin_enabled"]), nav=from_cents(r["nav_cents"]),
         max_saved_leverage=Decimal(str(r["max_saved_leverage"])),
         codes=tuple(c for c in DIAGNOSTIC_CODES if c in stored or (c == "STALE_PRICES" and stale)),
+        max_applied_leverage=(None if "max_applied" not in r or r["max_applied"] is None
+                              else Decimal(str(r["max_applied"]))),
     )
 
 

@@ -7,7 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from calc.diagnostics import pending_banner
 from calc.formatting import lev, money
@@ -15,6 +15,7 @@ from calc.troubleshoot import SYMPTOM_OF_CODE
 from calc.views import AccountDetail, SleeveView
 from calc.vocabulary import apm_refusal, read_only_refusal
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, AccountLoaded, FindingLoaded, RiskLoaded, SleeveSaved
 from console.screens.base import ConsoleScreen
 from console.screens.fix_performer import FixPerformer
@@ -46,7 +47,7 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
         yield Static("", id="banner")
         yield VerticalScroll(id="detail-body")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -239,7 +240,7 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
             if amount is not None:
                 self.action_acr(kind, str(amount))
 
-        self.app.push_screen(AmountModal(kind, sleeve.id), chosen)
+        self.app.push_screen(AmountModal.for_sleeve(kind, self.detail, sleeve.id), chosen)
 
     def action_walkthrough(self) -> None:
         sleeve = self._model_sleeve("walk through")

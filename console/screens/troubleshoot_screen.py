@@ -4,15 +4,17 @@ from __future__ import annotations
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, FindingLoaded
 from console.screens.base import ConsoleScreen
 from console.screens.fix_performer import FixPerformer, action_label
 from store.troubleshoot import troubleshoot, versions
+from widgets.key_nav import KeyOptionList
 
 
 class TroubleshootScreen(FixPerformer, ConsoleScreen[None]):
@@ -32,9 +34,9 @@ class TroubleshootScreen(FixPerformer, ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Troubleshoot {self.account_id}: pick the symptom the advisor reports", classes="title")
-        yield OptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
+        yield KeyOptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
         yield Static("Checking…", id="finding", classes="panel")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         symptoms = self.query_one("#symptoms", OptionList)
