@@ -96,7 +96,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                show=False),
     ActionSpec("apply-fix", "f", "fix", "Apply fix",
                "Perform the fix the diagnostics offer for the selected sleeve (or the account), as the troubleshooter "
-               "does: an ACR through the checklist, or a saved target after a confirmation.", "detail", rank=2,
+               "does: an ACR through the checklist, or a saved target after a confirmation.", "detail", rank=3,
                short="Fix"),
     ActionSpec("revert-target", "u", "revert", "Revert target",
                "Put the selected sleeve's pending saved leverage back to the applied one (nothing trades).", "detail",
