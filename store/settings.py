@@ -174,5 +174,5 @@ def _where(origin: str, file: ConfigFileSource, name: str, table_key: str | None
     if origin == "flag":
         return f"--{name.replace('_', '-')}"
     if origin == "role":
-        return "the viewer role this login has in the book"
+        return "this login's role in the book (a viewer, or not an operator)"
     return f"the {name} setting"

@@ -12,6 +12,7 @@ from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import (
     DECIMAL,
     PROG,
+    actor,
     expect_version_option,
     open_store,
     operator,
@@ -58,12 +59,15 @@ def acr(ctx: click.Context, sleeve_id: str | None, kind: str | None, amount: Dec
         raise click.UsageError("Missing option '--kind'.")
     with open_store(ctx) as store:
         record = fire_acr(store, sleeve_id, kind, operator(ctx), amount, parse_acks(ack), request_key,
-                          expect_version)
+                          expect_version, requesters=actor(ctx).people)
     if as_json:
         emit_json(record.to_json())
     else:
         again = " (already fired with this request key)" if record.replayed else ""
         click.echo(f"ACR {record.id} {record.kind} on {record.sleeve_id} at {lev(record.leverage)}: {record.status}{again}")
+        if record.status == "awaiting_approval":
+            click.echo(f"Four eyes: {'; '.join(record.lifecycle.reasons)}. Nothing moves until another person "
+                       f"approves it (`{PROG} approve {record.id}`) or rejects it.")
         if record.orders:
             emit_table([{"order": o.id, "side": o.side, "symbol": o.symbol, "quantity": o.quantity,
                          "price": money(o.price), "notional": money(o.notional)} for o in record.orders])
