@@ -243,7 +243,7 @@ class AcrRecord:
     orders: list[OrderRecord]
     replayed: bool = False
     walkthrough_run: int | None = None
-    lifecycle: AcrLifecycle = AcrLifecycle()
+    lifecycle: AcrLifecycle = field(default_factory=AcrLifecycle)
 
     @property
     def failed(self) -> bool:

@@ -9,7 +9,15 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from calc import ACR_KINDS, KINDS_WITH_AMOUNT, BuildResult, Checklist, account_margin, build_acr, evaluate_checklist
+from calc import (
+    ACR_KINDS,
+    KINDS_WITH_AMOUNT,
+    BuildResult,
+    Checklist,
+    account_margin,
+    build_acr,
+    evaluate_checklist,
+)
 from calc.approvals import four_eyes_reasons, previewed_build
 from calc.build import cash_movement
 from calc.checklist import acknowledgement_problem

@@ -47,7 +47,7 @@ def _decidable(store: Store, acr_id: int, actor: Actor, action: str) -> AcrRecor
     own = set(acr.lifecycle.requesters) & {actor.name, actor.login}
     if own:
         raise Refused(f"ACR {acr_id} was requested by {', '.join(acr.lifecycle.requesters)}: the four-eyes rule "
-                      f"needs a second person, so {sorted(own)[0]} cannot {action} it")
+                      f"needs a second person, so {min(own)} cannot {action} it")
     return acr
 
 

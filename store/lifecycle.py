@@ -7,7 +7,7 @@ moved: compensating entries restore the cash movement and the applied leverage i
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -144,9 +144,9 @@ def _set_status(store: Store, acr_id: int, status: str, reason: str) -> None:
 def parse_time(text: str) -> datetime:
     """An ISO date or time (`2026-11-21`, `2026-11-21T21:00`, `...Z`, `...+01:00`); without a zone it is UTC."""
     try:
-        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text.strip())  # Python 3.11 reads a trailing Z as UTC
     except ValueError:
         raise InvalidInput(f"--before {text!r} is not an ISO date or time (e.g. 2026-11-21T21:00Z)") from None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)

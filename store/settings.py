@@ -41,7 +41,7 @@ def login_name() -> str:
     except ImportError:  # Windows has no pwd: the platform's own answer is all there is
         try:
             return getpass.getuser()
-        except Exception:
+        except OSError:  # no login name anywhere (a service without a session)
             return "unknown"
     try:
         return pwd.getpwuid(os.getuid()).pw_name

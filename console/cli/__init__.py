@@ -29,7 +29,12 @@ from console.cli import (
     walkthrough,
     whatif,
 )
-from console.cli.support import ConsoleGroup, console_settings, progress_bar, refuse_writes_when_read_only
+from console.cli.support import (
+    ConsoleGroup,
+    console_settings,
+    progress_bar,
+    refuse_writes_when_read_only,
+)
 from store.book import generate_demo
 from store.config_file import CONFIG_ENV
 from store.settings import Settings, login_name

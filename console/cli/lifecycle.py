@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
+from calc.checklist import ACK_IDS
 from calc.formatting import lev
 from calc.views import AcrRecord
-from calc.checklist import ACK_IDS
 from console.cli.acrs import parse_acks
 from console.cli.output import emit_json, json_option
 from console.cli.support import PROG, SqlInt, actor, open_store, operator

@@ -14,8 +14,8 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
-from calc.money import MAX_AMOUNT
 from calc.approvals import Actor
+from calc.money import MAX_AMOUNT
 from store.core import Store
 from store.errors import InvalidInput, KeyReused, NotFound, Refused, StoreError
 from store.operators import require, resolve_actor
