@@ -41,6 +41,7 @@ SCOPES = {
     "troubleshoot": "Troubleshooter",
     "doctor": "Doctor",
     "history": "History",
+    "approvals": "Approvals",
 }
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -49,6 +50,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
                show=False, priority=True),
     ActionSpec("help", "question_mark", "app.help", "Help", "Every key on every screen.", "app", key_display="?"),
     ActionSpec("doctor", "d", "app.doctor", "Doctor", "Every diagnostic across the book, grouped by code.", "app"),
+    ActionSpec("approvals", "A", "app.approvals", "Approvals",
+               "The ACRs awaiting a second person's approval (four eyes): preview, acknowledgements, risk.", "app",
+               show=False),  # in help and the palette; the footer at 80 columns has no room left
     ActionSpec("filter", "slash", "filter", "Filter", "Filter accounts by id, name or custodian as you type.",
                "browser", key_display="/"),
     ActionSpec("open-account", "enter", "open", "Open", "Open the highlighted account's detail.", "browser"),
@@ -113,6 +117,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("troubleshoot-fix", "f", "fix", "Apply fix", "Perform the fix offered for the symptom.",
                "troubleshoot"),
     ActionSpec("troubleshoot-back", "escape", "back", "Back", "Back to the account.", "troubleshoot"),
+    ActionSpec("approve", "v", "approve", "Approve",
+               "Approve the highlighted ACR: rebuilt on current data, after a confirmation whose default is Cancel.",
+               "approvals"),
+    ActionSpec("reject", "x", "reject", "Reject", "Reject the highlighted ACR, with a reason.", "approvals"),
+    ActionSpec("approvals-back", "escape", "back", "Back", "Back to the previous screen.", "approvals"),
 )
 
 
@@ -121,7 +130,7 @@ WRITE_ACTIONS = frozenset({
     "edit-leverage", "toggle-track", "rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation",
     "walkthrough", "editor-save", "editor-toggle-track", "ack-1", "ack-2", "ack-3", "ack-4", "ack-all", "fire",
     "simulate-fills", "walkthrough-do", "walkthrough-complete", "walkthrough-skip", "walkthrough-retry",
-    "troubleshoot-fix",
+    "troubleshoot-fix", "approve", "reject",
 })
 
 

@@ -17,7 +17,7 @@ from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
 from store.errors import StoreError
-from store.settings import Settings
+from store.settings import Settings, login_name
 
 
 class MarginConsoleApp(App[None]):
@@ -29,9 +29,13 @@ class MarginConsoleApp(App[None]):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
     def __init__(self, settings: Settings, clock: Clock | None = None, page_size: int = 100,
-                 cursor_blink: bool = True, live: bool = False) -> None:
+                 cursor_blink: bool = True, live: bool = False, login: str | None = None,
+                 claim: str | None = None) -> None:
         super().__init__()
         self.settings = settings
+        # Who approves in the approvals screen: the OS login (and an admin's claim), resolved against the book.
+        self.login = login or login_name()
+        self.claim = claim if claim is not None else settings.claimed_operator()
         self.clock = clock
         self.page_size = page_size
         self.cursor_blink = cursor_blink
@@ -121,6 +125,12 @@ class MarginConsoleApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_approvals(self) -> None:
+        from console.screens.approvals_screen import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
 
     def action_doctor(self) -> None:
         from console.screens.doctor_screen import DoctorScreen

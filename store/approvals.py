@@ -37,6 +37,16 @@ def awaiting_approval(store: Store) -> list[AcrRecord]:
     return [find_acr(store, i) for i in ids]
 
 
+def review(store: Store, acr_id: int) -> tuple[AcrRecord, AcrPreview, bool]:
+    """What an approver looks at: the awaiting ACR, its build on current data with the requester's
+    acknowledgements, and whether that build differs from the previewed one beyond rounding. Writes nothing."""
+    acr = find_acr(store, acr_id)
+    acks = {i["id"] for i in acr.checklist if i["status"] == "acknowledged"}
+    preview = preview_acr(store, acr.sleeve_id, acr.kind, acr.amount, acks)
+    previewed = acr.lifecycle.preview or {"orders": [], "leverage": str(acr.leverage)}
+    return acr, preview, preview.build.ok and build_changed(previewed, preview.build)
+
+
 def _decidable(store: Store, acr_id: int, actor: Actor, action: str) -> AcrRecord:
     """The ACR, if `actor` may approve or reject it now; else a refusal naming why."""
     acr = find_acr(store, acr_id)
@@ -67,11 +77,9 @@ def approve_acr(store: Store, acr_id: int, actor: Actor, confirm: str | None = N
     unless `confirm` is the new build's digest: the approver saw the new build and confirms it.
     """
     with store.transaction():
-        acr = _decidable(store, acr_id, actor, "approve")
-        acks = {i["id"] for i in acr.checklist if i["status"] == "acknowledged"}
-        preview = preview_acr(store, acr.sleeve_id, acr.kind, acr.amount, acks)
-        previewed = acr.lifecycle.preview or {"orders": [], "leverage": str(acr.leverage)}
-        changed = preview.build.ok and build_changed(previewed, preview.build)
+        _decidable(store, acr_id, actor, "approve")
+        acr, preview, changed = review(store, acr_id)
+        previewed = acr.lifecycle.preview or {"orders": []}
         if changed and confirm != preview.build.digest:
             now = build_orders(preview.build)
             raise BuildChanged(

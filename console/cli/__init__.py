@@ -73,7 +73,8 @@ def cli(ctx: click.Context, config_file: Path | None, db: Path | None, operator:
             generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     from console.app import run_console
 
-    run_console(console_settings(settings, ctx.obj.get("login") or login_name()))
+    login = ctx.obj.get("login") or login_name()
+    run_console(console_settings(settings, login), login=login, claim=settings.claimed_operator())
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
