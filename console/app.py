@@ -8,6 +8,7 @@ from typing import Any
 from textual import on
 from textual.app import App
 
+from calc.approvals import Actor
 from calc.formatting import clock_time
 from console.actions import ActionSpec, bindings
 from console.keymap import console_registry
@@ -17,6 +18,7 @@ from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
 from store.errors import StoreError
+from store.operators import resolve_actor
 from store.settings import Settings, login_name
 
 
@@ -56,6 +58,11 @@ class MarginConsoleApp(App[None]):
     def read_only(self) -> bool:
         """A viewer's session: no write path (store opened read-only, write keys hidden and refused)."""
         return self.settings.read_only
+
+    def actor(self, store: Store) -> Actor:
+        """Who this console writes as, resolved against the book's operators (the settings' name on an open book)."""
+        found = resolve_actor(store, self.login, self.claim)
+        return Actor(self.operator, self.login, None, open_book=True) if found.open_book else found
 
     def open_store(self) -> Store:
         """A new connection for the calling thread (SQLite connections are per thread)."""

@@ -23,7 +23,6 @@ from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.reason_modal import ReasonModal
 from store.approvals import approve_acr, awaiting_approval, reject_acr, review
-from store.operators import resolve_actor
 from store.risk import sleeve_risk
 from widgets.risk_panel import RiskPanel
 
@@ -130,7 +129,7 @@ class ApprovalsScreen(ConsoleScreen[None]):
     def decide(self, acr_id: int, what: str, extra: str | None) -> None:
         """Approve (extra: the digest of the changed build the approver confirmed) or reject (extra: the reason)."""
         with self.store_failures(WriteFailed), self.app.open_store() as store:
-            approver = resolve_actor(store, self.app.login, self.app.claim)
+            approver = self.app.actor(store)
             if what == "approve":
                 record = approve_acr(store, acr_id, approver, extra)
             else:

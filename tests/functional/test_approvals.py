@@ -143,3 +143,21 @@ async def test_a_viewer_sees_the_queue_without_the_decision_keys(queued, setting
         await settle(pilot)
         assert not isinstance(app.screen, ConfirmModal)
         assert status(settings, queued) == "awaiting_approval"
+
+
+async def test_an_acr_fired_above_the_policy_says_it_waits(queued, make_app, settings):
+    app = make_app()
+    app.login = "oscar"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_account("A-1001")
+        await settle(pilot)
+        await pilot.press("r", "x", "f")
+        await settle(pilot)
+        await pilot.press("tab", "enter")
+        await settle(pilot)
+        result = str(app.screen.query_one("#result", Static).content)
+        assert "awaiting approval" in result and "leverage 1.50x is above 1.25x" in result
+    with Store(settings.db, settings, fixed_clock) as store:
+        record = find_acr(store, queued + 1)
+    assert record.status == "awaiting_approval" and record.lifecycle.requesters == ("oscar",)
