@@ -92,11 +92,12 @@ def _acr_all_pending(ctx: click.Context, sleeve_id: str | None, kind: str | None
     with open_store(ctx) as store:
         total = len(pending_sleeves(store))
         with progress_bar(total, "Rebalancing pending sleeves") as step:
-            result = rebalance_all_pending(store, operator(ctx), acks, step)
+            result = rebalance_all_pending(store, operator(ctx), acks, step, actor(ctx).people)
     if as_json:
         emit_json(result.to_json())
     else:
-        click.echo(f"{result.total:,} pending sleeve(s): {result.built:,} built ({result.orders:,} orders), "
+        waiting = f"{result.awaiting:,} awaiting approval, " if result.awaiting else ""
+        click.echo(f"{result.total:,} pending sleeve(s): {result.built:,} built ({result.orders:,} orders), {waiting}"
                    f"{result.failed:,} failed, {result.refused:,} refused in {result.seconds:.1f} s "
                    f"({result.rate:,.0f} sleeves/s)")
         for code, n in sorted(result.failures.items()):

@@ -10,6 +10,7 @@ from calc.approvals import Actor
 from calc.checklist import ACK_IDS
 from store.acrs import fire_acr
 from store.approvals import BuildChanged, approve_acr, awaiting_approval, reject_acr
+from store.batch import rebalance_all_pending
 from store.core import Store
 from store.errors import Conflict, InvalidInput, NotFound, Refused
 from store.fills import simulate_fills
@@ -270,3 +271,11 @@ def test_two_approvers_at_once_exactly_one_wins(story_store, people, queued, ope
     assert check.scalar("SELECT count(*) FROM orders WHERE acr_id = ?", [queued.id]) == 2
     assert check.scalar("SELECT count(*) FROM audit WHERE action = 'acr-approved'") == 1
     assert sleeve(check, "A-1001-M1")[1] == 10_000_100  # the $1 moved once
+
+
+def test_a_batch_rebalance_counts_the_acrs_that_wait(story_store, people):
+    set_policy(story_store, people["ada"], Decimal("1.25"), None, False, False)
+    result = rebalance_all_pending(story_store, "oscar", ALL, requesters=("oscar",))
+    assert result.awaiting == 1 and result.built == 0 and result.to_json()["awaiting_approval"] == 1
+    [waiting] = awaiting_approval(story_store)
+    assert waiting.sleeve_id == "A-1001-M1" and waiting.lifecycle.requesters == ("oscar",)
