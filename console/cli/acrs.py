@@ -16,18 +16,10 @@ from console.cli.support import (
     expect_version_option,
     open_store,
     operator,
+    parse_acks,
     progress_bar,
 )
 from store.acrs import fire_acr
-
-
-def parse_acks(ack: str) -> set[str]:
-    """The acknowledgement ids of --ack: 'all', or a comma list."""
-    if not ack:
-        return set()
-    if ack.strip() == "all":
-        return set(ACK_IDS)
-    return {a.strip() for a in ack.split(",") if a.strip()}
 
 
 @click.command("acr")

@@ -6,9 +6,8 @@ import click
 from calc.checklist import ACK_IDS
 from calc.formatting import lev
 from calc.views import AcrRecord
-from console.cli.acrs import parse_acks
 from console.cli.output import emit_json, json_option
-from console.cli.support import PROG, SqlInt, actor, open_store, operator
+from console.cli.support import PROG, SqlInt, actor, open_store, operator, parse_acks
 from store.lifecycle import cancel_acr, expire_acrs, resubmit_acr
 
 

@@ -15,6 +15,7 @@ import click
 from pydantic import ValidationError
 
 from calc.approvals import Actor
+from calc.checklist import ACK_IDS
 from calc.money import MAX_AMOUNT
 from store.core import Store
 from store.errors import InvalidInput, KeyReused, NotFound, Refused, StoreError
@@ -71,6 +72,15 @@ class SqlInt(click.IntRange):
 
 expect_version_option = click.option("--expect-version", type=SqlInt(),
                                      help="Refuse if the sleeve changed since this version.")
+
+
+def parse_acks(ack: str) -> set[str]:
+    """The acknowledgement ids of --ack: 'all', or a comma list (acr, resubmit)."""
+    if not ack:
+        return set()
+    if ack.strip() == "all":
+        return set(ACK_IDS)
+    return {a.strip() for a in ack.split(",") if a.strip()}
 
 
 def one_line(error: Exception) -> str:
