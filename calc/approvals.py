@@ -45,8 +45,9 @@ class Actor:
 
     @property
     def people(self) -> tuple[str, ...]:
-        """Everyone behind a write: neither may be the second pair of eyes on it."""
-        return (self.name, self.login) if self.acting_for else (self.name,)
+        """Everyone behind a write: none may be the second pair of eyes on it. The OS login always counts, so on a
+        book without operators one login cannot request under one name and approve under another."""
+        return (self.name,) if self.name == self.login else (self.name, self.login)
 
     def may(self, role: str) -> bool:
         return self.open_book or role_rank(self.role) >= role_rank(role)

@@ -279,3 +279,13 @@ def test_a_batch_rebalance_counts_the_acrs_that_wait(story_store, people):
     assert result.awaiting == 1 and result.built == 0 and result.to_json()["awaiting_approval"] == 1
     [waiting] = awaiting_approval(story_store)
     assert waiting.sleeve_id == "A-1001-M1" and waiting.lifecycle.requesters == ("oscar",)
+
+
+def test_on_a_book_without_operators_one_login_cannot_be_two_people(story_store):
+    set_policy(story_store, OPEN, Decimal("1.25"), None, False, False)
+    asker = resolve_actor(story_store, "root", "alice")
+    acr = fire_acr(story_store, "A-1001-M1", "one-dollar", asker.recorded, acknowledged=ALL, requesters=asker.people)
+    assert acr.lifecycle.requesters == ("alice", "root")
+    with pytest.raises(Refused, match="root cannot approve it"):
+        approve_acr(story_store, acr.id, resolve_actor(story_store, "root", "bob"))
+    assert approve_acr(story_store, acr.id, resolve_actor(story_store, "bea", "bob")).status == "built"
