@@ -48,7 +48,8 @@ class ApprovalsScreen(ConsoleScreen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", DataTable)
-        table.styles.height = 7
+        table.styles.height = "auto"  # a short queue leaves the rows below to the request and its risk
+        table.styles.max_height = 7
         for label in ("ACR", "Sleeve", "Kind", "Lev", "Requested by"):
             table.add_column(label, key=label.lower())
         self.load()

@@ -9,7 +9,7 @@ import pytest
 from calc.approvals import Actor
 from calc.checklist import ACK_IDS
 from store.acrs import fire_acr
-from store.approvals import BuildChanged, approve_acr, awaiting_approval, reject_acr
+from store.approvals import BuildChanged, _decide, approve_acr, awaiting_approval, reject_acr
 from store.batch import rebalance_all_pending
 from store.core import Store
 from store.errors import Conflict, InvalidInput, NotFound, Refused
@@ -289,3 +289,13 @@ def test_on_a_book_without_operators_one_login_cannot_be_two_people(story_store)
     with pytest.raises(Refused, match="root cannot approve it"):
         approve_acr(story_store, acr.id, resolve_actor(story_store, "root", "bob"))
     assert approve_acr(story_store, acr.id, resolve_actor(story_store, "bea", "bob")).status == "built"
+
+
+def test_the_status_change_is_conditional_on_still_awaiting(story_store, queued):
+    """The guard behind the lock: had another decision landed between the read and the write, the conditional
+    UPDATE changes no row and the decision is refused with the state the other one left."""
+    with story_store.transaction():
+        story_store.execute("UPDATE acrs SET status = 'rejected' WHERE id = ?", [queued.id])
+        with pytest.raises(Conflict, match=f"ACR {queued.id} was decided by someone else meanwhile: it is rejected"):
+            _decide(story_store, queued.id, "status = 'built'", [])
+        assert story_store.scalar("SELECT status FROM acrs WHERE id = ?", [queued.id]) == "rejected"
