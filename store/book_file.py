@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from calc import Account, Model, Price
 from calc.models import house_maintenance_problem
 from store.errors import InvalidInput
+from store.input_file import read_text
 
 MAX_PROBLEMS_LISTED = 200
 
@@ -38,10 +39,7 @@ class Book:
 
 def read_book_file(path: Path | str) -> Any:
     """Parse a book file's JSON, turning malformed JSON into one located problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror or error}") from None
+    text = read_text(path)
     duplicated: list[dict[str, Any]] = []
     try:
         data = json.loads(text, object_pairs_hook=_keep_duplicates(duplicated))

@@ -12,7 +12,7 @@ from decimal import Decimal, InvalidOperation
 from calc.money import MAX_AMOUNT
 from calc.reconcile import CASH
 from store.errors import InvalidInput
-from store.fill_file import csv_records
+from store.input_file import csv_records
 
 CUSTODIAN_COLUMNS = ("account_id", "symbol", "quantity")
 
@@ -28,7 +28,7 @@ class CustodianAccount:
 
 def parse_custodian_file(text: str, problems: list[str]) -> dict[str, CustodianAccount]:
     """Every account of the file, in file order; each bad line adds a located problem and is left out."""
-    records = csv_records(text, problems)
+    records = csv_records(text, problems, "custodian file")
     header = next(records, None)
     if header is None:
         raise InvalidInput(f"the custodian file is empty: it needs the columns {', '.join(CUSTODIAN_COLUMNS)}")

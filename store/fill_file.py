@@ -5,13 +5,11 @@ that contradicts its quantity), the checks against stored orders and the write i
 """
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from store.errors import InvalidInput
+from store.input_file import csv_records
 
 FILL_STATUSES = ("filled", "partially_filled", "rejected", "cancelled")
 UNFILLED_STATUSES = ("rejected", "cancelled")
@@ -32,7 +30,7 @@ class FillLine:
 
 def parse_fill_file(text: str, problems: list[str]) -> list[FillLine]:
     """Parse every line; a line that does not parse (or contradicts itself) adds a problem and is left out."""
-    records = csv_records(text, problems)
+    records = csv_records(text, problems, "fill file")
     header = next(records, None)
     if header is None or not set(FILL_COLUMNS) <= set(header[1]):
         raise InvalidInput(f"the fill file needs the columns {', '.join(sorted(FILL_COLUMNS))}")
@@ -57,26 +55,6 @@ def parse_fill_file(text: str, problems: list[str]) -> list[FillLine]:
             continue
         lines.append(fill)
     return lines
-
-
-def csv_records(text: str, problems: list[str]) -> Iterator[tuple[int, list[str]]]:
-    """Each non-blank record with the line it starts on; bad quoting is a problem naming that line."""
-    reader = csv.reader(io.StringIO(text), strict=True)
-    while True:
-        start = reader.line_num + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            problem = ("an unterminated quote runs to the end of the file" if "end of data" in str(error)
-                       else f"bad quoting ({error})")
-            if start == 1:
-                raise InvalidInput(f"line 1 of the fill file: {problem}") from None
-            problems.append(f"line {start}: {problem}")
-            continue
-        if fields:
-            yield start, fields
 
 
 def _line_problem(fill: FillLine) -> str:

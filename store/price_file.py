@@ -14,7 +14,7 @@ from typing import Any
 
 from calc.money import MAX_AMOUNT
 from store.errors import InvalidInput
-from store.fill_file import csv_records
+from store.input_file import csv_records
 
 REQUIRED_COLUMNS = ("symbol", "price", "as_of")
 OPTIONAL_COLUMNS = ("marginable", "maintenance", "leverage_factor")
@@ -59,7 +59,7 @@ def parse_price_file(text: str, kind: str, today: date, problems: list[str]) -> 
 
 
 def _csv_records(text: str, problems: list[str]) -> list[tuple[str, dict[str, Any]]]:
-    records = csv_records(text, problems)
+    records = csv_records(text, problems, "price file")
     header = next(records, None)
     if header is None:
         raise InvalidInput("the price file is empty: it needs the columns symbol, price, as_of")

@@ -12,6 +12,7 @@ from typing import Any
 
 from store.core import Store
 from store.errors import InvalidInput
+from store.input_file import read_text
 from store.mapping import load_models
 from store.price_file import PriceLine, parse_price_file
 from store.summary import refresh_accounts
@@ -45,10 +46,7 @@ def file_kind(path: Path | str) -> str:
 def load_price_file(store: Store, path: Path | str, operator: str, accept_moves: bool = False) -> PriceLoad:
     """Read a .csv or .json price file and load it (see `load_prices_text`)."""
     kind = file_kind(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"cannot read {path}: {error}") from None
+    text = read_text(path)
     return load_prices_text(store, text, kind, operator, accept_moves, source=Path(path).name)
 
 

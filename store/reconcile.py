@@ -16,6 +16,7 @@ from calc.models import CustodianReport
 from store.core import Store
 from store.custodian_file import CustodianAccount, parse_custodian_file
 from store.errors import InvalidInput
+from store.input_file import read_text
 from store.mapping import load_custodian_reports
 from store.summary import refresh_accounts
 
@@ -42,10 +43,7 @@ def reconcile_file(store: Store, path: Path | str, operator: str, as_of: date | 
     """Read a custodian CSV file and reconcile it (see `reconcile_text`)."""
     if Path(path).suffix.lower() != ".csv":
         raise InvalidInput(f"{Path(path).name}: a custodian file ends in .csv")
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise InvalidInput(f"cannot read {path}: {error}") from None
+    text = read_text(path)
     return reconcile_text(store, text, operator, as_of, source=Path(path).name)
 
 

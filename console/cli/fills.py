@@ -7,8 +7,8 @@ import click
 
 from console.cli.output import emit_json, json_option
 from console.cli.support import SqlInt, open_store, operator
-from store.errors import InvalidInput
 from store.fills import apply_fills_csv, simulate_fills
+from store.input_file import read_text
 
 
 @click.command("fills")
@@ -29,11 +29,7 @@ def fills(ctx: click.Context, file: Path | None, simulate_acr: int | None, as_js
             done = [simulate_fills(store, simulate_acr, operator(ctx))]
         else:
             assert file is not None
-            try:
-                text = file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as error:
-                raise InvalidInput(f"cannot read {file}: {error}") from None
-            done = apply_fills_csv(store, text, operator(ctx))
+            done = apply_fills_csv(store, read_text(file), operator(ctx))
     if as_json:
         emit_json([a.to_json() for a in done])
     else:

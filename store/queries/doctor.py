@@ -14,9 +14,11 @@ def doctor_report(store: Store) -> DoctorReport:
     for code, account_id, sleeve_id, detail in store.execute(
             "SELECT code, account_id, sleeve_id, detail FROM account_diagnostics ORDER BY account_id"):
         findings.setdefault(code, []).append(DoctorFinding(account_id, sleeve_id, detail))
+    # From the few stale prices to their positions by the symbol index (CROSS JOIN keeps that order): the
+    # planner's own choice scanned every position, 17x slower at 100,000 accounts.
     for account_id, symbols in store.execute(
-            "SELECT s.account_id, group_concat(DISTINCT p.symbol) FROM positions p "
-            "JOIN prices pr ON pr.symbol = p.symbol JOIN sleeves s ON s.id = p.sleeve_id "
+            "SELECT s.account_id, group_concat(DISTINCT p.symbol) FROM prices pr "
+            "CROSS JOIN positions p ON p.symbol = pr.symbol CROSS JOIN sleeves s ON s.id = p.sleeve_id "
             "WHERE pr.as_of < ? GROUP BY s.account_id ORDER BY s.account_id", [stale_cutoff(store)]):
         findings.setdefault("STALE_PRICES", []).append(
             DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(",")))))

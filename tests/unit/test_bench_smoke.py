@@ -28,7 +28,7 @@ def test_bench_runs_on_a_200_account_book(tmp_path: Path) -> None:
 
     assert "## Machine" in text and "## Targets at 100,000 accounts" in text
     assert "### 200 accounts" in text
-    assert "| figure | n | min | median | p95 | baseline | baseline median | ratio |" in text
+    assert "| figure | n | min | median | p95 | baseline | baseline median | ratio | load |" in text
     assert "| figure | target | measured at 200 | verdict |" in text
     for fig in FIGURES:
         assert f"| {fig.label} |" in text, fig.key
@@ -44,3 +44,20 @@ def test_bench_runs_on_a_200_account_book(tmp_path: Path) -> None:
                            "--books-dir", str(books)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
     assert again.read_text(encoding="utf-8") == text
+
+
+def test_daily_bench_runs_on_a_100_account_book(tmp_path: Path) -> None:
+    """`python -m bench.daily`: each case of the daily routine is measured next to its floor; no timing asserted."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARGIN_CONSOLE_")}
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.daily", "--sizes", "100", "--repeat", "1", "--books-dir", str(tmp_path)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [line for line in done.stdout.splitlines() if line.startswith("| ") and " | 100 | " in line]
+    assert [r.split(" | ")[0] for r in rows] == [
+        "| prices: every symbol +1 %", "| prices: the 3 least-held symbols +1 %",
+        "| reconcile: every account, each report changed (cash +0.50)",
+        "| reconcile: every account, the reports as stored"]
+    assert all(r.rstrip(" |").endswith("x") for r in rows)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["daily-100.db"]  # scratch copies removed
