@@ -10,6 +10,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 import console.cli
+from console.cli.support import console_settings
+from store.errors import Refused
+from store.settings import Settings
 from tests.conftest import FIXED_NOW, fixed_clock
 from tests.unit.conftest import ACK, STORY_BOOK, as_json, ok, one_error_line, snapshot
 
@@ -158,3 +161,15 @@ def test_read_only_refuses_the_new_write_commands_before_opening(cli, desk):
                  ("orders", "--acr", "1", "--submit")):
         line = one_error_line(cli("--read-only", *args, login="ada"), code=1)
         assert "this session is read-only" in line, args
+
+
+def test_the_console_opens_read_only_for_a_viewer_or_a_stranger(desk):
+    base = Settings.load(None, db=desk)
+    for login in ("vic", "mallory"):
+        viewer = console_settings(base, login, fixed_clock)
+        assert viewer.read_only and "this login's role in the book" in viewer.where("read_only")
+    assert not console_settings(base, "oscar", fixed_clock).read_only
+    acting = console_settings(Settings.load(None, db=desk, operator="oscar"), "ada", fixed_clock)
+    assert acting.operator == "ada (admin for oscar)" and not acting.read_only
+    with pytest.raises(Refused, match="only an admin may act for another operator"):
+        console_settings(Settings.load(None, db=desk, operator="ada"), "oscar", fixed_clock)
