@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
+from calc.approvals import AcrLifecycle
 from calc.build import BuildResult
 from calc.checklist import Checklist
 from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
@@ -243,6 +244,7 @@ class AcrRecord:
     orders: list[OrderRecord]
     replayed: bool = False
     walkthrough_run: int | None = None
+    lifecycle: AcrLifecycle = field(default_factory=AcrLifecycle)
 
     @property
     def failed(self) -> bool:
@@ -255,7 +257,7 @@ class AcrRecord:
             "sleeve_id": self.sleeve_id, "kind": self.kind, "amount": self.amount, "leverage": self.leverage,
             "status": self.status, "code": self.code, "reason": self.reason, "fix": self.fix,
             "operator": self.operator, "created_at": self.created_at, "replayed": self.replayed,
-            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders]})
+            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders], **self.lifecycle.to_json()})
 
 
 @dataclass(frozen=True)
@@ -305,8 +307,6 @@ class DoctorReport:
 
 
 # -- walkthrough runs ----------------------------------------------------------------------------------
-
-
 
 @dataclass(frozen=True)
 class StepRecord:
