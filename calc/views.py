@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, ClassVar, NamedTuple
 
+from calc.approvals import AcrLifecycle
 from calc.build import BuildResult
 from calc.checklist import Checklist
 from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
@@ -243,6 +244,7 @@ class AcrRecord:
     orders: list[OrderRecord]
     replayed: bool = False
     walkthrough_run: int | None = None
+    lifecycle: AcrLifecycle = field(default_factory=AcrLifecycle)
 
     @property
     def failed(self) -> bool:
@@ -255,7 +257,7 @@ class AcrRecord:
             "sleeve_id": self.sleeve_id, "kind": self.kind, "amount": self.amount, "leverage": self.leverage,
             "status": self.status, "code": self.code, "reason": self.reason, "fix": self.fix,
             "operator": self.operator, "created_at": self.created_at, "replayed": self.replayed,
-            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders]})
+            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders], **self.lifecycle.to_json()})
 
 
 @dataclass(frozen=True)
@@ -281,9 +283,6 @@ class DoctorFinding(NamedTuple):
     detail: str
     fix: str = ""
 
-    def to_json(self) -> dict[str, Any]:
-        return {"account_id": self.account_id, "sleeve_id": self.sleeve_id, "detail": self.detail, "fix": self.fix}
-
 
 @dataclass(frozen=True)
 class DoctorReport:
@@ -301,12 +300,11 @@ class DoctorReport:
         return {"book_size": self.book_size,
                 "freshness": self.freshness.to_json() if self.freshness else None,
                 "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
-                                 "findings": [dict(zip(DoctorFinding._fields, f, strict=True)) for f in found]}
+                                 "findings": [f._asdict() for f in found]}
                           for code, found in self.findings.items()}}
 
 
 # -- walkthrough runs ----------------------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class StepRecord:

@@ -49,6 +49,7 @@ SCOPES = {
     "history": "History",
     "acr-detail": "One ACR (from history)",
     "confirm": "Confirmation dialog",
+    "approvals": "Approvals",
 }
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -72,6 +73,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open-account", "enter", "open", "Open", "Open the highlighted account's detail.", "browser", rank=3),
     ActionSpec("next-page", "n", "page(1)", "Next page", "Show the next page of accounts.", "browser", rank=4),
     ActionSpec("previous-page", "p", "page(-1)", "Prev page", "Show the previous page of accounts.", "browser", rank=4),
+    ActionSpec("approvals", "A", "app.approvals", "Approvals",
+               "The ACRs awaiting a second person's approval (four eyes): preview, acknowledgements, risk.", "app",
+               show=False),  # in help and the palette; the footer at 80 columns has no room left
     ActionSpec("clear-filter", "escape", "clear_filter", "Clear filter", "Clear the filter.", "browser", show=False),
     ActionSpec("back", "escape", "back", "Back", "Go back to the previous screen.", "detail", rank=5),
     ActionSpec("edit-leverage", "e", "edit", "Edit leverage",
@@ -161,6 +165,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("troubleshoot-fix", "f", "fix", "Apply fix", "Perform the fix offered for the symptom.",
                "troubleshoot", rank=1),
     ActionSpec("troubleshoot-back", "escape", "back", "Back", "Back to the account.", "troubleshoot", rank=2),
+    ActionSpec("approve", "v", "approve", "Approve",
+               "Approve the highlighted ACR: rebuilt on current data, after a confirmation whose default is Cancel.",
+               "approvals", rank=1),
+    ActionSpec("reject", "x", "reject", "Reject", "Reject the highlighted ACR, with a reason.", "approvals", rank=1),
+    ActionSpec("approvals-back", "escape", "back", "Back", "Back to the previous screen.", "approvals", rank=2),
 )
 
 
@@ -169,7 +178,7 @@ WRITE_ACTIONS = frozenset({
     "edit-leverage", "toggle-track", "apply-fix", "revert-target", "rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation",
     "walkthrough", "editor-save", "editor-toggle-track", "ack-1", "ack-2", "ack-3", "ack-4", "ack-all", "fire",
     "simulate-fills", "walkthrough-do", "walkthrough-complete", "walkthrough-skip", "walkthrough-retry",
-    "troubleshoot-fix",
+    "troubleshoot-fix", "approve", "reject",
 })
 
 

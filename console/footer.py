@@ -5,7 +5,9 @@ from __future__ import annotations
 from textual import events
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey  # the pinned Textual's key widget; Footer composes nothing else we use
+from textual.widgets._footer import (
+    FooterKey,  # the pinned Textual's key widget; Footer composes nothing else we use
+)
 
 from console.actions import footer_rank
 

@@ -10,7 +10,8 @@ from calc.formatting import call_distance_text, lev, money, pct
 from calc.margin import house_floor_note
 from calc.views import OrderRecord
 from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
-from console.cli.support import SqlInt, open_store
+from console.cli.support import SqlInt, open_store, operator
+from store.lifecycle import submit_acr
 from store.queries.accounts import SORTS, account_page, parse_filter
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
@@ -85,11 +86,18 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
 @click.option("--acr", "acr_id", type=SqlInt(), help="Only this ACR's orders.")
 @click.option("--account", "account_id", help="Only this account's orders.")
 @csv_option
+@click.option("--submit", is_flag=True, help="Mark the ACR's orders sent: the ACR goes built -> submitted (needs --acr).")
 @json_option
 @click.pass_context
-def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, as_json: bool) -> None:
-    """List or export orders."""
-    with open_store(ctx) as store:
+def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, submit: bool,
+           as_json: bool) -> None:
+    """List or export orders (--submit: and mark the ACR submitted, as the orders leave for the trading desk)."""
+    if submit and acr_id is None:
+        raise click.UsageError("--submit marks one ACR's orders: give --acr ID")
+    with open_store(ctx, writes=submit) as store:
+        if submit:
+            assert acr_id is not None
+            submit_acr(store, acr_id, operator(ctx))
         found = list_orders(store, acr_id, account_id)
     if as_json:
         emit_json([o.to_json() for o in found])

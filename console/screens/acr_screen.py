@@ -163,7 +163,8 @@ class AcrScreen(ConsoleScreen[None]):
         what the operator reviewed: if the sleeve, account or build moved since, the store refuses it."""
         with self.store_failures(WriteFailed), self.app.open_store() as store:
             record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key,
-                              walkthrough_run=self.walkthrough_run, reviewed=reviewed)
+                              walkthrough_run=self.walkthrough_run, reviewed=reviewed,
+                              requesters=self.app.actor(store).people)
             self.written(self.account_id)
             self.deliver(AcrFired(record))
 
@@ -179,6 +180,9 @@ class AcrScreen(ConsoleScreen[None]):
         if record.failed:
             box.update(f"[$error b]ACR {record.id} failed: {record.code}[/] (the blocked attempt is recorded; "
                        f"nothing traded)\n{record.reason}\nFix: {record.fix}")
+        elif record.status == "awaiting_approval":  # four eyes: nothing moved yet
+            box.update(f"[$warning b]ACR {record.id} awaiting approval[/]: {'; '.join(record.lifecycle.reasons)}. "
+                       "Nothing moves until another person approves it (A: approvals).")
         else:
             box.update(f"[$success b]ACR {record.id} {record.status}[/]: {self._outcome(record)}")
             self.query_one(OrderTable).show_orders(record.orders)
