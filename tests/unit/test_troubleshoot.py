@@ -174,3 +174,30 @@ def test_cli_troubleshoot_and_confirm_margin(tmp_path):
     assert bad.exit_code == 1 and "cash account" in bad.stderr and "Traceback" not in bad.output
     unknown = runner.invoke(cli, ["troubleshoot", "A-000004", "--symptom", "nope"], env=env)
     assert unknown.exit_code == 2 and len(unknown.stderr.strip().splitlines()) == 1
+
+
+def test_the_liquidation_that_funds_a_negative_apm_fires_while_the_apm_is_negative(demo):
+    # A-000006: 187.50 of fees on the APM. The checklist lets this one ACR through because it leaves the APM at 0.
+    found = troubleshoot(demo, "A-000006", "negative-apm")
+    record = fire_acr(demo, found.sleeve_id, "liquidation", "alice", found.amount, acknowledged=ALL)
+    assert record.status == "built" and record.code is None
+    simulate_fills(demo, record.id, "alice")
+    apm = account_detail(demo, "A-000006").sleeve("A-000006-APM")
+    assert apm.cash == Decimal(0)
+    assert not troubleshoot(demo, "A-000006", "negative-apm").present
+
+
+def test_margin_carried_on_an_apm_that_holds_nothing_is_moved_by_a_liquidation_never_an_empty_plan(tmp_path):
+    # A margin account whose sleeve bought 100,000 of securities with 50,000 of equity, the 50,000 debit booked
+    # to the APM, which holds nothing: the old plan said "sell nothing (0.00), allocate 0.00".
+    data = story_data()
+    account = data["accounts"][0]
+    account["sleeves"][0]["cash"] = -50000.0
+    account["sleeves"][1].update(cash=0.0, leverage=1.0, applied_leverage=1.0, positions={"SPY": 120, "AGG": 400})
+    with Store(tmp_path / "move.db", clock=fixed_clock) as store:
+        import_book(store, data, "seed")
+        found = troubleshoot(store, "A-1001", "negative-apm")
+    assert found.action == "move-exposure" and "margin" in found.cause.lower()
+    assert len(found.plan) == 2 and "Liquidate 50,000.00 from A-1001-M1 into the APM" in found.plan[1]
+    assert not any("nothing" in step or "(0.00" in step for step in found.plan)
+    assert found.leverage is not None and found.leverage > 1
