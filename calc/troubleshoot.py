@@ -267,16 +267,19 @@ def _move_exposure(account, sleeves, prices, models, today, settings, evidence, 
     exposure = money(sleeve_lmv + apm_lmv)
     if apm_lmv > 0:
         held = ", ".join(f"{sym} {qty:,}" for sym, qty in sorted(apm.positions.items()) if qty)
-        move = (f"2. Sell the APM's holdings ({held}, {money(apm_lmv)}) at the custodian: APM cash becomes "
-                f"{money(apm_equity)}.",
-                f"3. {'Allocate' if apm_equity >= 0 else 'Liquidate'} {money(abs(apm_equity))} "
-                f"{'from the APM into' if apm_equity >= 0 else 'from'} {target.id}"
-                f"{'' if apm_equity >= 0 else ' into the APM'}: the ACR rebuilds it at {lev(leverage)}.")
+        sell = (f"2. Sell the APM's holdings ({held}, {money(apm_lmv)}) at the custodian: APM cash becomes "
+                f"{money(apm_equity)}.")
+        into = "from the APM into " + target.id if apm_equity >= 0 else f"from {target.id} into the APM"
+        allocate = (f"3. {'Allocate' if apm_equity >= 0 else 'Liquidate'} {money(abs(apm_equity))} {into}: "
+                    f"the ACR rebuilds it at {lev(leverage)}.")
+        move: tuple[str, ...] = (sell, allocate)
     else:
-        move = (f"2. Liquidate {money(-apm.cash)} from {target.id} into the APM (ctrl+l): the debit moves into the "
-                f"model sleeve and the ACR rebuilds it at {lev(leverage)}.",)
-    plan = (f"1. Save leverage {lev(leverage)} on {target.id} (f): the same {exposure} of exposure on the "
-            "combined equity.", *move)
+        liquidate = (f"2. Liquidate {money(-apm.cash)} from {target.id} into the APM (ctrl+l): the debit moves "
+                     f"into the model sleeve and the ACR rebuilds it at {lev(leverage)}.")
+        move = (liquidate,)
+    save = (f"1. Save leverage {lev(leverage)} on {target.id} (f): the same {exposure} of exposure on the "
+            "combined equity.")
+    plan = (save, *move)
     return Finding(symptom, True, "Margin was applied at the account level: the APM carries the debit.",
                    tuple(evidence), fix, "move-exposure", target.id, leverage, plan)
 
