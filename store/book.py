@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 
 from calc import CalcSettings, Model, Price
 from calc.money import cents_int
@@ -92,13 +91,13 @@ def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: Calc
     An account may carry the custodian's last report (a book moved from another store, the demo); `stamp` is
     when, by whom and from where it is loaded.
 
-    sqlite-utils' bulk insert does the batching; it is imported here only, off the console's start-up path.
+    The engine's bulk insert does the batching (sqlite-utils on SQLite, pipelined executemany on PostgreSQL).
     """
-    db = sqlite_utils.Database(conn, execute_plugins=False)  # no plugin scan: 12-19 ms per process
-    db["prices"].insert_all((price_to_row(p) for p in book.prices), replace=True)
-    db["models"].insert_all((model_to_row(m) for m in book.models), replace=True)
-    db["rates"].insert_all(({"custodian": r.custodian, "min_debit_cents": cents_int(r.min_debit),
-                             "annual_rate": str(r.annual_rate)} for r in book.rates), replace=True)
+    insert = conn.dialect.insert_rows  # type: ignore[attr-defined]
+    insert(conn, "prices", (price_to_row(p) for p in book.prices), replace=True)
+    insert(conn, "models", (model_to_row(m) for m in book.models), replace=True)
+    insert(conn, "rates", ({"custodian": r.custodian, "min_debit_cents": cents_int(r.min_debit),
+                            "annual_rate": str(r.annual_rate)} for r in book.rates), replace=True)
     prices = load_prices(conn)
     models = load_models(conn)
     for start in range(0, len(book.accounts), batch):
@@ -119,12 +118,12 @@ def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: Calc
                 head, held = custodian_report_rows(account.id, account.custodian_report, *stamp)
                 report_rows.append(head)
                 held_rows.extend(held)
-        db["accounts"].insert_all(account_rows, batch_size=batch)
-        db["sleeves"].insert_all(sleeve_rows, batch_size=batch)
-        db["positions"].insert_all(position_rows, batch_size=batch)
-        db["account_diagnostics"].insert_all(diag_rows, batch_size=batch)
-        db["custodian_reports"].insert_all(report_rows, batch_size=batch)
-        db["custodian_positions"].insert_all(held_rows, batch_size=batch)
+        insert(conn, "accounts", account_rows, batch=batch)
+        insert(conn, "sleeves", sleeve_rows, batch=batch)
+        insert(conn, "positions", position_rows, batch=batch)
+        insert(conn, "account_diagnostics", diag_rows, batch=batch)
+        insert(conn, "custodian_reports", report_rows, batch=batch)
+        insert(conn, "custodian_positions", held_rows, batch=batch)
         if progress is not None:
             progress(len(chunk))
-    conn.execute("INSERT INTO accounts_fts (accounts_fts) VALUES ('rebuild')")
+    conn.dialect.rebuild_search(conn)  # type: ignore[attr-defined]

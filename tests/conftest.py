@@ -10,6 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from tests.postgres import Cluster, bindir
+
+ENGINES = ("sqlite", "postgres")
+
 if TYPE_CHECKING:
     from textual.message import Message
     from textual.notifications import Notification
@@ -86,3 +90,53 @@ def isolated_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def notes() -> Notes:
     """A fresh notification recorder: pass it as `app.run_test(..., message_hook=notes)`."""
     return Notes()
+
+
+# -- the two engines: every test that asks for `engine` (through db_path, open_store, run, settings) runs on both ----
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sqlite_only: inspects the SQLite file itself (PRAGMAs, raw sqlite3), so it "
+                                       "runs on SQLite alone")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run each store, CLI and functional test on both engines, unless it is marked sqlite_only."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker("sqlite_only") is None:
+        metafunc.parametrize("engine", ENGINES, indirect=True)
+
+
+@pytest.fixture
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine the test's book lives on ("sqlite" unless parametrised)."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Any:
+    """A throwaway PostgreSQL cluster for the session (tests/postgres.py), stopped at the end even on failure.
+
+    Where the server is not installed the PostgreSQL half is skipped with that reason, except in CI (CI=true),
+    where it fails: CI must run both engines.
+    """
+    import os
+
+    if bindir() is None:
+        reason = "PostgreSQL server binaries not found (pg_config --bindir): install postgresql to run this half"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    cluster = Cluster()
+    try:
+        cluster.start()
+        cluster.migrate_template()
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def book_url(engine: str, request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+    """Where the test's book lives: `tmp_path/book.db` on SQLite, a fresh database URL on PostgreSQL."""
+    if engine == "sqlite":
+        return tmp_path / "book.db"
+    return request.getfixturevalue("pg_cluster").fresh_url()

@@ -15,7 +15,7 @@ def doctor_report(store: Store) -> DoctorReport:
             "SELECT code, account_id, sleeve_id, detail FROM account_diagnostics ORDER BY account_id"):
         findings.setdefault(code, []).append(DoctorFinding(account_id, sleeve_id, detail))
     for account_id, symbols in store.execute(
-            "SELECT s.account_id, group_concat(DISTINCT p.symbol) FROM positions p "
+            f"SELECT s.account_id, {store.conn.dialect.group_concat('p.symbol')} FROM positions p "
             "JOIN prices pr ON pr.symbol = p.symbol JOIN sleeves s ON s.id = p.sleeve_id "
             "WHERE pr.as_of < ? GROUP BY s.account_id ORDER BY s.account_id", [stale_cutoff(store)]):
         findings.setdefault("STALE_PRICES", []).append(

@@ -22,8 +22,10 @@ def story_data() -> dict[str, Any]:
     return json.loads(STORY_BOOK.read_text(encoding="utf-8"))
 
 
-def snapshot(db: Path) -> dict[str, Any]:
-    """Every row of every table (and the schema version) through a separate raw connection."""
+def snapshot(db: Path | str) -> dict[str, Any]:
+    """Every row of every table (and the schema version) through a separate raw connection, on either engine."""
+    if isinstance(db, str):
+        return _server_snapshot(db)
     conn = sqlite3.connect(str(db))
     try:
         names = [r[0] for r in conn.execute(
@@ -36,7 +38,22 @@ def snapshot(db: Path) -> dict[str, Any]:
         conn.close()
 
 
-def count(db: Path, table: str) -> int:
+def _server_snapshot(url: str) -> dict[str, Any]:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "ORDER BY table_name")]
+        return {name: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{name}"')) for name in names}
+
+
+def count(db: Path | str, table: str) -> int:
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as conn:
+            return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
     conn = sqlite3.connect(str(db))
     try:
         return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
@@ -45,8 +62,9 @@ def count(db: Path, table: str) -> int:
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "book.db"
+def db_path(book_url: Path | str) -> Path | str:
+    """The test's book: a file on SQLite, a database URL on PostgreSQL (tests/conftest.py's `engine`)."""
+    return book_url
 
 
 @pytest.fixture
