@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -16,6 +15,7 @@ from console.messages import AccountChanged, AccountWritten, BookChanged, StoreF
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
+from store.engines import display_name
 from store.errors import StoreError
 from store.settings import Settings
 
@@ -42,7 +42,7 @@ class MarginConsoleApp(App[None]):
         self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
         self.theme = settings.theme
         viewer = " · read-only" if settings.read_only else ""
-        self.sub_title = f"{settings.operator} · {Path(settings.db).name}{viewer}"
+        self.sub_title = f"{settings.operator} · {display_name(settings.db)}{viewer}"
 
     @property
     def operator(self) -> str:

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-
 from calc import CalcSettings, Model, Price
 from calc.money import cents_int
 from store.book_file import Book, parse_book, read_book_file

@@ -174,5 +174,5 @@ def _undo(conn: sqlite3.Connection, *statements: str) -> None:
     try:
         for statement in statements:
             conn.execute(statement)
-    except Exception:  # either engine's error: the original one is what the caller must see
+    except Exception:  # noqa: BLE001, S110 - either engine's error: the caller must see the original one
         pass

@@ -18,8 +18,8 @@ from pydantic_settings import (
 )
 
 from calc.models import CalcSettings
-from store.engines import book_location
 from store.config_file import CONFIG_ENV, ConfigError, ConfigFileSource, config_path
+from store.engines import book_location
 
 ORIGINS = ("default", "file", "env", "flag")  # lowest to highest precedence
 # Control, format (e.g. right-to-left overrides) and line/paragraph separators: they forge or hide audit lines.

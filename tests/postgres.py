@@ -22,7 +22,8 @@ TEMPLATE = "book_template"
 def bindir() -> Path | None:
     """The server's binaries (pg_config --bindir), or None where PostgreSQL is not installed."""
     found = shutil.which("pg_config")
-    candidates = [subprocess.run([found, "--bindir"], capture_output=True, text=True).stdout.strip()] if found else []
+    candidates = [subprocess.run([found, "--bindir"], capture_output=True, text=True,
+                                 check=False).stdout.strip()] if found else []
     candidates += sorted((str(p) for p in Path("/usr/lib/postgresql").glob("*/bin")), reverse=True)
     for candidate in candidates:
         if candidate and (Path(candidate) / "initdb").exists():

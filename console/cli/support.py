@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import click
@@ -152,7 +153,7 @@ def open_store(ctx: click.Context, create: bool = False) -> Iterator[Store]:
     """
     clock = ctx.find_root().obj.get("clock")
     path = settings(ctx).db
-    if not create and not path.parent.exists():
+    if not create and isinstance(path, Path) and not path.parent.exists():  # a server URL: the server says
         raise NotFound(f"no book at {path}: make one with `{PROG} demo` or `{PROG} import BOOK.json`")
     store = Store(path, settings(ctx), clock)
     try:

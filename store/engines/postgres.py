@@ -11,7 +11,7 @@ and lastrowid, `in_transaction`, executemany. What differs is here:
   never wait (MVCC). A lock held past the busy timeout (lock_timeout) is Busy, one clear line, as on SQLite.
 - A read snapshot (Store.snapshot) is REPEATABLE READ: SQLite's deferred BEGIN reads one snapshot too.
 - Errors map to the store's: a lock or statement timeout, deadlock or serialization failure is Busy; a unique
-  or foreign-key violation is Conflict; the audit guard (trigger or revoked privilege) is Refused.
+  the audit guard (trigger or revoked privilege) is Refused; a read-only session's write is Refused.
 - Migrations: the same list (store/migrations.py) run in order, each in its own transaction with its number
   recorded in margin_console_schema; a session advisory lock keeps two hosts from migrating at once.
 """
@@ -27,7 +27,7 @@ import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
-from store.errors import Busy, Conflict, InvalidInput, NewerSchema, NotFound, Refused
+from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
 
 NAME = "postgres"
 WRITE_LOCK = 0x6D617267696E  # the advisory lock every writer of the book takes ("margin")
@@ -201,9 +201,7 @@ class mapped_errors:
         if isinstance(error, pg_errors.ReadOnlySqlTransaction):
             raise Refused(f"the book {self.conn.path} is read-only here ({self.conn.read_only_reason}); "
                           "nothing was changed") from error
-        if isinstance(error, pg_errors.IntegrityError):
-            raise Conflict(message) from error
-        return False
+        return False  # anything else (a constraint violation) stays the driver's error, as sqlite3's does on SQLite
 
 
 # -- opening and migrating ---------------------------------------------------------------------------------

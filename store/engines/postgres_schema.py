@@ -26,14 +26,16 @@ CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
 """
 
 # The filter's words (store/queries/accounts.py): id, name and custodian, lower-cased with accents removed, kept
-# in a tsvector by a trigger (unaccent is not immutable, so it cannot be an index expression).
+# in a tsvector by a trigger (unaccent is not immutable, so it cannot be an index expression). ASCII punctuation
+# splits words as FTS5's unicode61 splits them ("A-1001" is "a" and "1001"); the class is spelled out because
+# [:alnum:] under COLLATE "C" would count only ASCII letters and drop every other script's.
 SEARCH = """
 CREATE EXTENSION IF NOT EXISTS unaccent;
 ALTER TABLE accounts ADD COLUMN search tsvector;
 CREATE OR REPLACE FUNCTION accounts_search() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     NEW.search := to_tsvector('simple', unaccent(regexp_replace(
-        NEW.id || ' ' || NEW.name || ' ' || NEW.custodian, '[^[:alnum:]]+', ' ', 'g')));
+        NEW.id || ' ' || NEW.name || ' ' || NEW.custodian, '[[:space:]!-/:-@[-`{-~]+', ' ', 'g')));
     RETURN NEW;
 END $$;
 CREATE TRIGGER accounts_search BEFORE INSERT OR UPDATE OF id, name, custodian ON accounts

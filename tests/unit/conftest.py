@@ -18,6 +18,13 @@ from tests.conftest import fixed_clock
 STORY_BOOK = Path(__file__).resolve().parents[1] / "data" / "story_book.json"
 
 
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """A constraint violation as either engine's driver raises it."""
+    import psycopg
+
+    return sqlite3.IntegrityError, psycopg.IntegrityError
+
+
 def story_data() -> dict[str, Any]:
     return json.loads(STORY_BOOK.read_text(encoding="utf-8"))
 
@@ -48,17 +55,23 @@ def _server_snapshot(url: str) -> dict[str, Any]:
         return {name: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{name}"')) for name in names}
 
 
-def count(db: Path | str, table: str) -> int:
+def raw_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """A statement's rows through a separate raw connection (autocommit, no placeholders), on either engine."""
     if isinstance(db, str):
         import psycopg
 
         with psycopg.connect(db, autocommit=True) as conn:
-            return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-    conn = sqlite3.connect(str(db))
+            cursor = conn.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+    conn = sqlite3.connect(str(db), isolation_level=None)
     try:
-        return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
+        return conn.execute(sql).fetchall()
     finally:
         conn.close()
+
+
+def count(db: Path | str, table: str) -> int:
+    return raw_rows(db, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
 @pytest.fixture

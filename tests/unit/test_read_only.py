@@ -11,6 +11,8 @@ from store.db import connect
 from store.errors import NotFound
 from tests.unit.conftest import ACK, as_json, one_error_line, snapshot
 
+pytestmark = pytest.mark.sqlite_only  # read-only here is the file's: mode=ro, its bytes and mtime unchanged (test_store_postgres.py covers a read-only session on a server)
+
 WRITES = {
     "demo": ["demo", "--accounts", "5"],
     "import": ["import", "book.json"],
