@@ -25,7 +25,7 @@ from store.settings import Settings
 from store.sleeves import set_leverage
 from tests.conftest import fixed_clock
 from tests.postgres import APP_ROLE
-from tests.unit.conftest import ACK, as_json, ok, snapshot, story_data
+from tests.unit.conftest import ACK, as_json, count, ok, snapshot, story_data
 
 ALL = frozenset(ACK_IDS)
 
@@ -171,6 +171,7 @@ def test_the_cli_on_a_server_url(url, tmp_path):
                                   env={"MARGIN_CONSOLE_OPERATOR": "alice"})
 
     ok(run("import", str(STORY_BOOK)))
+    assert count(url, "accounts") == 3  # on the server, not in a file named after the URL
     acr = as_json(run("acr", "A-1001-M1", "--kind", "one-dollar", *ACK, "--json"))
     assert acr["status"] == "built"
     assert as_json(run("audit", "--verify", "--json"))["ok"] is True
