@@ -16,6 +16,7 @@ from console.cli import (
     acrs,
     book,
     config,
+    copy,
     fills,
     prices,
     queries,
@@ -70,7 +71,7 @@ def cli(ctx: click.Context, config_file: Path | None, db: str | None, operator: 
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif,
+for module in (book, copy, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif,
                serve):
     for command in module.COMMANDS:
         cli.add_command(command)

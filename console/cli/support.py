@@ -125,7 +125,7 @@ class ConsoleGroup(click.Group):
 # The commands that write the book: refused under --read-only before the file is opened (the store's read-only
 # connection would refuse the write too, but only after opening the book).
 WRITE_COMMANDS = frozenset({"demo", "import", "set-leverage", "track-manager", "confirm-margin", "acr", "fills",
-                            "prices", "reconcile"})
+                            "prices", "reconcile", "copy"})
 
 
 def refuse_writes_when_read_only(settings: Settings, command: str) -> None:

@@ -93,6 +93,9 @@ class Cursor:
     def fetchall(self) -> list[tuple[Any, ...]]:
         return self._cursor.fetchall() if self._cursor.description else []
 
+    def fetchmany(self, size: int) -> list[tuple[Any, ...]]:
+        return self._cursor.fetchmany(size) if self._cursor.description else []
+
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         return iter(self.fetchall())
 
@@ -317,6 +320,22 @@ def file_problems(conn: PgConnection) -> list[str]:
 def foreign_key_problems(conn: PgConnection) -> list[str]:
     """None by construction: PostgreSQL enforces every foreign key on every connection, always."""
     return []
+
+
+def book_tables(conn: PgConnection) -> list[str]:
+    """The book's tables (not the schema bookkeeping)."""
+    return [r[0] for r in conn.raw.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+        "AND table_type = 'BASE TABLE' AND table_name != %s", [SCHEMA_TABLE]).fetchall()]
+
+
+def after_copy(conn: PgConnection) -> None:
+    """Rows copied with their ids: move every identity column's sequence past the highest id."""
+    for table, column in conn.raw.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = current_schema() "
+            "AND is_identity = 'YES'").fetchall():
+        conn.raw.execute(f"SELECT setval(pg_get_serial_sequence(%s, %s), coalesce(max({column}), 0) + 1, false) "
+                         f"FROM {table}", [table, column])
 
 
 def table_columns(conn: PgConnection, table: str) -> set[str]:

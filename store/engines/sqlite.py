@@ -58,5 +58,17 @@ def foreign_key_problems(conn: sqlite3.Connection) -> list[str]:
             for table, rowid, parent, _ in conn.execute("PRAGMA foreign_key_check")]
 
 
+def book_tables(conn: sqlite3.Connection) -> list[str]:
+    """The book's tables (not SQLite's own, nor the FTS5 index's shadow tables)."""
+    return [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+        "AND name NOT LIKE 'accounts_fts%'")]
+
+
+def after_copy(conn: sqlite3.Connection) -> None:
+    """Rows copied in bulk: the full-text index is rebuilt from the accounts."""
+    rebuild_search(conn)
+
+
 def table_columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {r[1] for r in conn.execute(f"PRAGMA table_info({table})")}
