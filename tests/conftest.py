@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -76,6 +77,27 @@ class Notes:
     def clear(self) -> None:
         """Forget what was recorded so far (the app's own toasts are untouched)."""
         self.notifications.clear()
+
+
+def raw_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
+    """A statement's rows through a separate raw connection (autocommit, no placeholders), on either engine."""
+    if isinstance(db, str):
+        import psycopg
+
+        with psycopg.connect(db, autocommit=True) as conn:
+            cursor = conn.execute(sql)
+            return cursor.fetchall() if cursor.description else []
+    import sqlite3
+
+    conn = sqlite3.connect(str(db), isolation_level=None)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+def count(db: Path | str, table: str) -> int:
+    return raw_rows(db, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 import console.cli
 from store.book import import_book
 from store.core import Store
-from tests.conftest import fixed_clock
+from tests.conftest import count, fixed_clock, raw_rows  # noqa: F401 - re-exported to the unit tests
 
 STORY_BOOK = Path(__file__).resolve().parents[1] / "data" / "story_book.json"
 
@@ -53,25 +53,6 @@ def _server_snapshot(url: str) -> dict[str, Any]:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
             "ORDER BY table_name")]
         return {name: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{name}"')) for name in names}
-
-
-def raw_rows(db: Path | str, sql: str) -> list[tuple[Any, ...]]:
-    """A statement's rows through a separate raw connection (autocommit, no placeholders), on either engine."""
-    if isinstance(db, str):
-        import psycopg
-
-        with psycopg.connect(db, autocommit=True) as conn:
-            cursor = conn.execute(sql)
-            return cursor.fetchall() if cursor.description else []
-    conn = sqlite3.connect(str(db), isolation_level=None)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
-def count(db: Path | str, table: str) -> int:
-    return raw_rows(db, f'SELECT count(*) FROM "{table}"')[0][0]
 
 
 @pytest.fixture
