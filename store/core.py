@@ -108,6 +108,7 @@ class Store:
             self.conn.execute(
                 f"INSERT INTO audit ({CONTENT_SQL}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [*content, prev_hash, link_hash(prev_hash, content)])
+            self.conn.dialect.announce(self.conn, last_id + 1)  # type: ignore[attr-defined]  # the live book
         return last_id + 1
 
     def account_count(self) -> int:

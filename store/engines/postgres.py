@@ -12,6 +12,7 @@ and lastrowid, `in_transaction`, executemany. What differs is here:
 - A read snapshot (Store.snapshot) is REPEATABLE READ: SQLite's deferred BEGIN reads one snapshot too.
 - Errors map to the store's: a lock or statement timeout, deadlock or serialization failure is Busy; a unique
   the audit guard (trigger or revoked privilege) is Refused; a read-only session's write is Refused.
+- The live book: every write NOTIFYs; a watching console LISTENs (data_version) instead of SQLite's PRAGMA.
 - Migrations: the same list (store/migrations.py) run in order, each in its own transaction with its number
   recorded in margin_console_schema; a session advisory lock keeps two hosts from migrating at once.
 """
@@ -33,6 +34,7 @@ NAME = "postgres"
 WRITE_LOCK = 0x6D617267696E  # the advisory lock every writer of the book takes ("margin")
 MIGRATE_LOCK = WRITE_LOCK + 1
 SCHEMA_TABLE = "margin_console_schema"
+CHANNEL = "margin_console_book"  # NOTIFY channel of the live book (LISTEN/NOTIFY instead of PRAGMA data_version)
 SEARCH_PREFIX_MAX = 10**6  # every prefix is in the tsvector index: no probing limit
 # The browser's filter: a tsvector kept by trigger (id, name, custodian; lower-cased, accents removed).
 SEARCH_COUNT = "SELECT count(*) FROM accounts WHERE search @@ to_tsquery('simple', unaccent(:q))"
@@ -119,6 +121,7 @@ class PgConnection:
         if read_only:
             self.raw.execute("SET default_transaction_read_only = on")
         self._identity: dict[str, bool] = {}
+        self.listening, self.changes = False, 0  # the live book's LISTEN (data_version)
 
     # -- the sqlite3-shaped API ------------------------------------------------------------------------
 
@@ -307,9 +310,21 @@ def rebuild_search(conn: PgConnection) -> None:
     """Nothing to do: the accounts' search vector is kept by a trigger on every insert and update."""
 
 
+def announce(conn: PgConnection, audit_id: int) -> None:
+    """Tell every listening console that the book changed (NOTIFY is delivered when the write commits, never if
+    it rolls back)."""
+    conn.raw.execute("SELECT pg_notify(%s, %s)", [CHANNEL, str(audit_id)])
+
+
 def data_version(conn: PgConnection) -> int:
-    """The audit log's last id: every write appends to it, so it moves when another operator commits."""
-    return int(conn.raw.execute("SELECT coalesce(max(id), 0) FROM audit").fetchone()[0])
+    """How many commits this connection has heard of since it first asked: LISTEN on the first call, then the
+    notifications already delivered are counted without a query (the live book's once-a-second look costs the
+    server nothing). Every write announces itself (Store.audit), so the number moves when another host commits."""
+    if not conn.listening:
+        conn.raw.execute(f"LISTEN {CHANNEL}")
+        conn.listening = True
+    conn.changes += sum(1 for _ in conn.raw.notifies(timeout=0))
+    return conn.changes
 
 
 def file_problems(conn: PgConnection) -> list[str]:

@@ -41,6 +41,10 @@ def rebuild_search(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO accounts_fts (accounts_fts) VALUES ('rebuild')")
 
 
+def announce(conn: sqlite3.Connection, audit_id: int) -> None:
+    """Nothing to send: another connection's PRAGMA data_version moves when this write commits."""
+
+
 def data_version(conn: sqlite3.Connection) -> int:
     """PRAGMA data_version: it moves when another connection commits."""
     return int(conn.execute("PRAGMA data_version").fetchone()[0])

@@ -176,3 +176,18 @@ def test_the_cli_on_a_server_url(url, tmp_path):
     assert acr["status"] == "built"
     assert as_json(run("audit", "--verify", "--json"))["ok"] is True
     assert [a["id"] for a in as_json(run("accounts", "--filter", "jane", "--json"))["accounts"]] == ["A-1001"]
+
+
+def test_the_live_book_hears_another_hosts_write_and_not_a_rolled_back_one(book, url):
+    """LISTEN/NOTIFY: a commit elsewhere moves data_version; a write that rolls back announces nothing."""
+    from store.errors import Conflict
+    from store.queries.audit import data_version
+    from tests.unit.test_store_watch import moved
+
+    with Store(url, clock=fixed_clock) as watcher:
+        version = data_version(watcher)
+        with pytest.raises(Conflict):  # a stale version: refused, rolled back, nothing announced
+            set_leverage(book, "A-1001-M1", Decimal("1.25"), "bob", expected_version=99)
+        assert not moved(watcher, version, within=0.3)
+        set_leverage(book, "A-1001-M1", Decimal("1.25"), "bob")
+        assert moved(watcher, version)
