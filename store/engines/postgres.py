@@ -31,6 +31,7 @@ from psycopg.pq import TransactionStatus
 from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
 
 NAME = "postgres"
+DatabaseError = psycopg.DatabaseError  # the driver's base error, for checks that report instead of stopping
 WRITE_LOCK = 0x6D617267696E  # the advisory lock every writer of the book takes ("margin")
 MIGRATE_LOCK = WRITE_LOCK + 1
 SCHEMA_TABLE = "margin_console_schema"

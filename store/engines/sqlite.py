@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 NAME = "sqlite"
+DatabaseError = sqlite3.DatabaseError  # the driver's base error, for checks that report instead of stopping
 SEARCH_PREFIX_MAX = 3  # accounts_fts is built with prefix="1 2 3": a longer prefix is not in the index
 # The browser's filter: FTS5 over id, name and custodian (unicode61 folds case and diacritics).
 SEARCH_COUNT = "SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH :q"

@@ -78,7 +78,7 @@ def integrity_report(store: Store) -> IntegrityReport:
         for name, check in CHECKS.items():
             try:
                 problems += [IntegrityProblem(name, line) for line in check(store)]
-            except sqlite3.DatabaseError as error:
+            except store.conn.dialect.DatabaseError as error:
                 problems.append(IntegrityProblem(name, f"could not run: {error}"))
         accounts = _count(store, "accounts")
         audit_rows = _count(store, "audit")
