@@ -11,7 +11,8 @@ from store.db import connect
 from store.errors import NotFound
 from tests.unit.conftest import ACK, as_json, one_error_line, snapshot
 
-pytestmark = pytest.mark.sqlite_only  # read-only here is the file's: mode=ro, its bytes and mtime unchanged (test_store_postgres.py covers a read-only session on a server)
+# Read-only here is the file's: mode=ro, its bytes and mtime unchanged (test_store_postgres.py: a server session).
+pytestmark = pytest.mark.sqlite_only
 
 WRITES = {
     "demo": ["demo", "--accounts", "5"],
@@ -23,6 +24,7 @@ WRITES = {
     "fills": ["fills", "--simulate", "1"],
     "prices": ["prices", "prices.csv"],
     "reconcile": ["reconcile", "custodian.csv"],
+    "copy": ["copy", "--from", "book.db", "--to", "moved.db"],  # a viewer writes no book, not even another one
 }
 
 

@@ -10,7 +10,8 @@ import pytest
 from store.db import connect, write
 from tests.unit.conftest import ACK, as_json, one_error_line, snapshot
 
-pytestmark = pytest.mark.sqlite_only  # opening a file: permissions, mode=ro, a full disk (test_store_postgres.py covers a server)
+# SQLite only: opening a file: permissions, mode=ro, a full disk (test_store_postgres.py covers a server).
+pytestmark = pytest.mark.sqlite_only
 
 
 @pytest.fixture
