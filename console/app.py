@@ -84,6 +84,10 @@ class MarginConsoleApp(App[None]):
         elif isinstance(error, sqlite3.OperationalError):
             text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
             self.notify(text, title="Database", severity="error", timeout=8)
+        elif any(c.__module__.startswith("psycopg") and c.__name__ == "OperationalError"
+                 for c in type(error).__mro__):
+            # The server went away or refused us (psycopg is imported only on a server's book, so not here).
+            self.notify(str(error).strip().splitlines()[0], title="Database", severity="error", timeout=8)
         else:
             self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
 
