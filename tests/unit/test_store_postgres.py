@@ -191,3 +191,13 @@ def test_the_live_book_hears_another_hosts_write_and_not_a_rolled_back_one(book,
         assert not moved(watcher, version, within=0.3)
         set_leverage(book, "A-1001-M1", Decimal("1.25"), "bob")
         assert moved(watcher, version)
+
+
+@pytest.mark.slow
+def test_the_writers_drill_holds_on_one_server_book(pg_cluster, tmp_path):
+    """Issue 16 item 5, bounded small: 8 processes, each its own server session, on one PostgreSQL book."""
+    from bench.stress import writers
+
+    result = writers.run(tmp_path, processes=8, seconds=2, accounts=120, server=pg_cluster.fresh_url())
+    assert result.findings == []
+    assert result.figures["successes"] > 8 and result.figures["acrs_written"] > 0
