@@ -40,6 +40,7 @@ class Samples:
     values: list[float] = field(default_factory=list)
     unit: str = "s"
     note: str = ""
+    load: list[float] = field(default_factory=list)  # 1-minute load average when the figure started and ended
 
     def add(self, value: float) -> None:
         self.values.append(value)

@@ -136,13 +136,13 @@ def machine(load: tuple[tuple[float, float, float], tuple[float, float, float]] 
 
 def _size_table(result: Result) -> list[str]:
     lines = [f"### {result.accounts:,} accounts (book file {result.book_mb:,.1f} MB)", "",
-             "| figure | n | min | median | p95 | baseline | baseline median | ratio |",
-             "|---|---:|---:|---:|---:|---|---:|---:|"]
+             "| figure | n | min | median | p95 | baseline | baseline median | ratio | load |",
+             "|---|---:|---:|---:|---:|---|---:|---:|---:|"]
     notes = []
     for fig in FIGURES:
         samples = result.figures.get(fig.key)
         if samples is None or not samples.values:
-            lines.append(f"| {fig.label} | 0 | - | - | - | {fig.baseline or '-'} | - | - |")
+            lines.append(f"| {fig.label} | 0 | - | - | - | {fig.baseline or '-'} | - | - | - |")
             if fig.key in result.skipped:
                 notes.append(f"- {fig.label}: {result.skipped[fig.key]}")
             continue
@@ -152,8 +152,9 @@ def _size_table(result: Result) -> list[str]:
             base_text, ratio = fmt(base.median, base.unit), f"{samples.median / base.median:,.2f}x"
         else:
             base_text, ratio = "-", "-"
+        load = "-".join(f"{x:.1f}" for x in samples.load) or "-"
         lines.append(f"| {fig.label} | {samples.n} | {fmt(samples.min, u)} | {fmt(samples.median, u)} | "
-                     f"{fmt(samples.p95, u)} | {fig.baseline or '-'} | {base_text} | {ratio} |")
+                     f"{fmt(samples.p95, u)} | {fig.baseline or '-'} | {base_text} | {ratio} | {load} |")
         if samples.note:
             notes.append(f"- {fig.label}: {samples.note}")
     return lines + ([""] + notes if notes else []) + [""]

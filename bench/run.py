@@ -18,6 +18,7 @@ import time
 from dataclasses import asdict
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -29,6 +30,16 @@ from bench.report import Result, machine, render  # noqa: E402
 
 def _log(text: str) -> None:
     print(text, file=sys.stderr, flush=True)
+
+
+def with_load(measure_fn: Any, *args: Any) -> Any:
+    """Run one measurement and stamp its Samples with the machine's 1-minute load average before and after."""
+    before = os.getloadavg()[0]
+    value = measure_fn(*args)
+    after = os.getloadavg()[0]
+    for samples in (value.values() if isinstance(value, dict) else [value]):
+        samples.load = [before, after]
+    return value
 
 
 def bench_size(accounts: int, args: argparse.Namespace) -> Result:
@@ -45,44 +56,44 @@ def bench_size(accounts: int, args: argparse.Namespace) -> Result:
         return time.perf_counter()
 
     step("headless start (fresh process each)")
-    start = measure.headless_start(book, repeat)
+    start = with_load(measure.headless_start, book, repeat)
     figures["start_headless"], figures["start_headless.base"] = start["console"], start["empty"]
     figures["imports"], figures["imports.base"] = start["console_imports"], start["empty_imports"]
 
     if args.tmux and measure.tmux_available():
         step("real terminal start (tmux)")
-        real = measure.tmux_start(book, repeat)
+        real = with_load(measure.tmux_start, book, repeat)
         figures["start_tmux"], figures["start_tmux.base"] = real["console"], real["empty"]
     else:
         result.skipped["start_tmux"] = "not measured (--no-tmux)" if not args.tmux else "not measured (no tmux)"
 
     step("filter keystrokes and detail opens in the console (Pilot)")
     detail_ids = measure.spread_ids(book, samples)
-    console = measure.tui(book, samples)
+    console = with_load(measure.tui, book, samples)
     figures["filter_tui"] = console["filter"]
     figures["detail_tui"] = console["detail"]
     step("the same through the store and bare SQL")
-    figures["filter_tui.base"] = measure.filter_sql(book, repeat)
-    detail = measure.detail_store(book, detail_ids, 1)
+    figures["filter_tui.base"] = with_load(measure.filter_sql, book, repeat)
+    detail = with_load(measure.detail_store, book, detail_ids, 1)
     figures["detail_store"], figures["detail_store.base"] = detail["store"], detail["sql"]
     figures["detail_tui.base"] = detail["sql"]
 
     step(f"fire {samples} ACRs on a copy")
-    figures["acr"] = measure.fire_acrs(book, scratch, samples)
+    figures["acr"] = with_load(measure.fire_acrs, book, scratch, samples)
     batch_runs = min(repeat, 3)
     step(f"batch rebalance of every pending sleeve x{batch_runs} (fresh copy each)")
-    figures["batch"] = measure.batch(book, scratch, batch_runs)
+    figures["batch"] = with_load(measure.batch, book, scratch, batch_runs)
 
     step("doctor")
-    figures["doctor"] = measure.doctor(book, repeat)
+    figures["doctor"] = with_load(measure.doctor, book, repeat)
 
     step("peak RSS (fresh process each)")
-    rss = measure.peak_rss(book, min(repeat, 3))
+    rss = with_load(measure.peak_rss, book, min(repeat, 3))
     figures["rss"], figures["rss.base"] = rss["console"], rss["empty"]
 
     demo_runs = min(repeat, 3)
     step(f"demo generation x{demo_runs}")
-    figures["demo"] = measure.demo_generation(books_dir, accounts, demo_runs, generated)
+    figures["demo"] = with_load(measure.demo_generation, books_dir, accounts, demo_runs, generated)
     figures["demo"].note = f"book file {result.book_mb:,.1f} MB"
     return result
 

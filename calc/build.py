@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
 
+from calc.formatting import cash as cash_text
+from calc.formatting import money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
 from calc.money import ZERO
@@ -172,13 +174,13 @@ def build_acr(
 
     if cash < 0 and not account.can_margin:
         why = "margin is not enabled at the custodian" if not account.margin_enabled else f"a {account.type} account"
-        return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash:.2f}; {why}")
+        return _fail_with(result, "MARGIN_NOT_ENABLED", f"projected sleeve cash {cash_text(cash)}; {why}")
     if not figures.regt_ok:
         return _fail_with(result, "REGT_INITIAL",
-                          f"equity {figures.equity:.2f} < requirement {figures.regt_requirement:.2f}")
+                          f"equity {money(figures.equity)} < requirement {money(figures.regt_requirement)}")
     if not figures.maintenance_ok:
         return _fail_with(result, "MAINTENANCE",
-                          f"equity {figures.equity:.2f} < requirement {figures.requirement:.2f}")
+                          f"equity {money(figures.equity)} < requirement {money(figures.requirement)}")
     return BuildResult(**result)
 
 

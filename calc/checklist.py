@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Literal
 
 from calc.build import ACR_KINDS, FAILURE_FIXES, BuildResult
-from calc.formatting import cash, lev, money, pct
+from calc.formatting import call_distance_text, cash, lev, money
 from calc.models import Account, Sleeve
 from calc.money import ONE, ZERO
 from calc.vocabulary import ACTIVATED_STATUSES, kind_title
@@ -155,7 +155,8 @@ def margin_checks_item(build: BuildResult | None) -> ChecklistItem:
     if build is None:
         return _item("margin-checks", "failed", "no build", "Build the ACR first.")
     if build.ok and build.projected_margin is not None:
-        return _item("margin-checks", "passed", f"call distance {pct(build.projected_margin.call_distance)}")
+        m = build.projected_margin
+        return _item("margin-checks", "passed", f"call distance {call_distance_text(m.call_distance, m.debit)}")
     return _item("margin-checks", "failed", f"{build.code}: {build.reason}", build.fix, build.code)
 
 

@@ -6,7 +6,10 @@ from decimal import Decimal
 
 def money(value: Decimal | None) -> str:
     """Dollars with thousands separators and cents, e.g. `1,234.50`; `-` when unknown."""
-    return "-" if value is None else f"{value:,.2f}"
+    if value is None:
+        return "-"
+    text = f"{value:,.2f}"
+    return "0.00" if text == "-0.00" else text  # a move of nothing (or of less than a cent) has no sign
 
 
 def cash(value: Decimal) -> str:
@@ -22,6 +25,20 @@ def lev(value: Decimal | None) -> str:
 def pct(value: Decimal | None, places: int = 1) -> str:
     """A fraction as a percentage, e.g. `0.2` -> `20.0%`; `-` when unknown."""
     return "-" if value is None else f"{value:.{places}%}"
+
+
+def call_distance_text(distance: Decimal | None, debit: Decimal | None) -> str:
+    """Call distance in every panel: `no debit` when nothing is borrowed (never `100.0%`), `-` when unknown."""
+    if debit is not None and debit <= 0:
+        return "no debit"
+    return pct(distance)
+
+
+def rate_text(rate: Decimal, debit: Decimal | None) -> str:
+    """A margin rate named by what it is: the custodian's tier for this debit (rates step with the debit's size)."""
+    if not debit or debit <= 0:
+        return f"custodian base rate {pct(rate, 2)}"
+    return f"custodian rate {pct(rate, 2)} for a {money(debit)} debit"
 
 
 def shares(value: Decimal) -> str:

@@ -42,6 +42,9 @@ class RiskScenario:
     equity_after: Decimal | None = None
     requirement_after: Decimal | None = None
     call_amount: Decimal | None = None
+    # On the holdings the report describes (held now, or the build's projection): the basis of the account
+    # equity beside it, so an all-cash sleeve moves 0 while the model-based figures above say what a build holds.
+    sleeve_pnl_held: Decimal | None = None
 
     @property
     def call(self) -> bool | None:
@@ -131,6 +134,7 @@ def risk_report(
             sleeve_pnl_1x=sleeve_pnl(equity, ONE, model, sleeve.track_manager, sleeve.cash_reserve, move),
             sleeve_pnl_at_l=sleeve_pnl(equity, leverage, model, sleeve.track_manager, sleeve.cash_reserve, move),
             equity_after=after.equity, requirement_after=after.requirement, call_amount=after.call,
+            sleeve_pnl_held=move * lmv,
         ))
     day = daily_interest(now.debit, annual_rate)
     year = day * DAYS_PER_YEAR

@@ -7,8 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
+from calc.approvals import AcrLifecycle
 from calc.build import BuildResult
 from calc.checklist import Checklist
 from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
@@ -30,6 +31,7 @@ class AccountRow:
     nav: Decimal
     max_saved_leverage: Decimal
     codes: tuple[str, ...]
+    max_applied_leverage: Decimal | None = None  # None: no model sleeve
 
     def to_json(self) -> dict[str, Any]:
         """The row as `accounts --json` prints it."""
@@ -242,6 +244,7 @@ class AcrRecord:
     orders: list[OrderRecord]
     replayed: bool = False
     walkthrough_run: int | None = None
+    lifecycle: AcrLifecycle = field(default_factory=AcrLifecycle)
 
     @property
     def failed(self) -> bool:
@@ -254,7 +257,7 @@ class AcrRecord:
             "sleeve_id": self.sleeve_id, "kind": self.kind, "amount": self.amount, "leverage": self.leverage,
             "status": self.status, "code": self.code, "reason": self.reason, "fix": self.fix,
             "operator": self.operator, "created_at": self.created_at, "replayed": self.replayed,
-            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders]})
+            "checklist": self.checklist, "orders": [o.to_json() for o in self.orders], **self.lifecycle.to_json()})
 
 
 @dataclass(frozen=True)
@@ -272,14 +275,15 @@ class AuditRecord:
         return json_value(self.__dict__)
 
 
-@dataclass(frozen=True)
-class DoctorFinding:
+class DoctorFinding(NamedTuple):
+    """One finding in the doctor: a tuple, since a million-account doctor makes hundreds of thousands."""
+
     account_id: str
     sleeve_id: str | None
     detail: str
 
     def to_json(self) -> dict[str, Any]:
-        return json_value(self.__dict__)
+        return {"account_id": self.account_id, "sleeve_id": self.sleeve_id, "detail": self.detail}
 
 
 @dataclass(frozen=True)
@@ -298,13 +302,11 @@ class DoctorReport:
         return {"book_size": self.book_size,
                 "freshness": self.freshness.to_json() if self.freshness else None,
                 "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
-                                 "findings": [f.to_json() for f in found]}
+                                 "findings": [{"account_id": a, "sleeve_id": s, "detail": d} for a, s, d in found]}
                           for code, found in self.findings.items()}}
 
 
 # -- walkthrough runs ----------------------------------------------------------------------------------
-
-
 
 @dataclass(frozen=True)
 class StepRecord:

@@ -33,12 +33,23 @@ ACR_KIND_SHORT: dict[str, str] = {
     "liquidation": "liquidation",
 }
 
-# The ACR lifecycle (DOMAIN.md): failed, or built -> submitted -> complete / complete_with_errors / expired / cancelled.
+# The ACR lifecycle (DOMAIN.md): failed, or built -> submitted -> complete / complete_with_errors / expired / cancelled;
+# above the book's four-eyes policy an ACR waits as awaiting_approval until a second person approves or rejects it.
 ACR_STATUSES: tuple[str, ...] = (
-    "failed", "built", "submitted", "complete", "complete_with_errors", "expired", "cancelled",
+    "failed", "awaiting_approval", "built", "submitted", "complete", "complete_with_errors", "expired", "cancelled",
+    "rejected",
 )
 # An ACR in one of these states used the saved leverage: its build succeeded and it was not withdrawn.
 ACTIVATED_STATUSES: frozenset[str] = frozenset({"built", "submitted", "complete", "complete_with_errors"})
+
+# Roles, least to most trusted: each may do what the ones before it may (calc/approvals.py ranks them).
+ROLES: tuple[str, ...] = ("viewer", "operator", "approver", "admin")
+ROLE_HELP: dict[str, str] = {
+    "viewer": "read the book",
+    "operator": "edit targets, request ACRs",
+    "approver": "approve or reject others' ACRs",
+    "admin": "manage operators and the four-eyes policy",
+}
 
 # Diagnostic codes: a title for lists and help, a badge of at most six characters for the account table.
 DIAGNOSTIC_TITLES: dict[str, str] = {

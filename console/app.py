@@ -7,6 +7,7 @@ from typing import Any
 from textual import on
 from textual.app import App
 
+from calc.approvals import Actor
 from calc.formatting import clock_time
 from console.actions import ActionSpec, bindings
 from console.keymap import console_registry
@@ -17,7 +18,8 @@ from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
 from store.engines import display_name
 from store.errors import StoreError
-from store.settings import Settings
+from store.operators import resolve_actor
+from store.settings import Settings, login_name
 
 
 class MarginConsoleApp(App[None]):
@@ -29,9 +31,13 @@ class MarginConsoleApp(App[None]):
     COMMANDS = App.COMMANDS | {ConsoleCommands}
 
     def __init__(self, settings: Settings, clock: Clock | None = None, page_size: int = 100,
-                 cursor_blink: bool = True, live: bool = False) -> None:
+                 cursor_blink: bool = True, live: bool = False, login: str | None = None,
+                 claim: str | None = None) -> None:
         super().__init__()
         self.settings = settings
+        # Who approves in the approvals screen: the OS login (and an admin's claim), resolved against the book.
+        self.login = login or login_name()
+        self.claim = claim if claim is not None else settings.claimed_operator()
         self.clock = clock
         self.page_size = page_size
         self.cursor_blink = cursor_blink
@@ -52,6 +58,11 @@ class MarginConsoleApp(App[None]):
     def read_only(self) -> bool:
         """A viewer's session: no write path (store opened read-only, write keys hidden and refused)."""
         return self.settings.read_only
+
+    def actor(self, store: Store) -> Actor:
+        """Who this console writes as, resolved against the book's operators (the settings' name on an open book)."""
+        found = resolve_actor(store, self.login, self.claim)
+        return Actor(self.operator, self.login, None, open_book=True) if found.open_book else found
 
     def open_store(self) -> Store:
         """A new connection for the calling thread (SQLite connections are per thread)."""
@@ -125,6 +136,12 @@ class MarginConsoleApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    def action_approvals(self) -> None:
+        from console.screens.approvals_screen import ApprovalsScreen
+
+        if not isinstance(self.screen, ApprovalsScreen):
+            self.push_screen(ApprovalsScreen())
 
     def action_doctor(self) -> None:
         from console.screens.doctor_screen import DoctorScreen

@@ -74,6 +74,7 @@ class PageLoaded(WorkerResult):
 
     page: AccountPage
     text: str
+    code: str | None = None
 
 
 @dataclass
@@ -172,3 +173,35 @@ class RunLoaded(WorkerResult):
     notice: str = ""
     severity: str = "information"
     select_next: bool = False
+
+
+@dataclass
+class ExportWritten(WorkerResult):
+    """A file was written for the operator (the walkthrough's Markdown): where it is."""
+
+    path: str
+
+
+@dataclass
+class ApprovalsLoaded(WorkerResult):
+    """The ACRs awaiting approval, oldest first."""
+
+    queue: list[AcrRecord]
+
+
+@dataclass
+class ApprovalReviewed(WorkerResult):
+    """One awaiting ACR as its approver sees it: the build on current data, whether it changed from the previewed
+    one beyond rounding, and the risk at its leverage."""
+
+    record: AcrRecord
+    preview: AcrPreview
+    changed: bool
+    risk: SleeveRisk
+
+
+@dataclass
+class ApprovalDecided(WorkerResult):
+    """An awaiting ACR was approved (built, or failed on current data) or rejected."""
+
+    record: AcrRecord

@@ -8,13 +8,14 @@ from typing import TYPE_CHECKING, cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from console.actions import ActionSpec, display_key
-from store.queries.accounts import fts_query
-from store.queries.accounts import account_page
+from store.queries.accounts import account_page, fts_query
 
 if TYPE_CHECKING:
     from console.app import MarginConsoleApp
 
 ACCOUNT_HITS = 8
+ACCOUNT_SCORE = 0.9
+EXACT_ID_SCORE = 1e6  # above any fuzzy matcher score
 
 
 class ConsoleCommands(Provider):
@@ -50,9 +51,12 @@ class ConsoleCommands(Provider):
         if len(query.strip()) < 2 or fts_query(query) is None:
             return  # no words to match: listing arbitrary accounts would mislead
         page = await asyncio.to_thread(self._find_accounts, query)
+        wanted = query.strip().casefold()
         for row in page:
             text = f"Open account {row.id} {row.name} ({row.custodian})"
-            yield Hit(0.9, matcher.highlight(text), partial(self.console.open_account, row.id), text=text,
+            # An exact account id outranks every fuzzy match: typing an id means that account.
+            score = EXACT_ID_SCORE if row.id.casefold() == wanted else ACCOUNT_SCORE
+            yield Hit(score, matcher.highlight(text), partial(self.console.open_account, row.id), text=text,
                       help="Open this account's detail")
 
     def _find_accounts(self, query: str) -> list:

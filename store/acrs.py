@@ -9,7 +9,16 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from calc import ACR_KINDS, KINDS_WITH_AMOUNT, Checklist, build_acr, evaluate_checklist
+from calc import (
+    ACR_KINDS,
+    KINDS_WITH_AMOUNT,
+    BuildResult,
+    Checklist,
+    account_margin,
+    build_acr,
+    evaluate_checklist,
+)
+from calc.approvals import four_eyes_reasons, previewed_build
 from calc.build import cash_movement
 from calc.checklist import acknowledgement_problem
 from calc.formatting import lev, money
@@ -18,6 +27,7 @@ from calc.views import AcrPreview, AcrRecord, Reviewed
 from store.core import Store
 from store.errors import Conflict, InvalidInput, KeyReused, Refused
 from store.mapping import load_account, load_models, load_prices
+from store.operators import get_policy
 from store.queries.orders import find_acr
 from store.queries.walkthrough import open_run
 from store.rates import account_settings, annual_rate
@@ -108,12 +118,17 @@ def _replay(store: Store, key: str, acr_id: int, sleeve_id: str, kind: str, amou
 def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
              acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
              expected_version: int | None = None, walkthrough_run: int | None = None,
-             reviewed: Reviewed | None = None) -> AcrRecord:
+             reviewed: Reviewed | None = None, requesters: tuple[str, ...] = (),
+             resubmit_of: int | None = None) -> AcrRecord:
     """Checklist, build and write in one transaction; a repeated request key returns the first ACR.
 
     `reviewed` is what the operator confirmed (AcrPreview.reviewed): the sleeve's and account's versions and
     the build's digest. When any of them moved, the fire is refused with what changed, never written under
     acknowledgements given to another build.
+
+    A build the book's four-eyes policy catches is stored awaiting_approval with its checklist and the previewed
+    build, and moves no cash and applies no leverage until a second person approves it (store/approvals.py).
+    `requesters` are the people behind the request (default: `operator`): none of them may approve it.
     """
     amount = checked_amount(kind, amount)
     acknowledged = checked_acknowledgements(acknowledged)
@@ -135,26 +150,52 @@ def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Dec
             raise Refused("the checklist has open items: " + "; ".join(
                 f"{i.id} ({i.title})" for i in checklist.awaiting) + ". Acknowledge them (--ack all) to fire")
         now = store.now()
-        code = None if checklist.can_fire else (checklist.blocking_code or build.code or "CHECKLIST_FAILED")
-        status = "failed" if code else ("built" if build.orders else "complete")
-        reason = "" if not code else (build.reason if code == build.code else "; ".join(
-            f"{i.title}: {i.detail}" for i in checklist.failed))
+        code, status, reason = outcome(build, checklist)
+        reasons = [] if code else four_eyes(store, preview)
+        if reasons:
+            status = "awaiting_approval"
         cursor = store.execute(
             "INSERT INTO acrs (request_key, account_id, sleeve_id, kind, amount_cents, leverage, status, code, "
-            "reason, checklist, operator, created_at, updated_at, walkthrough_run) "
-            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "reason, checklist, operator, created_at, updated_at, walkthrough_run, requesters, preview, "
+            "resubmit_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [key, row["account_id"], sleeve_id, kind, cents_int(amount), str(build.leverage), status, code,
-             reason, json.dumps(checklist_json(checklist)), operator, now, now, walkthrough_run])
+             reason, json.dumps(checklist_json(checklist)), operator, now, now, walkthrough_run,
+             json.dumps(list(requesters or (operator,))),
+             json.dumps(previewed_build(build, reasons)) if reasons else None, resubmit_of])
         acr_id = int(cursor.lastrowid or 0)
-        if code is None:
-            _apply_build(store, acr_id, row, preview, operator, now)
+        if status in ("built", "complete"):
+            apply_build(store, acr_id, row, preview, operator, now)
         detail: dict[str, Any] = {"acr": acr_id, "kind": kind, "amount": str(amount), "leverage": str(build.leverage),
-                                  "code": code, "orders": len(build.orders) if code is None else 0,
+                                  "code": code, "orders": len(build.orders) if status in ("built", "complete") else 0,
                                   "acknowledged": sorted(acknowledged)}
         if walkthrough_run is not None:
             detail["walkthrough_run"] = walkthrough_run
-        store.audit(operator, "acr-failed" if code else "acr-built", row["account_id"], sleeve_id, detail)
+        if resubmit_of is not None:
+            detail["resubmit_of"] = resubmit_of
+        if reasons:
+            detail["four_eyes"] = reasons
+        action = "acr-failed" if code else "acr-requested" if reasons else "acr-built"
+        store.audit(operator, action, row["account_id"], sleeve_id, detail)
         return find_acr(store, acr_id)
+
+
+def outcome(build: BuildResult, checklist: Checklist) -> tuple[str | None, str, str]:
+    """(failure code, status, reason) of a build under its checklist: failed with a code, else built (complete
+    when no order survives)."""
+    code = None if checklist.can_fire else (checklist.blocking_code or build.code or "CHECKLIST_FAILED")
+    status = "failed" if code else ("built" if build.orders else "complete")
+    reason = "" if not code else (build.reason if code == build.code else "; ".join(
+        f"{i.title}: {i.detail}" for i in checklist.failed))
+    return code, status, reason
+
+
+def four_eyes(store: Store, preview: AcrPreview) -> list[str]:
+    """Why the book's policy wants a second person on this build (empty: it goes through alone)."""
+    policy = get_policy(store)
+    if not policy.active:
+        return []
+    margin_now = account_margin(preview.account, load_prices(store.conn)) if policy.in_call else None
+    return four_eyes_reasons(policy, preview.kind, preview.build, margin_now)
 
 
 def _check_reviewed(store: Store, row: dict[str, Any], preview: AcrPreview, reviewed: Reviewed) -> None:
@@ -169,10 +210,13 @@ def _check_reviewed(store: Store, row: dict[str, Any], preview: AcrPreview, revi
                        f"{now}): prices or holdings moved since you reviewed it; review again")
 
 
-def _apply_build(store: Store, acr_id: int, row: dict[str, Any], preview: AcrPreview, operator: str,
-                 now: str) -> None:
-    """Write the orders, move the ACR's cash and make the saved leverage the applied one."""
+def apply_build(store: Store, acr_id: int, row: dict[str, Any], preview: AcrPreview, operator: str,
+                now: str) -> None:
+    """Write the orders, move the ACR's cash and make the saved leverage the applied one (the applied leverage it
+    replaces is kept on the ACR, for a cancel or an expiry to restore)."""
     build = preview.build
+    store.execute("UPDATE acrs SET prior_applied = (SELECT applied_leverage FROM sleeves WHERE id = ?) WHERE id = ?",
+                  [row["id"], acr_id])
     store.conn.executemany(
         "INSERT INTO orders (acr_id, seq, sleeve_id, symbol, side, quantity, price) VALUES (?,?,?,?,?,?,?)",
         [(acr_id, seq, o.sleeve_id, o.symbol, o.side, str(o.quantity), str(o.price))

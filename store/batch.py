@@ -20,6 +20,7 @@ class BatchResult:
     failed: int = 0
     refused: int = 0
     replayed: int = 0
+    awaiting: int = 0  # built but held for a second person's approval (the book's four-eyes policy)
     orders: int = 0
     seconds: float = 0.0
     failures: dict[str, int] = field(default_factory=dict)
@@ -34,7 +35,8 @@ class BatchResult:
 
     def to_json(self) -> dict[str, object]:
         """The batch as `acr --all-pending --json` prints it."""
-        return {"total": self.total, "built": self.built, "failed": self.failed, "refused": self.refused,
+        return {"total": self.total, "built": self.built, "awaiting_approval": self.awaiting, "failed": self.failed,
+                "refused": self.refused,
                 "replayed": self.replayed, "orders": self.orders, "seconds": round(self.seconds, 3),
                 "sleeves_per_second": round(self.rate, 1), "failures": dict(sorted(self.failures.items())),
                 "refusals": dict(sorted(self.refusals.items())), "acr_ids": self.acr_ids,
@@ -49,7 +51,7 @@ def pending_sleeves(store: Store) -> list[str]:
 
 
 def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[str] | set[str],
-                          progress: Progress | None = None) -> BatchResult:
+                          progress: Progress | None = None, requesters: tuple[str, ...] = ()) -> BatchResult:
     """Fire a rebalance ACR on every PENDING_LEVERAGE model sleeve, one `store.acrs.fire_acr` each.
 
     The checklist gate is the single-sleeve one: every ACR evaluates its own checklist, a failed evaluated
@@ -70,16 +72,17 @@ def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[s
         chunk = sleeves[start:start + CHUNK]
         with store.transaction():
             for sleeve_id in chunk:
-                _fire_one(store, sleeve_id, operator, acks, result)
+                _fire_one(store, sleeve_id, operator, acks, result, requesters)
         if progress is not None:
             progress(len(chunk))
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult) -> None:
+def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult,
+              requesters: tuple[str, ...]) -> None:
     try:
-        record = fire_acr(store, sleeve_id, "rebalance", operator, acknowledged=acks)
+        record = fire_acr(store, sleeve_id, "rebalance", operator, acknowledged=acks, requesters=requesters)
     except StoreError as error:  # fire_acr rolled back to its own savepoint: nothing of this sleeve is written
         result.refused += 1
         name = type(error).__name__
@@ -92,6 +95,8 @@ def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str],
         result.failed += 1
         code = record.code or "FAILED"
         result.failures[code] = result.failures.get(code, 0) + 1
+    elif record.status == "awaiting_approval":
+        result.awaiting += 1
     else:
         result.built += 1
         result.orders += len(record.orders)

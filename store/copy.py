@@ -17,9 +17,9 @@ from store.queries.audit import verify_chain
 
 # Every table of the book, parents before children (foreign keys are checked row by row on PostgreSQL). A
 # migration that adds a table adds it here; test_store_copy.py fails on a table this list does not name.
-TABLES = ("prices", "models", "rates", "accounts", "sleeves", "positions", "account_diagnostics",
-          "custodian_reports", "custodian_positions", "walkthrough_runs", "acrs", "orders", "walkthrough_steps",
-          "audit")
+TABLES = ("operators", "policy", "prices", "models", "rates", "accounts", "sleeves", "positions",
+          "account_diagnostics", "custodian_reports", "custodian_positions", "walkthrough_runs", "acrs", "orders",
+          "walkthrough_steps", "audit")
 CHUNK = 5000
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from store.demo_data import (
     DEFAULT_SEED,
     DEFAULT_TODAY,
+    ID_DIGITS,
     MAX_ACCOUNTS,
     RATES,
     REPORT_EXTRA_SHARES,
@@ -74,8 +75,11 @@ def iter_accounts_with_intent(
     """(codes the account is built to show, account dict) for accounts 1..N; () means healthy."""
     today = _check(accounts, seed, today)
     ctx = _context(seed, today)
+    # A book of a million accounts or more pads its ids to seven digits, so they still sort; below that every
+    # account keeps its six-digit id whatever the book's size.
+    digits = max(ID_DIGITS, len(str(accounts)))
     for i in range(accounts):
-        account_id = f"A-{i + 1:06d}"
+        account_id = f"A-{i + 1:0{digits}d}"
         if i < len(SHOWCASE_SPECS):
             spec = SHOWCASE_SPECS[i]
         else:

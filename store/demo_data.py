@@ -8,7 +8,8 @@ from typing import Any
 
 DEFAULT_SEED = 7
 DEFAULT_TODAY = date(2026, 11, 20)
-MAX_ACCOUNTS = 999_999  # ids are zero-padded to six digits so they sort
+MAX_ACCOUNTS = 9_999_999
+ID_DIGITS = 6  # ids are zero-padded so they sort: six digits up to 999,999 accounts, seven above
 SHOWCASE_SIZE = 20
 
 MIN_SLEEVE_EQUITY = 25_000.0

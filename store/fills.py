@@ -5,11 +5,13 @@ from decimal import Decimal
 from typing import Any
 
 from calc.formatting import money
+from calc.lifecycle import LIFECYCLE_REASONS, ORDERS_REJECTED, fills_status
 from calc.money import cents_int
 from calc.views import AcrRecord, OrderRecord
 from store.core import Store
 from store.errors import InvalidInput, Refused
 from store.fill_file import FILL_STATUSES, FillLine, parse_fill_file
+from store.lifecycle import undo_activation
 from store.queries.orders import find_acr, find_order
 from store.summary import refresh
 
@@ -109,15 +111,15 @@ def _finish_fills(store: Store, acr_ids: list[int], operator: str, detail: dict[
     done = []
     for acr_id in acr_ids:
         acr = find_acr(store, acr_id)
-        statuses = {o.status for o in acr.orders}
-        if "new" in statuses:
-            status = "submitted"
-        elif statuses <= {"filled"}:
-            status = "complete"
-        else:
-            status = "complete_with_errors"
+        status = fills_status({o.status for o in acr.orders}, any(o.filled_quantity for o in acr.orders))
+        extra: dict[str, Any] = {}
+        if status == "failed":  # nothing traded: the ACR gives back its cash movement and applied leverage
+            store.execute("UPDATE acrs SET code = ?, reason = ? WHERE id = ?",
+                          [ORDERS_REJECTED, LIFECYCLE_REASONS[ORDERS_REJECTED], acr_id])
+            extra["restored"] = undo_activation(store, acr, operator)
         store.execute("UPDATE acrs SET status = ?, updated_at = ? WHERE id = ?", [status, store.now(), acr_id])
-        store.audit(operator, "fills", acr.account_id, acr.sleeve_id, {"acr": acr_id, "status": status, **detail})
+        store.audit(operator, "fills", acr.account_id, acr.sleeve_id,
+                    {"acr": acr_id, "status": status, **detail, **extra})
         refresh(store, acr.account_id)
         done.append(find_acr(store, acr_id))
     return done

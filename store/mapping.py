@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from calc import DIAGNOSTIC_CODES, FAILURE_FIXES, Account, Model, Price, Sleeve
+from calc.approvals import AcrLifecycle
+from calc.lifecycle import LIFECYCLE_FIXES
 from calc.models import CustodianReport
 from calc.money import cents_int, from_cents
 from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord, StepRecord
@@ -224,6 +226,8 @@ def account_row_from_row(r: dict[str, Any], stale: bool) -> AccountRow:
         margin_enabled=bool(r["margin_enabled"]), nav=from_cents(r["nav_cents"]),
         max_saved_leverage=Decimal(str(r["max_saved_leverage"])),
         codes=tuple(c for c in DIAGNOSTIC_CODES if c in stored or (c == "STALE_PRICES" and stale)),
+        max_applied_leverage=(None if "max_applied" not in r or r["max_applied"] is None
+                              else Decimal(str(r["max_applied"]))),
     )
 
 
@@ -240,9 +244,14 @@ def acr_from_row(r: dict[str, Any], orders: list[OrderRecord], replayed: bool = 
     return AcrRecord(
         id=r["id"], request_key=r["request_key"], account_id=r["account_id"], sleeve_id=r["sleeve_id"],
         kind=r["kind"], amount=from_cents(r["amount_cents"]), leverage=Decimal(r["leverage"]), status=r["status"],
-        code=r["code"], reason=r["reason"], fix=FAILURE_FIXES.get(r["code"] or "", ""),
+        code=r["code"], reason=r["reason"], fix=FAILURE_FIXES.get(r["code"] or "") or LIFECYCLE_FIXES.get(r["code"] or "", ""),
         checklist=json.loads(r["checklist"]), operator=r["operator"], created_at=r["created_at"],
-        orders=orders, replayed=replayed, walkthrough_run=r.get("walkthrough_run"),
+        orders=orders, replayed=replayed, walkthrough_run=r.get("walkthrough_run"), lifecycle=AcrLifecycle(
+            requesters=tuple(json.loads(r.get("requesters") or "[]")) or (r["operator"],),
+            decided_by=r.get("decided_by"), decided_at=r.get("decided_at"),
+            decision_reason=r.get("decision_reason") or "",
+            preview=json.loads(r["preview"]) if r.get("preview") else None, resubmit_of=r.get("resubmit_of"),
+            submitted_at=r.get("submitted_at")),
     )
 
 

@@ -61,6 +61,40 @@ def _summary_columns_pg(conn: Any) -> None:
     backfill_columns(conn, ("max_applied_leverage", "call_distance"))
 
 
+def _four_eyes(conn: Any) -> None:
+    """Migration 8: operators and their roles, the four-eyes policy, and what the ACR lifecycle keeps on an ACR
+    (the previewed build of an awaiting one, who asked and who decided, the applied leverage it replaced, the ACR
+    it resubmits). Safe to rerun (a file whose user_version was lowered)."""
+    conn.run_script("""
+    CREATE TABLE IF NOT EXISTS operators (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'approver', 'admin')),
+        active INTEGER NOT NULL DEFAULT 1,
+        added_by TEXT NOT NULL,
+        added_at TEXT NOT NULL,
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS policy (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        leverage_above TEXT,
+        notional_above TEXT,
+        in_call INTEGER NOT NULL DEFAULT 0,
+        withdrawals INTEGER NOT NULL DEFAULT 0,
+        updated_by TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS acrs_status ON acrs(status, id);
+    """)
+    columns = conn.dialect.table_columns(conn, "acrs")
+    for column, kind in (("preview", "TEXT"), ("requesters", "TEXT NOT NULL DEFAULT '[]'"), ("decided_by", "TEXT"),
+                         ("decided_at", "TEXT"), ("decision_reason", "TEXT NOT NULL DEFAULT ''"),
+                         ("prior_applied", "TEXT"), ("submitted_at", "TEXT"),
+                         ("resubmit_of", "INTEGER REFERENCES acrs(id)")):
+        if column not in columns:
+            conn.execute(f"ALTER TABLE acrs ADD COLUMN {column} {kind}")
+
+
 def _chain_audit(conn: sqlite3.Connection) -> None:
     """Migration 4: hash-chain the audit log, and refuse REPLACE (which deletes without firing delete triggers).
 
@@ -266,6 +300,9 @@ MIGRATIONS: list[Migration] = [
     """, postgres=pg.SCHEMA_6),
     # 7: the summary also keeps the highest applied leverage and the call distance (store/summary.py).
     PerEngine(_summary_columns, _summary_columns_pg),
+    # 8: operators and roles, the four-eyes policy, and the ACR lifecycle's columns (store/operators.py, approvals.py).
+    # One callable both engines run: its SQL is common to both, its columns read through the engine's dialect.
+    _four_eyes,
 ]
 
 

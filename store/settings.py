@@ -32,11 +32,31 @@ def default_db_path() -> Path:
 
 
 def login_name() -> str:
-    """The operator's login name, or 'unknown' where the platform cannot tell."""
+    """The login name of the process's user, from the OS: the identity every write is checked against.
+
+    getpass.getuser() reads LOGNAME, USER, LNAME and USERNAME first, so anyone could set them to become another
+    operator; on POSIX the uid's password entry is the identity (the SSH user on an ops host).
+    """
     try:
-        return getpass.getuser()
-    except Exception:  # getuser raises when no login name can be found (containers, CI)
-        return os.environ.get("USER") or "unknown"
+        import pwd
+    except ImportError:  # Windows has no pwd: the platform's own answer is all there is
+        try:
+            return getpass.getuser()
+        except OSError:  # no login name anywhere (a service without a session)
+            return "unknown"
+    try:
+        return pwd.getpwuid(os.getuid()).pw_name
+    except KeyError:  # a uid with no password entry (some containers)
+        return f"uid-{os.getuid()}"
+
+
+def operator_name_problem(name: str) -> str | None:
+    """Why `name` cannot be an operator's name (the audit log records it), or None."""
+    if not name.strip():
+        return "the operator name is blank"
+    if any(unicodedata.category(c) in CONTROL_CATEGORIES for c in name):
+        return f"the operator name {name!r} contains control characters"
+    return None
 
 
 class Settings(BaseSettings):
@@ -105,6 +125,16 @@ class Settings(BaseSettings):
         settings._origins = origins
         return settings
 
+    def claimed_operator(self) -> str | None:
+        """The operator name this session claims (flag, environment or config file); None: the login name."""
+        return self.operator if self.origin("operator") != "default" else None
+
+    def as_viewer(self) -> Settings:
+        """These settings read-only, because the book gives this login the viewer role."""
+        viewer = self.model_copy(update={"read_only": True})
+        viewer._origins = {**self._origins, "read_only": "role"}
+        return viewer
+
     def origin(self, name: str) -> str:
         """Where a setting's value came from: default, file, env or flag."""
         return self._origins.get(name, "default")
@@ -130,10 +160,9 @@ class Settings(BaseSettings):
     @classmethod
     def _operator_is_a_name(cls, name: str) -> str:
         """The one check of an operator name (--operator, MARGIN_CONSOLE_OPERATOR): the audit log records it."""
-        if not name.strip():
-            raise ValueError("the operator name is blank")
-        if any(unicodedata.category(c) in CONTROL_CATEGORIES for c in name):
-            raise ValueError(f"the operator name {name!r} contains control characters")
+        problem = operator_name_problem(name)
+        if problem:
+            raise ValueError(problem)
         return name
 
     def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
@@ -154,4 +183,6 @@ def _where(origin: str, file: ConfigFileSource, name: str, table_key: str | None
         return CONFIG_ENV if name == "config" else f"MARGIN_CONSOLE_{name.upper()}"
     if origin == "flag":
         return f"--{name.replace('_', '-')}"
+    if origin == "role":
+        return "this login's role in the book (a viewer, or not an operator)"
     return f"the {name} setting"

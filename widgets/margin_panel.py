@@ -6,7 +6,7 @@ from decimal import Decimal
 from textual.widgets import Static
 
 from calc import MarginFigures
-from calc.formatting import money, pct
+from calc.formatting import call_distance_text, money, rate_text
 from calc.margin import house_floor_note
 
 
@@ -30,7 +30,7 @@ class MarginPanel(Static):
 
     def render(self) -> str:
         m = self.figures
-        distance = pct(m.call_distance) if m.debit > 0 else "no debit"
+        distance = call_distance_text(m.call_distance, m.debit)
         lines = [
             f"LMV {money(m.lmv)} · Debit {money(m.debit)} · Equity {money(m.equity)}",
             f"Maintenance req {money(m.requirement)} · Call distance {distance}",
@@ -43,5 +43,5 @@ class MarginPanel(Static):
                          f"or securities {money(m.cure_securities)}, or sell {money(m.cure_sell)}")
         else:
             lines.append("No margin call")
-        lines.append(f"Interest {money(m.daily_interest)}/day at {pct(self.annual_rate, 2)} (actual/360)")
+        lines.append(f"Interest {money(m.daily_interest)}/day (actual/360) at {rate_text(self.annual_rate, m.debit)}")
         return "\n".join(lines)

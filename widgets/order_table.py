@@ -4,12 +4,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from textual.widgets import DataTable
+from rich.text import Text
 
 from calc.formatting import money
+from widgets.key_nav import KeyTable
+
+NUMERIC = {"Qty", "Price", "Notional"}
 
 
-class OrderTable(DataTable):
+def number(text: str) -> Text:
+    """A figure right-aligned in its column, so digits line up."""
+    return Text(text, justify="right")
+
+
+class OrderTable(KeyTable):
     """Side, symbol, quantity, price, notional and (for stored orders) status."""
 
     DEFAULT_CSS = """
@@ -24,10 +32,11 @@ class OrderTable(DataTable):
 
     def on_mount(self) -> None:
         for label in ("Side", "Symbol", "Qty", "Price", "Notional", "Status"):
-            self.add_column(label, key=label.lower())
+            right = label in NUMERIC
+            self.add_column(Text(label, justify="right") if right else label, key=label.lower())
 
     def show_orders(self, orders: Iterable[Any]) -> None:
         self.clear()
         for i, o in enumerate(orders):
-            self.add_row(o.side.upper(), o.symbol, f"{o.quantity:,}", money(o.price), money(o.notional),
-                         getattr(o, "status", "preview"), key=str(i))
+            self.add_row(o.side.upper(), o.symbol, number(f"{o.quantity:,}"), number(money(o.price)),
+                         number(money(o.notional)), getattr(o, "status", "preview"), key=str(i))

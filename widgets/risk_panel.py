@@ -7,7 +7,7 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from calc import RiskReport
-from calc.formatting import lev, money, pct
+from calc.formatting import call_distance_text, lev, money, pct, rate_text
 from calc.vocabulary import ACR_KIND_SHORT
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
@@ -24,10 +24,11 @@ def bar(value: Decimal | None, top: Decimal, width: int = BAR_WIDTH) -> str:
     return text.ljust(width)
 
 
-def whole(value: Decimal | None, signed: bool = False) -> str:
+def signed(value: Decimal | None) -> str:
+    """A P&L in cents with its sign (`+1,234.50`, `-10,000.00`, `0.00`)."""
     if value is None:
         return "-"
-    return f"{value:+,.0f}" if signed and value else f"{value:,.0f}"
+    return f"+{money(value)}" if value > 0 else money(value)
 
 
 class RiskPanel(Static):
@@ -81,10 +82,7 @@ class RiskPanel(Static):
             name = f"Now {lev(r.leverage)} applied"
         else:
             name = f"Proposed {lev(r.leverage)} {ACR_KIND_SHORT.get(r.basis, r.basis)}"
-        if r.call_distance is None:
-            distance = "-"
-        else:
-            distance = pct(r.call_distance) if r.debit else "no debit"
+        distance = "-" if r.call_distance is None else call_distance_text(r.call_distance, r.debit)
         no_rate = bool(r.debit) and not r.annual_rate  # a debit, but the book holds no rate for the custodian
         break_even = pct(r.break_even_return, 2) if r.break_even_return is not None and not no_rate else "-"
         lines = [f"[b]{name}[/b] · call distance {distance} · break-even {break_even}"]
@@ -92,25 +90,32 @@ class RiskPanel(Static):
             lines.append(f"[$error b]{r.code}[/]: {escape(r.reason)}")
             if not r.projected:
                 lines.append("[dim]Nothing projected: sleeve P&L only.[/dim]")
-        lines.append(f"[dim]{'Move':>5} {'P&L 1.00x':>10} {'P&L ' + lev(r.leverage):>10} "
-                     f"{'Equity after':>12} {'':<{BAR_WIDTH}} Call[/dim]")
+        # One basis per column, its scope named: the sleeve's P&L on the holdings this block describes (held now,
+        # or what the build projects), its unlevered twin when the block proposes leverage, then the account.
+        unlevered = not r.current and r.leverage != 1
+        twin_top, twin_label = (f" {'Sleeve P&L':>13}", f" {'at 1.00x':>13}") if unlevered else ("", "")
+        lines.append(f"[dim]{'':>5}{twin_top} {'Sleeve P&L':>13} {'Account':>14}[/dim]")
+        lines.append(f"[dim]{'Move':>5}{twin_label} {'at ' + lev(r.leverage):>13} {'equity after':>14} "
+                     f"{'':<{BAR_WIDTH}} Call[/dim]")
         for s in r.scenarios:
             if s.call is None:
                 call, colour = "-", "$text-muted"
             elif s.call:
-                call, colour = f"[$error b]CALL {whole(s.call_amount)}[/]", "$error"
+                call, colour = f"[$error b]CALL {money(s.call_amount)}[/]", "$error"
             else:
                 call, colour = "[dim]no[/dim]", "$success"
-            lines.append(f"{s.move:>+5.0%} {whole(s.sleeve_pnl_1x, True):>10} {whole(s.sleeve_pnl_at_l, True):>10} "
-                         f"{whole(s.equity_after):>12} [{colour}]{bar(s.equity_after, top)}[/] {call}")
+            pnl = s.sleeve_pnl_held if s.sleeve_pnl_held is not None else s.sleeve_pnl_at_l
+            twin = f" {signed(s.sleeve_pnl_1x):>13}" if unlevered else ""
+            lines.append(f"{s.move:>+5.0%}{twin} {signed(pnl):>13} {money(s.equity_after):>14} "
+                         f"[{colour}]{bar(s.equity_after, top)}[/] {call}")
         if r.interest_day is None:
             lines.append("Interest: unknown until the account can be projected")
         elif not r.debit:
-            rate = f" (custodian rate {pct(r.annual_rate, 2)})" if r.annual_rate else ""
+            rate = f" ({rate_text(r.annual_rate, r.debit)})" if r.annual_rate else ""
             lines.append(f"No debit, no margin interest{rate}")
         elif no_rate:
             lines.append("Interest: the book holds no margin rate for this custodian")
         else:
-            lines.append(f"Interest at {pct(r.annual_rate, 2)}: {money(r.interest_day)}/day · "
-                         f"{money(r.interest_month)}/month · {money(r.interest_year)}/year")
+            lines.append(f"Interest {money(r.interest_day)}/day · {money(r.interest_month)}/month · "
+                         f"{money(r.interest_year)}/year at {rate_text(r.annual_rate, r.debit)}")
         return lines

@@ -19,6 +19,7 @@ class SleeveCard(Static, can_focus=True):
     SleeveCard:focus {
         border: round $accent;
         background: $boost;
+        border-title-style: reverse bold;
     }
     SleeveCard.-pending {
         border: round $warning;
@@ -31,8 +32,19 @@ class SleeveCard(Static, can_focus=True):
     def __init__(self, sleeve: SleeveView, **kwargs) -> None:
         super().__init__(**kwargs)
         self.sleeve = sleeve
-        self.border_title = f"{sleeve.id} · {sleeve.kind.upper()}"
         self.set_class(sleeve.pending, "-pending")
+        self._title(selected=False)
+
+    def _title(self, selected: bool) -> None:
+        """The selection is marked by shape (a pointer and a reversed title): pending already owns the colour."""
+        title = f"{self.sleeve.id} · {self.sleeve.kind.upper()}"
+        self.border_title = f"▶ {title} · SELECTED" if selected else title
+
+    def on_focus(self) -> None:
+        self._title(selected=True)
+
+    def on_blur(self) -> None:
+        self._title(selected=False)
 
     def render(self) -> str:
         s = self.sleeve

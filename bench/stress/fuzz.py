@@ -197,7 +197,7 @@ def run(workdir: Path, cases: int = 200, seed: int = 1) -> DrillResult:
     env = {"MARGIN_CONSOLE_DB": str(db), "MARGIN_CONSOLE_OPERATOR": "fuzz"}
     runner = CliRunner()
     opened: list[int] = []
-    console.app.run_console = lambda settings: opened.append(1)  # a case left with no command opens no TUI here
+    console.app.run_console = lambda settings, **_: opened.append(1)  # a case left with no command opens no TUI here
     rng = random.Random(seed)
     exits: Counter[int] = Counter()
     kinds: Counter[str] = Counter()

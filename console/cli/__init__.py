@@ -1,7 +1,7 @@
 """The command line: `margin-console` opens the console; its commands are the headless front of the store.
 
 One command module per store service module (book, sleeves, acrs, fills, prices, reconcile, troubleshoot,
-walkthrough), one for the queries, one for the calculator, one for the settings (config) and one for the web
+walkthrough, operators, approvals, lifecycle), one for the queries, one for the calculator, one for the settings (config) and one for the web
 server (serve); the shared pieces are in support.py (group, errors, store) and output.py (--json/--csv, emitters,
 formats).
 """
@@ -14,10 +14,13 @@ import click
 
 from console.cli import (
     acrs,
+    approvals,
     book,
     config,
     copy,
     fills,
+    lifecycle,
+    operators,
     prices,
     queries,
     reconcile,
@@ -27,10 +30,15 @@ from console.cli import (
     walkthrough,
     whatif,
 )
-from console.cli.support import ConsoleGroup, progress_bar, refuse_writes_when_read_only
+from console.cli.support import (
+    ConsoleGroup,
+    console_settings,
+    progress_bar,
+    refuse_writes_when_read_only,
+)
 from store.book import generate_demo
 from store.config_file import CONFIG_ENV
-from store.settings import Settings
+from store.settings import Settings, login_name
 
 DEMO_ACCOUNTS = 2000
 
@@ -67,12 +75,13 @@ def cli(ctx: click.Context, config_file: Path | None, db: str | None, operator: 
             generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     from console.app import run_console
 
-    run_console(settings)
+    login = ctx.obj.get("login") or login_name()
+    run_console(console_settings(settings, login), login=login, claim=settings.claimed_operator())
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, copy, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif,
-               serve):
+for module in (book, copy, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough,
+               whatif, serve, operators, approvals, lifecycle):
     for command in module.COMMANDS:
         cli.add_command(command)
 

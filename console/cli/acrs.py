@@ -12,21 +12,14 @@ from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import (
     DECIMAL,
     PROG,
+    actor,
     expect_version_option,
     open_store,
     operator,
+    parse_acks,
     progress_bar,
 )
 from store.acrs import fire_acr
-
-
-def parse_acks(ack: str) -> set[str]:
-    """The acknowledgement ids of --ack: 'all', or a comma list."""
-    if not ack:
-        return set()
-    if ack.strip() == "all":
-        return set(ACK_IDS)
-    return {a.strip() for a in ack.split(",") if a.strip()}
 
 
 @click.command("acr")
@@ -58,12 +51,15 @@ def acr(ctx: click.Context, sleeve_id: str | None, kind: str | None, amount: Dec
         raise click.UsageError("Missing option '--kind'.")
     with open_store(ctx) as store:
         record = fire_acr(store, sleeve_id, kind, operator(ctx), amount, parse_acks(ack), request_key,
-                          expect_version)
+                          expect_version, requesters=actor(ctx).people)
     if as_json:
         emit_json(record.to_json())
     else:
         again = " (already fired with this request key)" if record.replayed else ""
         click.echo(f"ACR {record.id} {record.kind} on {record.sleeve_id} at {lev(record.leverage)}: {record.status}{again}")
+        if record.status == "awaiting_approval":
+            click.echo(f"Four eyes: {'; '.join(record.lifecycle.reasons)}. Nothing moves until another person "
+                       f"approves it (`{PROG} approve {record.id}`) or rejects it.")
         if record.orders:
             emit_table([{"order": o.id, "side": o.side, "symbol": o.symbol, "quantity": o.quantity,
                          "price": money(o.price), "notional": money(o.notional)} for o in record.orders])
@@ -88,11 +84,12 @@ def _acr_all_pending(ctx: click.Context, sleeve_id: str | None, kind: str | None
     with open_store(ctx) as store:
         total = len(pending_sleeves(store))
         with progress_bar(total, "Rebalancing pending sleeves") as step:
-            result = rebalance_all_pending(store, operator(ctx), acks, step)
+            result = rebalance_all_pending(store, operator(ctx), acks, step, actor(ctx).people)
     if as_json:
         emit_json(result.to_json())
     else:
-        click.echo(f"{result.total:,} pending sleeve(s): {result.built:,} built ({result.orders:,} orders), "
+        waiting = f"{result.awaiting:,} awaiting approval, " if result.awaiting else ""
+        click.echo(f"{result.total:,} pending sleeve(s): {result.built:,} built ({result.orders:,} orders), {waiting}"
                    f"{result.failed:,} failed, {result.refused:,} refused in {result.seconds:.1f} s "
                    f"({result.rate:,.0f} sleeves/s)")
         for code, n in sorted(result.failures.items()):

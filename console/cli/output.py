@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,8 +18,15 @@ csv_option = click.option("--csv", "as_csv", is_flag=True, help="Export as CSV o
 
 
 def emit_json(value: Any) -> None:
-    """One JSON document on stdout (Decimals as numbers, dates as ISO strings)."""
-    click.echo(json.dumps(json_value(value), indent=2))
+    """One JSON document on stdout (Decimals as numbers, dates as ISO strings): indented for a person at a
+    terminal, compact when piped, where the C encoder writes it (indented JSON falls back to the pure-Python
+    encoder: 1.25 s of a 1M-account doctor)."""
+    indent = 2 if sys.stdout.isatty() else None
+    try:  # one pass in the C encoder, converting Decimals and dates as it meets them
+        text = json.dumps(value, indent=indent, default=json_value)
+    except TypeError:  # a key json cannot write (a date as a key): convert the whole value first
+        text = json.dumps(json_value(value), indent=indent)
+    click.echo(text)
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

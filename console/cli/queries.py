@@ -4,12 +4,14 @@ from __future__ import annotations
 import click
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
-from calc.formatting import lev, money
+from calc.audit_summary import audit_summary
+from calc.formatting import call_distance_text, lev, money, pct
 from calc.margin import house_floor_note
 from calc.views import OrderRecord
 from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
-from console.cli.support import SqlInt, open_store
-from store.queries.accounts import account_page
+from console.cli.support import SqlInt, open_store, operator
+from store.lifecycle import submit_acr
+from store.queries.accounts import SORTS, account_page, parse_filter
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
@@ -18,21 +20,27 @@ from store.queries.orders import list_orders
 
 
 @click.command("accounts")
-@click.option("--filter", "text", default="", help="Words matching the start of id, name or custodian words.")
+@click.option("--filter", "text", default="",
+              help="Words matching the start of id, name or custodian words; code:CODE keeps one diagnostic.")
+@click.option("--sort", type=click.Choice(list(SORTS)), default="id", show_default=True,
+              help="Order: account id, NAV (largest first), saved leverage (highest first) or call distance "
+                   "(closest to a call first).")
 @click.option("--limit", type=click.IntRange(1, 100_000), default=50, show_default=True)
 @click.option("--offset", type=SqlInt(0), default=0, show_default=True)
 @json_option
 @click.pass_context
-def accounts(ctx: click.Context, text: str, limit: int, offset: int, as_json: bool) -> None:
-    """List accounts with NAV, highest saved leverage and diagnostic codes."""
+def accounts(ctx: click.Context, text: str, sort: str, limit: int, offset: int, as_json: bool) -> None:
+    """List accounts with NAV, saved and applied leverage and diagnostic codes (the browser's page)."""
+    words, code = parse_filter(text)
     with open_store(ctx) as store:
-        page = account_page(store, text, limit, offset)
+        page = account_page(store, words, limit, offset, code=code, sort=sort)
     if as_json:
         emit_json(page.to_json())
         return
     emit_table([{"id": r.id, "name": r.name, "custodian": r.custodian, "type": r.type,
                  "margin": "yes" if r.margin_enabled else "no", "nav": money(r.nav),
-                 "max lev": lev(r.max_saved_leverage), "diagnostics": " ".join(r.codes)} for r in page.rows])
+                 "max lev": lev(r.max_saved_leverage), "applied": lev(r.max_applied_leverage),
+                 "diagnostics": " ".join(r.codes)} for r in page.rows])
     click.echo(f"{len(page.rows)} shown of {page.total:,} matching ({page.book_size:,} in the book)")
 
 
@@ -57,8 +65,8 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     click.echo("")
     for label, value in (("LMV", money(m.lmv)), ("Debit", money(m.debit)), ("Equity", money(m.equity)),
                          ("Maintenance requirement", money(m.requirement)), ("Margin call", money(m.call)),
-                         ("Call distance", f"{m.call_distance:.1%}" if m.debit else "no debit"),
-                         ("Interest per day", f"{money(m.daily_interest)} at {detail.annual_rate:.2%}")):
+                         ("Call distance", call_distance_text(m.call_distance, m.debit)),
+                         ("Interest per day", f"{money(m.daily_interest)} at {pct(detail.annual_rate, 2)}")):
         click.echo(f"{label:<26}{value:>16}")
     floor = house_floor_note(a.house_maintenance)
     if floor:
@@ -76,11 +84,18 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
 @click.option("--acr", "acr_id", type=SqlInt(), help="Only this ACR's orders.")
 @click.option("--account", "account_id", help="Only this account's orders.")
 @csv_option
+@click.option("--submit", is_flag=True, help="Mark the ACR's orders sent: the ACR goes built -> submitted (needs --acr).")
 @json_option
 @click.pass_context
-def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, as_json: bool) -> None:
-    """List or export orders."""
-    with open_store(ctx) as store:
+def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, submit: bool,
+           as_json: bool) -> None:
+    """List or export orders (--submit: and mark the ACR submitted, as the orders leave for the trading desk)."""
+    if submit and acr_id is None:
+        raise click.UsageError("--submit marks one ACR's orders: give --acr ID")
+    with open_store(ctx, writes=submit) as store:
+        if submit:
+            assert acr_id is not None
+            submit_acr(store, acr_id, operator(ctx))
         found = list_orders(store, acr_id, account_id)
     if as_json:
         emit_json([o.to_json() for o in found])
@@ -146,7 +161,7 @@ def audit(ctx: click.Context, account_id: str | None, limit: int, verify: bool, 
     else:
         emit_table([{"id": r.id, "at": r.at, "operator": r.operator, "action": r.action,
                      "account": r.account_id or "", "sleeve": r.sleeve_id or "",
-                     "detail": ", ".join(f"{k}={v}" for k, v in r.detail.items())} for r in found])
+                     "detail": audit_summary(r.detail)} for r in found])
 
 
 COMMANDS = [accounts, show, orders, doctor, audit]

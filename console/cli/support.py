@@ -15,10 +15,13 @@ from typing import Any
 import click
 from pydantic import ValidationError
 
+from calc.approvals import Actor
+from calc.checklist import ACK_IDS
 from calc.money import MAX_AMOUNT
 from store.core import Store
 from store.errors import InvalidInput, KeyReused, NotFound, Refused, StoreError
-from store.settings import Settings
+from store.operators import require, resolve_actor
+from store.settings import Settings, login_name
 
 PROG = "margin-console"
 BAD_INPUT: dict[type[Exception], str] = {
@@ -70,6 +73,15 @@ class SqlInt(click.IntRange):
 
 expect_version_option = click.option("--expect-version", type=SqlInt(),
                                      help="Refuse if the sleeve changed since this version.")
+
+
+def parse_acks(ack: str) -> set[str]:
+    """The acknowledgement ids of --ack: 'all', or a comma list (acr, resubmit)."""
+    if not ack:
+        return set()
+    if ack.strip() == "all":
+        return set(ACK_IDS)
+    return {a.strip() for a in ack.split(",") if a.strip()}
 
 
 def one_line(error: Exception) -> str:
@@ -124,13 +136,14 @@ class ConsoleGroup(click.Group):
 
 # The commands that write the book: refused under --read-only before the file is opened (the store's read-only
 # connection would refuse the write too, but only after opening the book).
+# Groups with read and write subcommands (operators, policy) and `orders --submit` open the store with writes=True.
 WRITE_COMMANDS = frozenset({"demo", "import", "set-leverage", "track-manager", "confirm-margin", "acr", "fills",
-                            "prices", "reconcile", "copy"})
+                            "prices", "reconcile", "approve", "reject", "cancel", "expire", "resubmit", "copy"})
 
 
-def refuse_writes_when_read_only(settings: Settings, command: str) -> None:
+def refuse_writes_when_read_only(settings: Settings, command: str, force: bool = False) -> None:
     """One line, before anything is opened, when a read-only session asks for a command that writes the book."""
-    if settings.read_only and command in WRITE_COMMANDS:
+    if settings.read_only and (force or command in WRITE_COMMANDS):
         raise Refused(f"`{command}` writes the book, and this session is read-only (set by "
                       f"{settings.where('read_only')}); nothing was opened or changed")
 
@@ -141,22 +154,44 @@ def settings(ctx: click.Context) -> Settings:
 
 
 def operator(ctx: click.Context) -> str:
-    """Who this command's writes are attributed to."""
-    return settings(ctx).operator
+    """Who this command's writes are attributed to (both people when an admin acts for another operator)."""
+    found = ctx.find_root().obj.get("actor")
+    return found.recorded if found is not None else settings(ctx).operator
+
+
+def actor(ctx: click.Context) -> Actor:
+    """The writer open_store(writes=True) resolved: the login name, the operator it acts as and its role."""
+    return ctx.find_root().obj["actor"]
+
+
+def login(ctx: click.Context) -> str:
+    """The login name of the process's user (tests inject one in the root's obj; nobody else can)."""
+    return ctx.find_root().obj.get("login") or login_name()
 
 
 @contextmanager
-def open_store(ctx: click.Context, create: bool = False) -> Iterator[Store]:
+def open_store(ctx: click.Context, create: bool = False, writes: bool | None = None) -> Iterator[Store]:
     """The store of the command's settings (and the root's injected clock, in tests), closed after use.
 
     Only `create` (demo, import) makes a missing directory: anything else there would be an empty book by mistake.
+    A command that writes (WRITE_COMMANDS, or `writes`) is refused in a read-only session, and its writer is
+    resolved against the book's operators: a viewer, or a login the book does not know, is refused.
     """
-    clock = ctx.find_root().obj.get("clock")
+    root = ctx.find_root()
+    clock = root.obj.get("clock")
     path = settings(ctx).db
+    command = root.invoked_subcommand or ""
+    writes = command in WRITE_COMMANDS if writes is None else writes
+    if writes:
+        refuse_writes_when_read_only(settings(ctx), command, force=True)
     if not create and isinstance(path, Path) and not path.parent.exists():  # a server URL: the server says
         raise NotFound(f"no book at {path}: make one with `{PROG} demo` or `{PROG} import BOOK.json`")
     store = Store(path, settings(ctx), clock)
     try:
+        if writes:
+            writer = resolve_actor(store, login(ctx), settings(ctx).claimed_operator())
+            require(writer, "operator", f"`{command}`")
+            root.obj["actor"] = writer
         yield store
     finally:
         store.close()
@@ -170,3 +205,14 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
             yield bar.update
     else:
         yield lambda n: None
+
+
+def console_settings(settings: Settings, login_name: str, clock: Any = None) -> Settings:
+    """The console's settings for this login: the writer's name as it will be recorded, and read-only for a viewer
+    or a login the book does not know (the console hides and refuses its write keys, as under --read-only)."""
+    if not settings.db.exists():
+        return settings
+    with Store(settings.db, settings, clock) as store:
+        writer = resolve_actor(store, login_name, settings.claimed_operator())
+    named = settings.model_copy(update={"operator": writer.recorded})
+    return named if writer.may("operator") else named.as_viewer()

@@ -8,14 +8,15 @@ from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from calc import Checklist, evaluate_checklist
 from calc.checklist import ACK_IDS
-from calc.formatting import cash, lev, money, pct
+from calc.formatting import call_distance_text, cash, lev, money
 from calc.views import AcrPreview, AcrRecord, Reviewed
 from calc.vocabulary import kind_title
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, AcrFired, AcrPreviewed, FillsApplied, WriteFailed
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
@@ -59,7 +60,7 @@ class AcrScreen(ConsoleScreen[None]):
             yield Static("Building the preview…", id="acr-summary", classes="panel")
             yield OrderTable(id="acr-orders")
             yield Static("", id="result")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#acr-orders").border_title = "Trade preview"
@@ -90,12 +91,14 @@ class AcrScreen(ConsoleScreen[None]):
             m = b.projected_margin
             lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
                          f"Account debit {money(m.debit)} · Equity {money(m.equity)}")
-            lines.append(f"Call distance {pct(m.call_distance) if m.debit > 0 else 'no debit'} · "
+            lines.append(f"Call distance {call_distance_text(m.call_distance, m.debit)} · "
                          f"Reg T req {money(m.regt_requirement)} · Maintenance req {money(m.requirement)}")
         if not b.ok:
             lines.append(f"[$error b]{b.code}[/]: {b.reason}\nFix: {b.fix}")
         else:
-            lines.append(f"{len(b.orders)} order(s), sells first.")
+            sides = {o.side for o in b.orders}
+            # "Sells first" is an order of execution: worth saying only when sells come before buys.
+            lines.append(f"{len(b.orders)} order(s)" + (", sells first." if sides == {"buy", "sell"} else "."))
         self.query_one("#acr-summary", Static).update("\n".join(lines))
         self.query_one(OrderTable).show_orders(b.orders)
         self._evaluate()
@@ -160,7 +163,8 @@ class AcrScreen(ConsoleScreen[None]):
         what the operator reviewed: if the sleeve, account or build moved since, the store refuses it."""
         with self.store_failures(WriteFailed), self.app.open_store() as store:
             record = fire_acr(store, self.sleeve_id, self.kind, self.app.operator, self.amount, acks, self.request_key,
-                              walkthrough_run=self.walkthrough_run, reviewed=reviewed)
+                              walkthrough_run=self.walkthrough_run, reviewed=reviewed,
+                              requesters=self.app.actor(store).people)
             self.written(self.account_id)
             self.deliver(AcrFired(record))
 
@@ -175,9 +179,11 @@ class AcrScreen(ConsoleScreen[None]):
         box.set_class(not record.failed, "-built")
         if record.failed:
             box.update(f"[$error b]ACR {record.id} failed: {record.code}[/]\n{record.reason}\nFix: {record.fix}")
+        elif record.status == "awaiting_approval":  # four eyes: nothing moved yet
+            box.update(f"[$warning b]ACR {record.id} awaiting approval[/]: {'; '.join(record.lifecycle.reasons)}. "
+                       "Nothing moves until another person approves it (A: approvals).")
         else:
-            box.update(f"[$success b]ACR {record.id} {record.status}[/]: {len(record.orders)} order(s) written; "
-                       f"applied leverage is now {lev(record.leverage)}. Press s to simulate fills, escape to go back.")
+            box.update(f"[$success b]ACR {record.id} {record.status}[/]: {self._outcome(record)}")
             self.query_one(OrderTable).show_orders(record.orders)
             self.query_one("#acr-orders").border_title = f"Orders of ACR {record.id}"
         box.scroll_visible()
@@ -197,9 +203,26 @@ class AcrScreen(ConsoleScreen[None]):
         box = self.query_one("#result", Static)
         box.scroll_visible()
 
+    @staticmethod
+    def _outcome(record: AcrRecord) -> str:
+        """What is true of the ACR now, and the key that moves it on (only while one does)."""
+        orders = len(record.orders)
+        if record.status == "built":
+            return (f"{orders} order(s) written; applied leverage is now {lev(record.leverage)}. "
+                    "Press s to simulate fills, escape to go back.")
+        filled = sum(1 for o in record.orders if o.status == "filled")
+        if not orders:
+            return f"no orders to fill; applied leverage {lev(record.leverage)}. Escape to go back."
+        return (f"{filled} of {orders} order(s) filled; applied leverage "
+                f"{lev(record.leverage)}. Nothing left to fill: escape to go back.")
+
     def action_simulate(self) -> None:
         record = self.result
-        if record is None or record.failed or record.status != "built":
+        if record is not None and not record.failed and record.status != "built":
+            self.notify(f"ACR {record.id} is {record.status.replace('_', ' ')}: nothing left to fill.",
+                        severity="information")
+            return
+        if record is None or record.failed:
             self.notify("Fire a built ACR first; only its open orders can be filled.", severity="warning")
             return
         self.fill_at_order_prices(record.id)

@@ -10,6 +10,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from calc.vocabulary import ACR_KIND_HELP, ACR_KIND_TITLES
+from widgets.key_nav import KeyOptionList
 
 
 class ActivationModal(ModalScreen[str | None]):
@@ -25,7 +26,7 @@ class ActivationModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="activation"):
             yield Label(f"[b]Activate the change on {escape(self.sleeve_id)}[/b] · {escape(self.status)}")
-            yield OptionList(*[Option(f"{title} [dim]({ACR_KIND_HELP[k]})[/dim]", id=k)
+            yield KeyOptionList(*[Option(f"{title} [dim]({ACR_KIND_HELP[k]})[/dim]", id=k)
                                for k, title in ACR_KIND_TITLES.items()], id="activation-kinds")
             yield Label("[dim]Enter: continue to the pre-trade checklist · escape: cancel[/dim]")
 

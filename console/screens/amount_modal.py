@@ -9,7 +9,9 @@ from textual.containers import Horizontal, Vertical
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label
 
-from console.screens.base import ConsoleModal
+from calc.amounts import amount_problem
+from calc.views import AccountDetail
+from console.screens.base import BUTTON_MOVES, ButtonMoves, ConsoleModal
 
 
 class PositiveMoney(Validator):
@@ -25,20 +27,50 @@ class PositiveMoney(Validator):
         return self.success()
 
 
-class AmountModal(ConsoleModal[Decimal | None]):
+class WithinReach(Validator):
+    """An amount the sleeve (withdrawal, liquidation) or the APM (allocation) can move: refused here, not after
+    a build."""
+
+    def __init__(self, kind: str, sleeve_equity: Decimal | None, apm_cash: Decimal | None) -> None:
+        super().__init__()
+        self.kind, self.sleeve_equity, self.apm_cash = kind, sleeve_equity, apm_cash
+
+    def validate(self, value: str) -> ValidationResult:
+        try:
+            amount = Decimal(value.replace(",", ""))
+        except InvalidOperation:
+            return self.success()  # PositiveMoney says why
+        if not amount.is_finite():
+            return self.success()
+        problem = amount_problem(self.kind, amount, self.sleeve_equity, self.apm_cash)
+        return self.failure(problem) if problem else self.success()
+
+
+class AmountModal(ButtonMoves, ConsoleModal[Decimal | None]):
     """Enter to continue to the checklist, escape to cancel."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", "Cancel"), *BUTTON_MOVES]
 
-    def __init__(self, kind: str, sleeve_id: str) -> None:
+    def __init__(self, kind: str, sleeve_id: str, sleeve_equity: Decimal | None = None,
+                 apm_cash: Decimal | None = None) -> None:
         super().__init__()
         self.kind = kind
         self.sleeve_id = sleeve_id
+        self.reach = WithinReach(kind, sleeve_equity, apm_cash)
+
+    @classmethod
+    def for_sleeve(cls, kind: str, detail: AccountDetail | None, sleeve_id: str) -> AmountModal:
+        """The dialog with the limits the account shows now (none known: the build still checks)."""
+        if detail is None:
+            return cls(kind, sleeve_id)
+        apm = next((s for s in detail.sleeves if s.kind == "apm"), None)
+        return cls(kind, sleeve_id, detail.sleeve(sleeve_id).equity, apm.cash if apm else None)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"{self.kind.title()} ACR on {self.sleeve_id}: amount in dollars")
-            yield Input(placeholder="e.g. 2500", id="amount", validators=[PositiveMoney()], restrict=r"[0-9.,]*")
+            yield Input(placeholder="e.g. 2500", id="amount", validators=[PositiveMoney(), self.reach],
+                        restrict=r"[0-9.,]*")
             yield Label("", id="amount-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")

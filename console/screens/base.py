@@ -6,9 +6,10 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import events
+from textual.binding import Binding
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Button, Static
 from textual.worker import get_current_worker
 
 from console.actions import ActionSpec
@@ -100,3 +101,26 @@ class ConsoleModal(StoreWorkers, ModalScreen[ResultT]):
     if TYPE_CHECKING:
         @property
         def app(self) -> MarginConsoleApp: ...  # type: ignore[override]
+
+
+BUTTON_MOVES = [
+    Binding("left", "focus_button(-1)", "Previous button", show=False),
+    Binding("right", "focus_button(1)", "Next button", show=False),
+]
+
+
+class ButtonMoves:
+    """Mixed into dialogs: left/right move between the buttons (a focused input keeps them for its cursor)."""
+
+    if TYPE_CHECKING:
+        focused: object
+
+        def query(self, selector: type[Button]) -> list[Button]: ...
+
+    def action_focus_button(self, step: int) -> None:
+        buttons = [b for b in self.query(Button) if b.display and not b.disabled]
+        if not buttons:
+            return
+        current = self.focused
+        index = buttons.index(current) + step if current in buttons else (0 if step > 0 else -1)
+        buttons[index % len(buttons)].focus()

@@ -3,15 +3,20 @@ from __future__ import annotations
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
+from calc import DIAGNOSTIC_CODES
+from calc.views import AccountPage, BookFreshness
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, FreshnessLoaded, PageLoaded
 from console.screens.base import ConsoleScreen
-from calc.views import AccountPage, BookFreshness
-from widgets.account_table import AccountTable
-from store.queries.accounts import account_page
+from store.errors import InvalidInput
+from store.queries.accounts import SORTS, account_page, parse_filter
 from store.queries.freshness import book_freshness
+from widgets.account_table import AccountTable
+
+SORT_LABELS = {"id": "id", "nav": "NAV ↓", "leverage": "saved leverage ↓", "call": "call distance ↑"}
 
 
 class BrowserScreen(ConsoleScreen[None]):
@@ -23,16 +28,20 @@ class BrowserScreen(ConsoleScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.filter_text = ""
+        self.code: str | None = None  # from the c key or a `code:` term in the filter
+        self.sort = "id"
         self.page_offset = 0
         self.page: AccountPage | None = None
+        self.page_code: str | None = None  # the code the page on screen was filtered by
         self.freshness: BookFreshness | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: id, name or custodian (enter to browse, escape to clear)", id="filter")
+        yield Input(placeholder="Filter: id, name or custodian, or code:CALL (enter browses, escape clears)",
+                    id="filter")
         yield AccountTable(id="accounts")
         yield Static("Loading the book…", id="status", classes="status-line")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one(Input).cursor_blink = self.app.cursor_blink
@@ -40,8 +49,18 @@ class BrowserScreen(ConsoleScreen[None]):
         self.load()
 
     def load(self) -> None:
-        self.load_page(self.filter_text, self.page_offset, self.app.page_size)
         self.load_freshness()
+        self.load_accounts()
+
+    def load_accounts(self) -> None:
+        """The page for the filter, code and sort now (a bad `code:` term is said on the status line)."""
+        try:
+            words, typed_code = parse_filter(self.filter_text)
+        except InvalidInput as error:
+            self.query_one("#status", Static).update(f"Filter: {error}")
+            return
+        self.load_page(self.filter_text, words, typed_code or self.code, self.sort, self.page_offset,
+                       self.app.page_size)
 
     @work(thread=True, exclusive=True, group="browser-freshness", exit_on_error=False, description="freshness")
     def load_freshness(self) -> None:
@@ -56,16 +75,16 @@ class BrowserScreen(ConsoleScreen[None]):
         self._show_status()
 
     @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")
-    def load_page(self, text: str, offset: int, limit: int) -> None:
+    def load_page(self, text: str, words: str, code: str | None, sort: str, offset: int, limit: int) -> None:
         with self.store_failures(), self.app.open_store() as store:
-            self.deliver(PageLoaded(account_page(store, text, limit, offset), text))
+            self.deliver(PageLoaded(account_page(store, words, limit, offset, code=code, sort=sort), text, code))
 
     @on(PageLoaded)
     def _show(self, message: PageLoaded) -> None:
         page, text = message.page, message.text
         if text != self.filter_text:
             return  # a newer keystroke's page is on its way
-        self.page = page
+        self.page, self.page_code = page, message.code
         table = self.query_one(AccountTable)
         row = table.cursor_row
         table.show_rows(page.rows)
@@ -80,16 +99,19 @@ class BrowserScreen(ConsoleScreen[None]):
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
         scope = f"{page.total:,} match '{self.filter_text}'" if self.filter_text else "all"
+        if self.page_code and "code:" not in self.filter_text.lower():
+            scope += f" with {self.page_code}"
+        order = f" · by {SORT_LABELS[self.sort]}" if self.sort != "id" else ""
         reconciled = f" ({self.freshness.reconciled_today:,} reconciled today)" if self.freshness else ""
         self.query_one("#status", Static).update(
-            f"{page.book_size:,} accounts{reconciled} · {scope} · rows {first:,}-{last:,} of {page.total:,}"
+            f"{page.book_size:,} accounts{reconciled} · {scope}{order} · rows {first:,}-{last:,} of {page.total:,}"
             + (" · n/p" if page.total > page.limit else ""))
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value.strip()
         self.page_offset = 0
-        self.load_page(self.filter_text, self.page_offset, self.app.page_size)
+        self.load_accounts()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
@@ -121,6 +143,19 @@ class BrowserScreen(ConsoleScreen[None]):
             return
         self.app.open_account(account)
 
+    def action_cycle_code(self) -> None:
+        """The next diagnostic code (after the last, every account again)."""
+        order = [None, *DIAGNOSTIC_CODES]
+        self.code = order[(order.index(self.code) + 1) % len(order)]
+        self.page_offset = 0
+        self.load_accounts()
+
+    def action_cycle_sort(self) -> None:
+        order = list(SORTS)
+        self.sort = order[(order.index(self.sort) + 1) % len(order)]
+        self.page_offset = 0
+        self.load_accounts()
+
     def action_page(self, step: int) -> None:
         if self.page is None:
             return
@@ -130,4 +165,4 @@ class BrowserScreen(ConsoleScreen[None]):
             self.notify("No more pages that way.", severity="information", timeout=2)
             return
         self.page_offset = target
-        self.load()
+        self.load_accounts()

@@ -7,11 +7,16 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from console.actions import bindings
+from console.footer import PriorityFooter
+from console.screens.base import ButtonMoves
 
-class ConfirmModal(ModalScreen[bool]):
-    """Dismisses with True only when the operator presses the confirm button."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+class ConfirmModal(ButtonMoves, ModalScreen[bool]):
+    """Dismisses with True only when the operator presses the confirm button; its footer shows its own keys."""
+
+    SCOPE = "confirm"
+    BINDINGS = bindings("confirm")
 
     def __init__(self, question: str, confirm_label: str = "Fire") -> None:
         super().__init__()
@@ -24,9 +29,15 @@ class ConfirmModal(ModalScreen[bool]):
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(self.confirm_label, id="confirm-button", variant="error")
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
+
+    def action_press_focused(self) -> None:
+        """Enter presses the focused button (Cancel until the operator moves to the other one)."""
+        if isinstance(self.focused, Button):
+            self.focused.press()
 
     @on(Button.Pressed, "#confirm-button")
     def _confirm(self) -> None:

@@ -7,21 +7,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from calc.formatting import money
+from calc.views import AccountDetail, SleeveView
 from calc.vocabulary import apm_refusal, read_only_refusal
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, AccountLoaded, RiskLoaded, SleeveSaved
 from console.screens.base import ConsoleScreen
+from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
-from calc.views import AccountDetail, SleeveView
+from store.sleeves import set_track_manager
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
-from store.queries.detail import account_detail
-from store.sleeves import set_track_manager
 
 BANNER = "⚠ Leverage saved but not applied: run a rebalance (r) or a $1 ACR (a)"
 
@@ -44,7 +45,7 @@ class DetailScreen(ConsoleScreen[None]):
         yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
         yield Static(BANNER, id="banner")
         yield VerticalScroll(id="detail-body")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.load()
@@ -191,7 +192,7 @@ class DetailScreen(ConsoleScreen[None]):
             if amount is not None:
                 self.action_acr(kind, str(amount))
 
-        self.app.push_screen(AmountModal(kind, sleeve.id), chosen)
+        self.app.push_screen(AmountModal.for_sleeve(kind, self.detail, sleeve.id), chosen)
 
     def action_walkthrough(self) -> None:
         sleeve = self._model_sleeve("walk through")

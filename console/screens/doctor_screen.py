@@ -1,18 +1,21 @@
 """The doctor: every diagnostic across the book grouped by code; enter jumps to the account."""
 from __future__ import annotations
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Footer, Header, OptionList, Static
+from textual.widgets import DataTable, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
+from calc.views import DoctorReport
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, DoctorLoaded
 from console.screens.base import ConsoleScreen
-from calc.views import DoctorReport
 from store.queries.doctor import doctor_report
+from widgets.key_nav import KeyOptionList, KeyTable
 
 FINDINGS_SHOWN = 500
 
@@ -32,10 +35,11 @@ class DoctorScreen(ConsoleScreen[None]):
         yield Header()
         yield Static("Doctor · scanning the book…", id="doctor-title", classes="title")
         with Horizontal():
-            yield OptionList(id="codes")
-            yield DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+            yield KeyOptionList(id="codes")
+            yield KeyTable(id="findings", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="doctor-finding", classes="detail-pane")
         yield Static("", id="doctor-fix", classes="status-line")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#findings", DataTable)
@@ -83,6 +87,15 @@ class DoctorScreen(ConsoleScreen[None]):
         more = f" (first {FINDINGS_SHOWN:,} of {len(found):,})" if len(found) > FINDINGS_SHOWN else ""
         self.query_one("#doctor-fix", Static).update(
             f"{DIAGNOSTIC_TITLES[self.code]}{more}. Fix: {DIAGNOSTIC_FIXES[self.code]}")
+
+    @on(DataTable.RowHighlighted, "#findings")
+    def _finding_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted finding in full, wrapped (its table cell is cut at the column's width)."""
+        if self.report is None or self.code is None or event.row_key.value is None:
+            return
+        found = self.report.findings[self.code][int(event.row_key.value)]
+        where = f"{found.account_id} {found.sleeve_id}" if found.sleeve_id else found.account_id
+        self.query_one("#doctor-finding", Static).update(escape(f"{where}: {found.detail}"))
 
     @on(OptionList.OptionSelected, "#codes")
     def _code_selected(self) -> None:

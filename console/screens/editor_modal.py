@@ -9,20 +9,21 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.timer import Timer
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
-from calc.formatting import cash, lev, money, pct
+from calc.formatting import call_distance_text, cash, lev, money
 from calc.models import leverage_problem
+from calc.views import AccountDetail, AcrPreview, SleeveView
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, AcrPreviewed, SleeveSaved
 from console.screens.base import ConsoleModal
+from store.acrs import preview_acr
 from store.risk import sleeve_risk
-from calc.views import AccountDetail, AcrPreview, SleeveView
+from store.sleeves import set_leverage, set_track_manager
 from widgets.leverage_input import LeverageInput
 from widgets.order_table import OrderTable
 from widgets.risk_panel import RiskPanel
-from store.acrs import preview_acr
-from store.sleeves import set_leverage, set_track_manager
 
 
 class LeverageRange(Validator):
@@ -75,7 +76,7 @@ class LeverageEditor(ConsoleModal[None]):
             yield OrderTable(id="preview-orders")
             yield Label("[dim]Saving writes the target only; fire a rebalance (r) or a $1 ACR (a) to apply it.[/dim]")
             yield RiskPanel(id="risk")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         box = self.query_one(Input)
@@ -137,7 +138,7 @@ class LeverageEditor(ConsoleModal[None]):
         lines = [f"At {lev(b.leverage)} (rebalance preview):"]
         if b.projected_margin is not None:
             m = b.projected_margin
-            distance = pct(m.call_distance) if m.debit > 0 else "no debit"
+            distance = call_distance_text(m.call_distance, m.debit)
             lines.append(f"Projected sleeve cash {cash(b.projected_sleeve_cash or Decimal(0))} · "
                          f"Exposure {money(sum((o for o in b.targets.values()), Decimal(0)))}")
             lines.append(f"Call distance {distance} · Reg T {'pass' if m.regt_ok else 'FAIL'} · "

@@ -26,9 +26,10 @@ def help_text(specs: tuple[ActionSpec, ...] = ACTIONS, read_only: bool = False) 
 
 
 class HelpScreen(ModalScreen[None]):
-    """Escape, q or ? closes it."""
+    """Escape, q, ? or F1 closes it."""
 
-    BINDINGS = [("escape", "close", "Close"), ("q", "close", "Close"), ("question_mark", "close", "Close")]
+    BINDINGS = [("escape", "close", "Close"), ("q", "close", "Close"), ("question_mark", "close", "Close"),
+                ("f1", "close", "Close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="help"):

@@ -6,13 +6,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
-from console.screens.base import ConsoleModal
+from console.screens.base import BUTTON_MOVES, ButtonMoves, ConsoleModal
 
 
-class ReasonModal(ConsoleModal[str | None]):
+class ReasonModal(ButtonMoves, ConsoleModal[str | None]):
     """Enter (or the Skip button) records the reason; escape cancels. An empty reason is refused."""
 
-    BINDINGS = [("escape", "cancel", "Cancel")]
+    BINDINGS = [("escape", "cancel", "Cancel"), *BUTTON_MOVES]
 
     def __init__(self, title: str, confirm_label: str = "Skip") -> None:
         super().__init__()

@@ -6,18 +6,20 @@ from collections.abc import Callable
 from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from calc.formatting import lev
 from calc.troubleshoot import SYMPTOMS, Finding
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import AccountChanged, FindingLoaded, FixApplied
 from console.screens.base import ConsoleScreen
 from console.screens.confirm_modal import ConfirmModal
 from store.core import Store
 from store.sleeves import confirm_custodian_margin, set_leverage, set_track_manager
 from store.troubleshoot import troubleshoot, versions
+from widgets.key_nav import KeyOptionList
 
 
 class TroubleshootScreen(ConsoleScreen[None]):
@@ -37,9 +39,9 @@ class TroubleshootScreen(ConsoleScreen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(f"Troubleshoot {self.account_id}: pick the symptom the advisor reports", classes="title")
-        yield OptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
+        yield KeyOptionList(*[Option(title, id=key) for key, title in SYMPTOMS.items()], id="symptoms")
         yield Static("Checking…", id="finding", classes="panel")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         symptoms = self.query_one("#symptoms", OptionList)

@@ -15,14 +15,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 
 from calc.views import AccountDetail, RunView
 from calc.walkthrough import STEP_TITLES, STEPS, open_step_before, step_number
 from console.actions import bindings
-from console.messages import AccountChanged, RunLoaded
+from console.footer import PriorityFooter
+from console.messages import AccountChanged, ExportWritten, RunLoaded
+from console.safe_write import write_output
 from console.screens.base import ConsoleScreen
 from console.screens.walkthrough_steps import Notice, StepFlows
+from console.walkthrough_export import export_markdown
 from store.core import Store
 from store.queries.detail import account_detail
 from store.queries.walkthrough import load_run
@@ -59,7 +62,7 @@ class WalkthroughScreen(StepFlows, ConsoleScreen[None]):
         yield StepList(id="wt-steps")
         with VerticalScroll(id="wt-body"):
             yield StepPanel("Loading the run…", id="wt-step")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         self.query_one("#wt-steps").border_title = "How to use it"
@@ -234,6 +237,23 @@ class WalkthroughScreen(StepFlows, ConsoleScreen[None]):
             self.load()
             return
         self._record(step, "retried", message=f"Step {number} reopened: re-checked against the store.")
+
+    def action_export(self) -> None:
+        if self.run_id is None:
+            return
+        self.export_run(self.run_id)
+
+    @work(thread=True, group="walkthrough-export", exit_on_error=False)
+    def export_run(self, run_id: int) -> None:
+        """The run as Markdown next to the book (what `walkthrough export --out` writes); a re-export replaces it."""
+        with self.store_failures(), self.app.open_store() as store:
+            out = store.path.parent / f"{store.path.stem}-walkthrough-{run_id}.md"
+            write_output(out, export_markdown(load_run(store, run_id)), store.path, force=True)
+            self.deliver(ExportWritten(str(out)))
+
+    @on(ExportWritten)
+    def _exported(self, message: ExportWritten) -> None:
+        self.notify(f"Walkthrough run {self.run_id} written to {message.path}", title="Exported", timeout=10)
 
     def on_account_changed(self, message: AccountChanged) -> None:
         if message.account_id == self.account_id and self._acr_screen is None and self._editor_mark is None:

@@ -109,7 +109,7 @@ class StepFlows:
                     if amount is not None:
                         self._push_acr(kind, amount)
 
-                self.app.push_screen(AmountModal(kind, self.sleeve_id), amount_chosen)
+                self.app.push_screen(AmountModal.for_sleeve(kind, self.detail, self.sleeve_id), amount_chosen)
             else:
                 self._push_acr(kind, Decimal(0))
 

@@ -30,6 +30,7 @@ from psycopg.pq import TransactionStatus
 
 from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
 
+ORDERED_JOIN = "JOIN"  # PostgreSQL has no ON for CROSS JOIN; its planner orders the join by statistics
 NAME = "postgres"
 DatabaseError = psycopg.DatabaseError  # the driver's base error, for checks that report instead of stopping
 WRITE_LOCK = 0x6D617267696E  # the advisory lock every writer of the book takes ("margin")
@@ -39,8 +40,8 @@ CHANNEL = "margin_console_book"  # NOTIFY channel of the live book (LISTEN/NOTIF
 SEARCH_PREFIX_MAX = 10**6  # every prefix is in the tsvector index: no probing limit
 # The browser's filter: a tsvector kept by trigger (id, name, custodian; lower-cased, accents removed).
 SEARCH_COUNT = "SELECT count(*) FROM accounts WHERE search @@ to_tsquery('simple', unaccent(:q))"
-SEARCH_PROBE = "WHERE a.search @@ to_tsquery('simple', unaccent(:q))"
-SEARCH_COLLECT = SEARCH_PROBE
+SEARCH_PROBE = "a.search @@ to_tsquery('simple', unaccent(:q))"
+SEARCH_COLLECT = SEARCH_PROBE  # no {rowid}: SQLite's planner hint has no meaning here
 BUSY = (pg_errors.LockNotAvailable, pg_errors.QueryCanceled, pg_errors.DeadlockDetected,
         pg_errors.SerializationFailure)
 # `'...'` and `"..."` are copied as they are; `?`, `:name` and a lone `%` are what psycopg must see differently.

@@ -9,13 +9,14 @@ import sqlite3
 from collections.abc import Iterable
 from typing import Any
 
+ORDERED_JOIN = "CROSS JOIN"  # SQLite keeps a CROSS JOIN's table order (a planner hint; with ON it is an inner join)
 NAME = "sqlite"
 DatabaseError = sqlite3.DatabaseError  # the driver's base error, for checks that report instead of stopping
 SEARCH_PREFIX_MAX = 3  # accounts_fts is built with prefix="1 2 3": a longer prefix is not in the index
 # The browser's filter: FTS5 over id, name and custodian (unicode61 folds case and diacritics).
 SEARCH_COUNT = "SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH :q"
-SEARCH_PROBE = "WHERE EXISTS (SELECT 1 FROM accounts_fts f WHERE f.accounts_fts MATCH :q AND f.rowid = a.rowid)"
-SEARCH_COLLECT = "WHERE a.rowid IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q)"
+SEARCH_PROBE = "EXISTS (SELECT 1 FROM accounts_fts f WHERE f.accounts_fts MATCH :q AND f.rowid = a.rowid)"
+SEARCH_COLLECT = "{rowid} IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q)"  # rowid: a.rowid or +a.rowid
 
 
 def search_terms(words: list[str]) -> str:
@@ -30,11 +31,14 @@ def group_concat(expr: str) -> str:
 
 def insert_rows(conn: sqlite3.Connection, table: str, rows: Iterable[dict[str, Any]], replace: bool = False,
                 batch: int = 100) -> None:
-    """Bulk insert through sqlite-utils (imported here only, off the console's start-up path)."""
-    import sqlite_utils
-
-    db = sqlite_utils.Database(conn, execute_plugins=False)  # no plugin scan: 12-19 ms per process
-    db[table].insert_all(rows, replace=replace, batch_size=batch)
+    """Rows of one table through one prepared statement (`replace`: INSERT OR REPLACE on the key)."""
+    rows = list(rows)
+    if not rows:
+        return
+    columns = list(dict.fromkeys(c for row in rows for c in row))
+    verb = "INSERT OR REPLACE" if replace else "INSERT"
+    conn.executemany(f"{verb} INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+                     [tuple(row.get(c) for c in columns) for row in rows])
 
 
 def rebuild_search(conn: sqlite3.Connection) -> None:

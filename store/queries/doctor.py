@@ -1,6 +1,8 @@
 """The doctor: every diagnostic across the book, grouped by code, from the stored summaries."""
 from __future__ import annotations
 
+from operator import itemgetter
+
 from calc.diagnostics import DIAGNOSTIC_CODES
 from calc.views import DoctorFinding, DoctorReport
 from store.core import Store
@@ -11,12 +13,20 @@ from store.queries.freshness import book_freshness
 def doctor_report(store: Store) -> DoctorReport:
     """Every diagnostic across the book, grouped by code (STALE_PRICES computed live)."""
     findings: dict[str, list[DoctorFinding]] = {}
-    for code, account_id, sleeve_id, detail in store.execute(
-            "SELECT code, account_id, sleeve_id, detail FROM account_diagnostics ORDER BY account_id"):
-        findings.setdefault(code, []).append(DoctorFinding(account_id, sleeve_id, detail))
+    # Read in table order and sorted here (stable: an account's findings keep their order): ORDER BY walked
+    # the account index and fetched each row by rowid, 4x slower at a million accounts.
+    rows = store.execute("SELECT code, account_id, sleeve_id, detail FROM account_diagnostics").fetchall()
+    rows.sort(key=itemgetter(1))
+    for code, *finding in rows:
+        findings.setdefault(code, []).append(finding)  # type: ignore[arg-type]
+    findings = {code: list(map(DoctorFinding._make, found)) for code, found in findings.items()}
+    # From the few stale prices to their positions by the symbol index (CROSS JOIN keeps that order): the
+    # planner's own choice scanned every position, 17x slower at 100,000 accounts.
+    dialect = store.conn.dialect
     for account_id, symbols in store.execute(
-            f"SELECT s.account_id, {store.conn.dialect.group_concat('p.symbol')} FROM positions p "
-            "JOIN prices pr ON pr.symbol = p.symbol JOIN sleeves s ON s.id = p.sleeve_id "
+            f"SELECT s.account_id, {dialect.group_concat('p.symbol')} FROM prices pr "
+            f"{dialect.ORDERED_JOIN} positions p ON p.symbol = pr.symbol "
+            f"{dialect.ORDERED_JOIN} sleeves s ON s.id = p.sleeve_id "
             "WHERE pr.as_of < ? GROUP BY s.account_id ORDER BY s.account_id", [stale_cutoff(store)]):
         findings.setdefault("STALE_PRICES", []).append(
             DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(",")))))

@@ -32,8 +32,13 @@ def acr_problems(store: Store) -> list[str]:
     found = [f"ACR {i} is built but has no orders" for (i,) in store.execute(
         "SELECT id FROM acrs a WHERE status = 'built' AND NOT EXISTS (SELECT 1 FROM orders o WHERE o.acr_id = a.id) "
         "ORDER BY id")]
-    found += [f"ACR {i} failed but has {n} order(s)" for i, n in store.execute(
+    # An ACR that failed at its build has no orders; one that failed at the custodian (every order rejected or
+    # cancelled, nothing filled) keeps them, closed.
+    found += [f"ACR {i} failed but has {n} order(s) open or filled" for i, n in store.execute(
         "SELECT a.id, count(*) FROM acrs a JOIN orders o ON o.acr_id = a.id WHERE a.status = 'failed' "
+        "AND (o.status NOT IN ('rejected', 'cancelled') OR o.filled_quantity != '0') GROUP BY a.id ORDER BY a.id")]
+    found += [f"ACR {i} is awaiting approval but has {n} order(s)" for i, n in store.execute(
+        "SELECT a.id, count(*) FROM acrs a JOIN orders o ON o.acr_id = a.id WHERE a.status = 'awaiting_approval' "
         "GROUP BY a.id ORDER BY a.id")]
     found += [f"ACR {i} failed without a reason code" for (i,) in store.execute(
         "SELECT id FROM acrs WHERE status = 'failed' AND coalesce(code, '') = '' ORDER BY id")]

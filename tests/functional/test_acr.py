@@ -11,12 +11,12 @@ from console.screens.amount_modal import AmountModal
 from console.screens.confirm_modal import ConfirmModal
 from console.screens.detail_screen import DetailScreen
 from store.core import Store
-from tests.conftest import fixed_clock, settle
-from widgets.checklist_panel import ChecklistPanel
-from widgets.order_table import OrderTable
 from store.queries.audit import audit_trail
 from store.queries.detail import account_detail
 from store.queries.orders import find_acr, list_acrs
+from tests.conftest import fixed_clock, settle
+from widgets.checklist_panel import ChecklistPanel
+from widgets.order_table import OrderTable
 
 
 def statuses(acr: AcrScreen) -> dict[str, str]:
@@ -26,7 +26,7 @@ def statuses(acr: AcrScreen) -> dict[str, str]:
 
 def order_rows(screen) -> list[tuple]:
     table = screen.query_one(OrderTable)
-    return [tuple(table.get_row_at(i)) for i in range(table.row_count)]
+    return [tuple(str(c) for c in table.get_row_at(i)) for i in range(table.row_count)]
 
 
 def acrs(settings, account_id: str = "A-1001"):
@@ -58,7 +58,8 @@ async def test_r_opens_a_rebalance_with_its_checklist_and_trade_preview(story_db
         assert acr.kind == "rebalance" and acr.sleeve_id == "A-1001-M1" and acr.amount == 0
         title = str(acr.query_one("#acr-title").content)
         assert title == "Rebalance on A-1001-M1 at 1.50x · Jane Doe Trust"
-        assert "2 order(s), sells first." in str(acr.query_one("#acr-summary").content)
+        summary = str(acr.query_one("#acr-summary").content)
+        assert "2 order(s)." in summary and "sells first" not in summary  # two buys: no sells to put first
         assert [r[:3] for r in order_rows(acr)] == [("BUY", "AGG", "600"), ("BUY", "SPY", "180")]
         assert all(r[5] == "preview" for r in order_rows(acr))
         assert set(statuses(acr).values()) == {"awaiting"}
@@ -192,9 +193,9 @@ async def test_s_simulates_fills_and_the_sleeve_reaches_its_leverage(story_db, m
         assert [r[5] for r in order_rows(acr)] == ["filled", "filled"]
         assert f"ACR {built.id} complete" in str(acr.query_one("#result").content)
 
-        await pilot.press("s")  # nothing left to fill
+        await pilot.press("s")  # nothing left to fill: say what is true now
         await settle(pilot)
-        assert "Fire a built ACR first; only its open orders can be filled." in notes.messages
+        assert f"ACR {built.id} is complete: nothing left to fill." in notes.messages
 
         await pilot.press("escape")
         await settle(pilot)

@@ -10,11 +10,11 @@ from console.screens.detail_screen import DetailScreen
 from console.screens.doctor_screen import DoctorScreen
 from console.screens.help_screen import HelpScreen
 from console.screens.history_screen import HistoryScreen
-from store.core import Store
-from tests.conftest import fixed_clock, settle
 from store.book import import_book
+from store.core import Store
 from store.queries.doctor import doctor_report
 from store.sleeves import set_leverage, set_track_manager
+from tests.conftest import fixed_clock, settle
 
 
 def cells(table: DataTable) -> list[list[str]]:
@@ -155,8 +155,8 @@ async def test_history_after_an_acr_shows_the_acr_and_the_audit_trail(story_db, 
         acrs = cells(history.query_one("#acrs", DataTable))
         assert len(acrs) == 1
         row = acrs[0]
-        assert row[0] == str(acr_id) and row[2] == "one-dollar" and row[3] == "A-1001-M1"
-        assert row[4] == "1.50x" and row[5] == "built" and row[7] == "2" and row[8] == "alice"
+        assert row[0] == str(acr_id) and row[2] == "$1 ACR" and row[3] == "A-1001-M1"
+        assert row[4] == "1.50x" and row[5] == "built" and row[7] == "2" and row[8] == "alice" and row[9] == "1.00"
         audit = cells(history.query_one("#audit", DataTable))
         assert len(audit) >= 1
         assert audit[0][1] == "alice" and audit[0][2] == "acr-built" and audit[0][3] == "A-1001-M1"

@@ -28,7 +28,7 @@ def audit_actions(settings, account_id: str = "A-1001") -> list[str]:
 
 def order_rows(editor: LeverageEditor) -> list[tuple]:
     table = editor.query_one(OrderTable)
-    return [tuple(table.get_row_at(i)[:3]) for i in range(table.row_count)]
+    return [tuple(str(c) for c in table.get_row_at(i)[:3]) for i in range(table.row_count)]
 
 
 def preview_text(editor: LeverageEditor) -> str:

@@ -42,7 +42,7 @@ async def test_a_rebound_action_moves_in_the_footer_the_help_and_the_palette(sto
         await settle(pilot)
         app.open_account("A-1001")
         await settle(pilot)
-        assert footer(app)["Edit leverage"] == "E"
+        assert footer(app)["Edit"] == "E"  # the footer's short label (ActionSpec.short) for Edit leverage
         assert "Edit leverage (E)" in await palette(app)
         await pilot.press("e")  # the old key no longer edits
         await settle(pilot)

@@ -60,7 +60,7 @@ def test_every_screens_bindings_come_from_the_registry(scope):
     for b in declared:
         spec = registry[b.id]
         assert (b.key, b.action, b.description, b.show, b.priority) == \
-            (spec.keys, spec.action, spec.description, spec.show, spec.priority)
+            (spec.keys, spec.action, spec.footer_label, spec.show, spec.priority)
     assert [b.id for b in bindings(scope)] == list(registry)
 
 

@@ -79,9 +79,15 @@ async def test_detail_shows_now_and_the_saved_leverage(story_db, make_app):
         shown = text(panel)
         assert "Now 1.00x applied[/b] · call distance no debit" in shown
         assert "Proposed 1.50x rebalance[/b] · call distance 57.1% · break-even 2.74%" in shown
-        assert " -30%    -30,000    -45,000       60,000 " in shown
-        assert " +10%    +10,000    +15,000      120,000 " in shown
-        assert "Interest at 9.00%: 11.25/day · 337.50/month · 4,106.25/year" in shown
+        # Now: the all-cash sleeve holds nothing, so its P&L is 0.00 beside an unchanged account equity.
+        assert " -10%          0.00     105,000.00 " in shown
+        # Proposed: unlevered and levered sleeve P&L (scope: sleeve), then the account's equity (scope: account).
+        assert " -30%    -30,000.00    -45,000.00      60,000.00 " in shown
+        assert " +10%    +10,000.00    +15,000.00     120,000.00 " in shown
+        assert "Interest 11.25/day · 337.50/month · 4,106.25/year at custodian rate 9.00% for a 45,000.00 debit" \
+            in shown
+        assert "No debit, no margin interest (custodian base rate 9.00%)" in shown
+        assert "P&L 1.00x  P&L 1.00x" not in shown and shown.count("at 1.00x") == 2
         # The panel sits below the margin panel.
         ids = [w.id for w in screen.query_one("#detail-body").children]
         assert ids.index("risk") == ids.index("margin") + 1
@@ -156,7 +162,8 @@ async def test_editor_shows_the_typed_leverage(story_db, make_app):
             (D("23.75"), D("712.5"), D("8668.75"))
         shown = text(panel)
         assert "Proposed 2.00x rebalance[/b] · call distance 32.1% · break-even 4.33%" in shown
-        assert "Interest at 9.00%: 23.75/day · 712.50/month · 8,668.75/year" in shown
+        assert "Interest 23.75/day · 712.50/month · 8,668.75/year at custodian rate 9.00% for a 95,000.00 debit" \
+            in shown
 
         editor.query_one("#leverage", Input).value = "3"
         await wait_for(pilot, lambda: panel.risk is None)
@@ -199,7 +206,9 @@ async def test_acr_checklist_shows_the_risk_step(story_db, make_app):
         assert scenario(proposed, "-0.30").equity_after == D(60000)
         shown = text(panel)
         assert "Proposed 1.50x $1 ACR[/b] · call distance 57.1% · break-even 2.74%" in shown
-        assert " -10%    -10,000    -15,000       90,000 " in shown
+        # Unlevered P&L on the model (-0.1 x 100,001), levered P&L on the projected holdings (-0.1 x 150,000).
+        assert scenario(proposed, "-0.10").sleeve_pnl_held == D(-15000)
+        assert " -10%    -10,000.10    -15,000.00      90,000.00 " in shown
         assert panel.border_title == "Risk (read before acknowledging 2-4) · A-1001-M1"
         # Right after the checklist, next to its risk acknowledgements.
         children = list(acr.query_one("#acr-body").children)

@@ -28,7 +28,7 @@ def test_bench_runs_on_a_200_account_book(tmp_path: Path) -> None:
 
     assert "## Machine" in text and "## Targets at 100,000 accounts" in text
     assert "### 200 accounts" in text
-    assert "| figure | n | min | median | p95 | baseline | baseline median | ratio |" in text
+    assert "| figure | n | min | median | p95 | baseline | baseline median | ratio | load |" in text
     assert "| figure | target | measured at 200 | verdict |" in text
     for fig in FIGURES:
         assert f"| {fig.label} |" in text, fig.key

@@ -226,7 +226,7 @@ def test_margin_not_enabled(type_, enabled, why):
     result = build(make_account(leverage=D("1.5"), type=type_, margin_enabled=enabled))
     assert_failed(result, "MARGIN_NOT_ENABLED")
     assert why in result.reason
-    assert "-50000.00" in result.reason
+    assert "projected sleeve cash 50,000.00 debit" in result.reason  # the one debit format (issue 13 item 9)
     # The projection is kept for display, but no orders.
     assert result.projected_sleeve_cash == D(-50000)
 
@@ -283,7 +283,7 @@ def test_regt_initial_with_non_marginable_security():
     prices = dict(PRICES, AGG=Price(symbol="AGG", price=D(100), as_of=TODAY, marginable=False))
     result = build(make_account(leverage=D("1.5")), prices=prices)
     assert_failed(result, "REGT_INITIAL")
-    assert "105000.00" in result.reason
+    assert "105,000.00" in result.reason
     assert result.projected_margin.requirement == D(87000)
 
 
@@ -300,7 +300,7 @@ def test_maintenance_with_a_high_security_override():
     prices = {s: Price(symbol=s, price=p.price, as_of=TODAY, maintenance=D("0.9")) for s, p in PRICES.items()}
     result = build(make_account(leverage=D("1.5")), prices=prices)
     assert_failed(result, "MAINTENANCE")
-    assert "135000.00" in result.reason
+    assert "135,000.00" in result.reason
 
 
 def test_maintenance_with_a_high_house_rate():

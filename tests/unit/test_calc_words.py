@@ -82,3 +82,25 @@ def test_the_apm_refusal_text_has_one_home():
     found = [str(p.relative_to(ROOT)) for p in _tracked("calc", "widgets", "console")
              if "leverage belongs on a model sleeve, never the APM" in p.read_text(encoding="utf-8")]
     assert found == ["calc/vocabulary.py"]
+
+
+def test_nothing_has_no_sign_and_call_distance_is_one_word_with_no_debit():
+    """Issue 13 item 9: `-0.00` was printed for a move of nothing; a panel said `100.0%` where others say no debit."""
+    from calc.formatting import call_distance_text
+
+    assert money(D("-0")) == money(D("-0.004")) == "0.00"
+    assert call_distance_text(D(1), D(0)) == "no debit"
+    assert call_distance_text(D("0.5714"), D(45000)) == "57.1%"
+    assert call_distance_text(None, None) == "-"
+
+
+def test_an_audit_row_reads_in_the_one_format():
+    """Issue 13 item 10: history showed `code=None` and `amount=0` for a $1 ACR."""
+    from calc.audit_summary import audit_summary
+
+    built = {"acr": 1, "kind": "one-dollar", "amount": "0", "leverage": "1.5", "code": None, "orders": 2,
+             "acknowledged": ["risk-suitability"]}
+    assert audit_summary(built) == "ACR 1 · $1 ACR · amount 1.00 · at 1.50x · 2 order(s)"
+    failed = {"acr": 2, "kind": "deposit", "amount": "2500", "leverage": "1.5", "code": "STALE_PRICE", "orders": 0}
+    assert audit_summary(failed) == "ACR 2 · deposit · amount 2,500.00 · at 1.50x · 0 order(s) · code STALE_PRICE"
+    assert audit_summary({"old": "1.0", "empty": None}) == "old=1.0"

@@ -32,7 +32,7 @@ def test_accounts_json_row_and_paging(run, story):
     [row] = page["accounts"]
     assert row == {"id": "A-1002", "name": "Cash Only LLC", "custodian": "Fidelity", "type": "cash",
                    "margin_enabled": False, "nav": 51000.0, "max_saved_leverage": 1.5,
-                   "codes": ["PENDING_LEVERAGE", "MARGIN_NOT_ENABLED", "DRIFT"]}
+                   "max_applied_leverage": 1.0, "codes": ["PENDING_LEVERAGE", "MARGIN_NOT_ENABLED", "DRIFT"]}
     assert as_json(run("accounts", "--filter", "ira", "--json"))["accounts"][0]["codes"] == [
         "NEGATIVE_APM", "TACTICAL_TRACK_OFF", "DRIFT", "STALE_PRICES"]
 

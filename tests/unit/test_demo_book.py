@@ -114,7 +114,7 @@ def test_book_is_plain_json(book: dict):
     assert set(book) == {"prices", "models", "accounts", "rates"}
 
 
-@pytest.mark.parametrize("bad", [-1, 1_000_000, 2.5, "10", True])
+@pytest.mark.parametrize("bad", [-1, 10_000_000, 2.5, "10", True])
 def test_refuses_a_bad_account_count(bad):
     with pytest.raises(ValueError):
         generate_book(bad)
@@ -294,3 +294,10 @@ def test_a_2000_account_book_completes():
     book = generate_book(2000)
     assert len(book["accounts"]) == 2000
     assert book["accounts"][-1]["id"] == "A-002000"
+
+
+def test_a_book_of_a_million_pads_ids_to_seven_digits_so_they_still_sort():
+    """Issue 17: `demo --accounts 1000000` was accepted by the CLI and refused by the generator (limit 999,999)."""
+    first = next(iter_accounts(1_000_000))
+    assert first["id"] == "A-0000001" and first["sleeves"][0]["id"] == "A-0000001-APM"
+    assert next(iter_accounts(999_999))["id"] == "A-000001"

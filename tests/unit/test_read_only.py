@@ -24,6 +24,11 @@ WRITES = {
     "fills": ["fills", "--simulate", "1"],
     "prices": ["prices", "prices.csv"],
     "reconcile": ["reconcile", "custodian.csv"],
+    "approve": ["approve", "1"],
+    "reject": ["reject", "1", "--reason", "no"],
+    "cancel": ["cancel", "1"],
+    "expire": ["expire", "--before", "2026-11-21"],
+    "resubmit": ["resubmit", "1", *ACK],
     "copy": ["copy", "--from", "book.db", "--to", "moved.db"],  # a viewer writes no book, not even another one
 }
 

@@ -93,7 +93,7 @@ def test_margin_not_enabled_on_the_story_cash_account(story_store, db_path):
     before = snapshot(db_path)
     acr = fire_acr(story_store, "A-1002-M1", "one-dollar", "alice", acknowledged=ALL)
     assert (acr.status, acr.code, acr.orders) == ("failed", "MARGIN_NOT_ENABLED", [])
-    assert "-24999.00" in acr.reason
+    assert "projected sleeve cash 24,999.00 debit" in acr.reason
     after = snapshot(db_path)
     assert after["sleeves"] == before["sleeves"] and after["orders"] == []
     view = account_detail(story_store, "A-1002")
