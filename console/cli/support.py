@@ -210,7 +210,7 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
 def console_settings(settings: Settings, login_name: str, clock: Any = None) -> Settings:
     """The console's settings for this login: the writer's name as it will be recorded, and read-only for a viewer
     or a login the book does not know (the console hides and refuses its write keys, as under --read-only)."""
-    if not settings.db.exists():
+    if isinstance(settings.db, Path) and not settings.db.exists():  # a server's book is opened to know its operators
         return settings
     with Store(settings.db, settings, clock) as store:
         writer = resolve_actor(store, login_name, settings.claimed_operator())
