@@ -9,7 +9,8 @@ import pytest
 from tests.conftest import settle
 from widgets.risk_panel import RiskPanel
 
-pytestmark = pytest.mark.sqlite_only  # Drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
 
 SIZES = [pytest.param((80, 24), id="80x24")]
 

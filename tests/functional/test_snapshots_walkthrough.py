@@ -8,7 +8,8 @@ import pytest
 
 from tests.conftest import settle
 
-pytestmark = pytest.mark.sqlite_only  # Drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
 
 
 def walkthrough(account: str, *keys: str):
