@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import sqlite3
-from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -17,6 +16,7 @@ from console.messages import AccountChanged, AccountWritten, BookChanged, StoreF
 from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
+from store.engines import display_name
 from store.errors import StoreError
 from store.operators import resolve_actor
 from store.settings import Settings, login_name
@@ -48,7 +48,7 @@ class MarginConsoleApp(App[None]):
         self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
         self.theme = settings.theme
         viewer = " · read-only" if settings.read_only else ""
-        self.sub_title = f"{settings.operator} · {Path(settings.db).name}{viewer}"
+        self.sub_title = f"{settings.operator} · {display_name(settings.db)}{viewer}"
 
     @property
     def operator(self) -> str:
@@ -95,6 +95,10 @@ class MarginConsoleApp(App[None]):
         elif isinstance(error, sqlite3.OperationalError):
             text = "the book is locked by another writer: try again" if "locked" in str(error) else str(error)
             self.notify(text, title="Database", severity="error", timeout=8)
+        elif any(c.__module__.startswith("psycopg") and c.__name__ == "OperationalError"
+                 for c in type(error).__mro__):
+            # The server went away or refused us (psycopg is imported only on a server's book, so not here).
+            self.notify(str(error).strip().splitlines()[0], title="Database", severity="error", timeout=8)
         else:
             self.notify(f"{type(error).__name__}: {error}", title="Unexpected error", severity="error", timeout=10)
 

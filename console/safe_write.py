@@ -10,8 +10,10 @@ from store.errors import InvalidInput, Refused
 BOOK_COMPANIONS = ("", "-wal", "-shm", "-journal")  # SQLite's own files beside the book
 
 
-def _is_book(out: Path, book: Path) -> bool:
+def _is_book(out: Path, book: Path | str) -> bool:
     """Whether `out` names the book's file or one of SQLite's files beside it (by name or as the same inode)."""
+    if not isinstance(book, Path):  # a book on a server has no file here to overwrite
+        return False
     names = {os.path.abspath(f"{book}{suffix}") for suffix in BOOK_COMPANIONS}
     if os.path.abspath(out) in names or os.path.realpath(out) in {os.path.realpath(n) for n in names}:
         return True

@@ -10,6 +10,7 @@ import ipaddress
 import shlex
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from store.settings import Settings
 
@@ -34,7 +35,8 @@ def console_command(settings: Settings, options: Sequence[str] = ()) -> str:
     `-P` keeps the server's working directory off sys.path, so a folder named like one of our packages there
     cannot stand in for the console.
     """
-    argv = [sys.executable, "-P", "-c", CONSOLE_ENTRY, *options, "--db", str(settings.db.resolve()),
+    argv = [sys.executable, "-P", "-c", CONSOLE_ENTRY, *options, "--db",
+            str(settings.db.resolve() if isinstance(settings.db, Path) else settings.db),
             "--operator", settings.operator]
     return shlex.join(argv)
 

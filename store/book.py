@@ -158,8 +158,9 @@ def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: Calc
 
 
 def rebuild_filter_index(conn: sqlite3.Connection) -> None:
-    """The browser filter's full-text index over accounts (an external-content FTS5 table) rebuilt from them."""
-    conn.execute("INSERT INTO accounts_fts (accounts_fts) VALUES ('rebuild')")
+    """The browser filter's full-text index over accounts rebuilt from them (SQLite's external-content FTS5 table;
+    nothing on PostgreSQL, whose search vector a trigger keeps)."""
+    conn.dialect.rebuild_search(conn)  # type: ignore[attr-defined]
 
 
 def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], verb: str = "INSERT") -> None:
@@ -171,5 +172,6 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], ve
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Rows that replace the stored ones with the same key (prices, models and rates of a book)."""
-    _insert(conn, table, rows, "INSERT OR REPLACE")
+    """Rows that replace the stored ones with the same key (prices, models and rates of a book): the engine's
+    upsert (SQLite's INSERT OR REPLACE, PostgreSQL's ON CONFLICT on the primary key)."""
+    conn.dialect.insert_rows(conn, table, rows, replace=True)  # type: ignore[attr-defined]

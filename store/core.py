@@ -16,7 +16,8 @@ from typing import Any
 
 from calc import CalcSettings
 from store.chain import CONTENT_SQL, chain_head, link_hash
-from store.db import connect, write
+from store.db import write
+from store.engines import book_location, connect, display_name
 from store.settings import Settings
 
 Clock = Callable[[], datetime]
@@ -28,13 +29,18 @@ def utc_now() -> datetime:
 
 
 class Store:
-    """One connection to the book; create one per thread (SQLite connections are per thread)."""
+    """One connection to the book; create one per thread (SQLite connections are per thread, psycopg's too here).
+
+    `path` is a SQLite file (a path or sqlite:///PATH) or a PostgreSQL URL (store/engines/); `conn` is either
+    engine's connection, with the same execute/executemany/fetchone/fetchall and a `dialect` for what differs.
+    """
 
     def __init__(self, path: Path | str, settings: Settings | None = None, clock: Clock | None = None) -> None:
         self.settings = settings or Settings()
-        self.path = Path(path)
+        location = book_location(path)
+        self.path: Path | str = location if isinstance(location, Path) else display_name(location)  # no password
         self.clock = clock or utc_now
-        self.conn: sqlite3.Connection = connect(path, self.settings.busy_timeout_ms, self.settings.read_only)
+        self.conn: sqlite3.Connection = connect(location, self.settings.busy_timeout_ms, self.settings.read_only)
 
     def close(self) -> None:
         self.conn.close()
@@ -69,7 +75,7 @@ class Store:
         if self.conn.in_transaction:
             yield
             return
-        self.conn.execute("BEGIN")
+        self.conn.begin_read()  # type: ignore[attr-defined]
         try:
             yield
         finally:
@@ -102,6 +108,7 @@ class Store:
             self.conn.execute(
                 f"INSERT INTO audit ({CONTENT_SQL}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [*content, prev_hash, link_hash(prev_hash, content)])
+            self.conn.dialect.announce(self.conn, last_id + 1)  # type: ignore[attr-defined]  # the live book
         return last_id + 1
 
     def account_count(self) -> int:

@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from store.engines import sqlite as dialect
 from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
-from store.migrations import MIGRATIONS, run_script
+from store.migrations import MIGRATIONS, for_engine, run_script
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -23,6 +24,16 @@ class BookConnection(sqlite3.Connection):
     path: str = ":memory:"
     read_only: bool = False
     read_only_reason: str = "this user cannot write the file or its directory"
+    dialect = dialect  # the SQL that differs from PostgreSQL (store/engines/)
+
+    def begin_write(self) -> None:
+        _begin(self)
+
+    def begin_read(self) -> None:
+        self.execute("BEGIN")
+
+    def run_script(self, script: str) -> None:
+        run_script(self, script)
 
 
 def connect(path: Path | str, busy_timeout_ms: int = 5000, read_only: bool = False) -> sqlite3.Connection:
@@ -106,7 +117,7 @@ def migrate(conn: sqlite3.Connection) -> None:
     if current > SCHEMA_VERSION:
         raise NewerSchema(f"the book was written by a newer margin-console (schema {current} > {SCHEMA_VERSION})")
     for number in range(current + 1, SCHEMA_VERSION + 1):
-        migration = MIGRATIONS[number - 1]
+        migration = for_engine(MIGRATIONS[number - 1], dialect.NAME)
         with write(conn):
             if isinstance(migration, str):
                 run_script(conn, migration)
@@ -117,7 +128,8 @@ def migrate(conn: sqlite3.Connection) -> None:
 
 @contextmanager
 def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
-    """One write transaction: BEGIN IMMEDIATE so writers queue on the busy timeout instead of deadlocking.
+    """One write transaction: BEGIN IMMEDIATE so writers queue on the busy timeout instead of deadlocking (on
+    PostgreSQL the connection's begin_write queues the same way; store/engines/postgres.py).
 
     On an error the transaction is rolled back unless SQLite already ended it (it does on a full disk or an
     I/O error); either way the caller sees the original error, never the rollback's.
@@ -134,7 +146,7 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             raise
         conn.execute("RELEASE nested")
         return
-    _begin(conn)
+    conn.begin_write()
     try:
         yield conn
     except BaseException:
@@ -162,5 +174,5 @@ def _undo(conn: sqlite3.Connection, *statements: str) -> None:
     try:
         for statement in statements:
             conn.execute(statement)
-    except sqlite3.Error:
+    except Exception:  # noqa: BLE001, S110 - either engine's error: the caller must see the original one
         pass

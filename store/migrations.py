@@ -1,5 +1,8 @@
-"""The book's schema as forward migrations, applied in order by store/db.py (PRAGMA user_version).
+"""The book's schema as forward migrations, one list both engines run in order (store/db.py records the number in
+PRAGMA user_version, store/engines/postgres.py in a schema table).
 
+A migration is SQL both engines run, a Python callable given the connection (either engine's: `?` placeholders
+work on both), or a PerEngine pair where the SQL differs (PostgreSQL's halves are in store/engines/postgres_schema.py).
 Never edit a migration that has shipped: add the next one. A migration a test may rerun (on a file whose
 user_version was lowered) is written to be safe to rerun.
 """
@@ -7,11 +10,28 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
 
 from store.chain import chain_existing_rows
+from store.engines import postgres_schema as pg
 
 # A migration is a SQL script, or a Python callable given the connection inside the migration's transaction.
-Migration = str | Callable[[sqlite3.Connection], None]
+Step = str | Callable[[Any], None]
+
+
+class PerEngine(NamedTuple):
+    """One migration written once per engine."""
+
+    sqlite: Step
+    postgres: Step
+
+
+Migration = Step | PerEngine
+
+
+def for_engine(migration: Migration, engine: str) -> Step:
+    """The migration as `engine` ("sqlite" or "postgres") runs it."""
+    return getattr(migration, engine) if isinstance(migration, PerEngine) else migration
 
 AUDIT_GUARD = """
 CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
@@ -33,11 +53,19 @@ def _summary_columns(conn: sqlite3.Connection) -> None:
     backfill_columns(conn, ("max_applied_leverage", "call_distance"))
 
 
-def _four_eyes(conn: sqlite3.Connection) -> None:
+def _summary_columns_pg(conn: Any) -> None:
+    """Migration 7 on PostgreSQL: the same columns and the same backfill."""
+    from store.summary import backfill_columns
+
+    conn.run_script(pg.SCHEMA_7)
+    backfill_columns(conn, ("max_applied_leverage", "call_distance"))
+
+
+def _four_eyes(conn: Any) -> None:
     """Migration 8: operators and their roles, the four-eyes policy, and what the ACR lifecycle keeps on an ACR
     (the previewed build of an awaiting one, who asked and who decided, the applied leverage it replaced, the ACR
     it resubmits). Safe to rerun (a file whose user_version was lowered)."""
-    run_script(conn, """
+    conn.run_script("""
     CREATE TABLE IF NOT EXISTS operators (
         name TEXT PRIMARY KEY,
         role TEXT NOT NULL CHECK (role IN ('viewer', 'operator', 'approver', 'admin')),
@@ -58,7 +86,7 @@ def _four_eyes(conn: sqlite3.Connection) -> None:
     );
     CREATE INDEX IF NOT EXISTS acrs_status ON acrs(status, id);
     """)
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(acrs)")}
+    columns = conn.dialect.table_columns(conn, "acrs")
     for column, kind in (("preview", "TEXT"), ("requesters", "TEXT NOT NULL DEFAULT '[]'"), ("decided_by", "TEXT"),
                          ("decided_at", "TEXT"), ("decision_reason", "TEXT NOT NULL DEFAULT ''"),
                          ("prior_applied", "TEXT"), ("submitted_at", "TEXT"),
@@ -88,7 +116,7 @@ def _chain_audit(conn: sqlite3.Connection) -> None:
 
 MIGRATIONS: list[Migration] = [
     # 1: the book, the ACRs and orders, the append-only audit log.
-    """
+    PerEngine(sqlite="""
     CREATE TABLE prices (
         symbol TEXT PRIMARY KEY,
         price TEXT NOT NULL,
@@ -208,10 +236,10 @@ MIGRATIONS: list[Migration] = [
     CREATE VIRTUAL TABLE accounts_fts USING fts5(
         id, name, custodian, content='accounts', content_rowid='rowid', prefix='1 2 3'
     );
-    """,
+    """, postgres=pg.SCHEMA_1),
     # 2: guided pre-margin walkthroughs, each step's outcome kept for the support ticket. The run's own saves
     # and ACRs are the audit rows after audit_mark (the log's last id at the start) up to audit_end (its finish).
-    """
+    PerEngine(sqlite="""
     CREATE TABLE walkthrough_runs (
         id INTEGER PRIMARY KEY,
         account_id TEXT NOT NULL REFERENCES accounts(id),
@@ -237,9 +265,9 @@ MIGRATIONS: list[Migration] = [
         at TEXT NOT NULL
     );
     CREATE INDEX walkthrough_steps_run ON walkthrough_steps(run_id, id);
-    """,
+    """, postgres=pg.SCHEMA_2),
     # 3: an ACR fired from a walkthrough run names the run, so a run's ACRs are a join, not an audit scan.
-    """
+    PerEngine(sqlite="""
     ALTER TABLE acrs ADD COLUMN walkthrough_run INTEGER REFERENCES walkthrough_runs(id);
     CREATE INDEX acrs_walkthrough_run ON acrs(walkthrough_run) WHERE walkthrough_run IS NOT NULL;
     UPDATE acrs SET walkthrough_run = (
@@ -247,13 +275,13 @@ MIGRATIONS: list[Migration] = [
             AND au.sleeve_id = r.sleeve_id AND au.id > r.audit_mark AND (r.audit_end IS NULL OR au.id <= r.audit_end)
         WHERE au.action IN ('acr-built', 'acr-failed') AND json_extract(au.detail, '$.acr') = acrs.id
         ORDER BY r.id LIMIT 1);
-    """,
+    """, postgres=pg.SCHEMA_3),
     # 4: the audit log becomes tamper-evident (prev_hash, hash; store/chain.py) and refuses INSERT OR REPLACE.
-    _chain_audit,
+    PerEngine(_chain_audit, pg.chain_audit),
     # 5: the accounts following a model are an index lookup (a price load refreshes the sleeves targeting a symbol).
     "CREATE INDEX IF NOT EXISTS sleeves_model ON sleeves(model) WHERE model IS NOT NULL;",
     # 6: the custodian's last account-level report (store/reconcile.py), compared with the sleeves by the summary.
-    """
+    PerEngine(sqlite="""
     CREATE TABLE IF NOT EXISTS custodian_reports (
         account_id TEXT PRIMARY KEY REFERENCES accounts(id),
         as_of TEXT NOT NULL,
@@ -269,10 +297,11 @@ MIGRATIONS: list[Migration] = [
         quantity TEXT NOT NULL,
         PRIMARY KEY (account_id, symbol)
     ) WITHOUT ROWID;
-    """,
+    """, postgres=pg.SCHEMA_6),
     # 7: the summary also keeps the highest applied leverage and the call distance (store/summary.py).
-    _summary_columns,
+    PerEngine(_summary_columns, _summary_columns_pg),
     # 8: operators and roles, the four-eyes policy, and the ACR lifecycle's columns (store/operators.py, approvals.py).
+    # One callable both engines run: its SQL is common to both, its columns read through the engine's dialect.
     _four_eyes,
 ]
 

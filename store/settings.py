@@ -19,6 +19,7 @@ from pydantic_settings import (
 
 from calc.models import CalcSettings
 from store.config_file import CONFIG_ENV, ConfigError, ConfigFileSource, config_path
+from store.engines import book_location
 
 ORIGINS = ("default", "file", "env", "flag")  # lowest to highest precedence
 # Control, format (e.g. right-to-left overrides) and line/paragraph separators: they forge or hide audit lines.
@@ -63,7 +64,9 @@ class Settings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="MARGIN_CONSOLE_", extra="ignore")
 
-    db: Path = Field(default_factory=default_db_path, description="SQLite file of the book.")
+    db: Path | str = Field(default_factory=default_db_path,
+                           description="The book: a SQLite file (a path or sqlite:///PATH) or postgresql://... "
+                                       "on a server several hosts share.")
     operator: str = Field(default_factory=login_name, description="Who every write is attributed to.")
     min_trade: Decimal = Field(default=Decimal(0), ge=0, description="Orders below this notional are skipped.")
     max_price_age_days: int = Field(default=5, ge=0, description="Prices older than this are stale.")
@@ -140,7 +143,14 @@ class Settings(BaseSettings):
         """Where a setting was set, for an error message: `FILE: line N: key`, `MARGIN_CONSOLE_X`, `--x`."""
         return _where(self.origin(name), ConfigFileSource(type(self), self.config), name, table_key)
 
-    @field_validator("db", "config")
+    @field_validator("db", mode="before")
+    @classmethod
+    def _book_location(cls, value: Any) -> Path | str:
+        """A server URL stays a URL (a Path would fold its `//`); anything else is a file, `~` expanded."""
+        location = book_location(value if isinstance(value, Path) else str(value))
+        return location.expanduser() if isinstance(location, Path) else location
+
+    @field_validator("config")
     @classmethod
     def _home_expanded(cls, path: Path | None) -> Path | None:
         """`~/books/book.db` in a config file means the operator's home, as it would in a shell."""

@@ -1,6 +1,6 @@
 """The reliability drills: concurrent writers, kill -9 mid-write and fuzzed CLI input, with a summary.
 
-    python -m bench.stress [--seconds 120] [--processes 8] [--kills 40] [--fuzz-cases 5000]
+    python -m bench.stress [--seconds 120] [--processes 8] [--kills 40] [--fuzz-cases 5000] [--postgres URL|auto]
                            [--kill-accounts 3000] [--seed 1] [--workdir DIR] [--only writers,kills,fuzz] [--json]
 
 Exit 0 when every check held, 1 when a drill found something (each finding is one line of the summary).
@@ -31,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, help="Where the books go (default: a temporary directory, removed).")
     parser.add_argument("--only", default=",".join(DRILLS), help="Comma list of drills to run.")
     parser.add_argument("--json", action="store_true", help="Print one JSON document instead of the summary.")
+    parser.add_argument("--postgres", metavar="URL|auto",
+                        help="Also run the writers on PostgreSQL: an empty database's URL, or `auto` for a "
+                             "throwaway cluster from the machine's server binaries (tests/postgres.py).")
     args = parser.parse_args(argv)
     chosen = [d.strip() for d in args.only.split(",") if d.strip()]
     unknown = set(chosen) - set(DRILLS)
@@ -44,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{name}]", file=sys.stderr, flush=True)
             if name == "writers":
                 results.append(writers.run(workdir / "writers", args.processes, args.seconds, seed=args.seed))
+                if args.postgres:
+                    results.append(postgres_writers(args, workdir))
             elif name == "kills":
                 results.append(kills.run(workdir / "kills", args.kills, args.kill_accounts, seed=args.seed))
             else:
@@ -56,6 +61,21 @@ def main(argv: list[str] | None = None) -> int:
               "drills": [r.to_json() for r in results]}
     print(json.dumps(report, indent=2) if args.json else summary(report))
     return 0 if ok else 1
+
+
+def postgres_writers(args: argparse.Namespace, workdir: Path):  # -> DrillResult
+    """The writers drill on one PostgreSQL book: the URL given, or a fresh cluster started and stopped here."""
+    if args.postgres != "auto":
+        return writers.run(workdir / "writers-pg", args.processes, args.seconds, seed=args.seed, server=args.postgres)
+    from tests.postgres import Cluster
+
+    cluster = Cluster()
+    try:
+        cluster.start()
+        return writers.run(workdir / "writers-pg", args.processes, args.seconds, seed=args.seed,
+                           server=cluster.url("book_template"))
+    finally:
+        cluster.stop()
 
 
 def summary(report: dict) -> str:

@@ -35,14 +35,14 @@ class DrillResult:
         return {"drill": self.name, "ok": self.ok, **self.figures, "findings": self.findings}
 
 
-def open_store(path: Path, operator: str = "stress"):  # -> store.core.Store
+def open_store(path: Path | str, operator: str = "stress"):  # -> store.core.Store
     from store.core import Store
     from store.settings import Settings
 
     return Store(path, Settings(db=path, operator=operator), fixed_clock)
 
 
-def make_demo(path: Path, accounts: int) -> None:
+def make_demo(path: Path | str, accounts: int) -> None:
     """A demo book at the demo's own date (the drills' clock is fixed, so integrity checks agree with it)."""
     from store.book import generate_demo
 
@@ -66,7 +66,7 @@ def digest(path: Path) -> str:
         conn.close()
 
 
-def integrity(path: Path) -> list[str]:
+def integrity(path: Path | str) -> list[str]:
     """Every problem `doctor --integrity` would report (SQLite, foreign keys, ACRs, summaries, audit chain)."""
     from store.queries.integrity import integrity_report
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.stress.common import DrillResult, integrity, make_demo, open_store
+from store.engines import book_location
 
 LEVERAGES = [Decimal(x) / 10 for x in range(10, 21)]
 SHARED_KEYS = 40
@@ -44,7 +45,7 @@ def worker(db: str, index: int, seconds: float, seed: int, log: str, sleeves: li
     own_keys: list[tuple[str, str, str, Decimal]] = []
     errors: Counter[str] = Counter()
     deadline = time.monotonic() + seconds
-    with open_store(Path(db), operator) as store, open(log, "w", encoding="utf-8") as out:
+    with open_store(book_location(db), operator) as store, open(log, "w", encoding="utf-8") as out:
         def say(**entry: Any) -> None:
             out.write(json.dumps(entry, default=str) + "\n")
             out.flush()
@@ -99,13 +100,18 @@ def worker(db: str, index: int, seconds: float, seed: int, log: str, sleeves: li
 
 
 def run(workdir: Path, processes: int = 8, seconds: float = 5.0, accounts: int = 300, seed: int = 1,
-        sleeves: int = 24) -> DrillResult:
-    """Start the writers on a fresh demo book, wait for them, then check their logs against the book."""
-    result = DrillResult("writers")
+        sleeves: int = 24, server: str | None = None) -> DrillResult:
+    """Start the writers on a fresh demo book, wait for them, then check their logs against the book.
+
+    `server`: an empty PostgreSQL database's URL instead of a SQLite file in `workdir` (each writer process then
+    has its own server session, as hosts sharing the book have).
+    """
+    result = DrillResult("writers" if server is None else "writers-postgres")
     workdir.mkdir(parents=True, exist_ok=True)
-    db = workdir / "writers.db"
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    db: Path | str = workdir / "writers.db" if server is None else server
+    if server is None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
     make_demo(db, accounts)
     with open_store(db) as store:  # few sleeves, so the writers collide on them
         chosen = [r[0] for r in store.execute(
@@ -132,7 +138,7 @@ def run(workdir: Path, processes: int = 8, seconds: float = 5.0, accounts: int =
     return result
 
 
-def check(db: Path, entries: list[dict[str, Any]], audit_before: int, result: DrillResult) -> None:
+def check(db: Path | str, entries: list[dict[str, Any]], audit_before: int, result: DrillResult) -> None:
     """Every reported success exactly once in the book, and nothing in the book nobody was told about."""
     done = [e for e in entries if e["op"] == "done"]
     errors: Counter[str] = Counter()
@@ -147,8 +153,7 @@ def check(db: Path, entries: list[dict[str, Any]], audit_before: int, result: Dr
     result.figures.update(attempts=sum(e["attempts"] for e in done), successes=len(sets) + len(acrs) + len(fills),
                           set_leverage=len(sets), acrs_reported=len(acrs), fills=len(fills),
                           refusals=dict(sorted(errors.items())))
-    conn = sqlite3.connect(str(db))
-    try:
+    with open_store(db) as conn:  # either engine, through the store's connection
         audit = {r[0]: r[1:] for r in conn.execute(
             "SELECT id, operator, action, sleeve_id, detail FROM audit WHERE id > ?", [audit_before])}
         for e in sets:
@@ -192,8 +197,6 @@ def check(db: Path, entries: list[dict[str, Any]], audit_before: int, result: Dr
                 result.find(f"ACR {acr_id}: {n} fill success(es) reported, {fill_audits[acr_id]} fills audit row(s)")
         if sum(fill_audits.values()) != len(fills):
             result.find(f"{sum(fill_audits.values())} fills audit rows for {len(fills)} reported fills")
-    finally:
-        conn.close()
     for problem in integrity(db):
         result.find(f"integrity: {problem}")
 

@@ -17,6 +17,7 @@ from console.cli import (
     approvals,
     book,
     config,
+    copy,
     fills,
     lifecycle,
     operators,
@@ -47,14 +48,15 @@ DEMO_ACCOUNTS = 2000
                       help="Print the installed version (from the package metadata) and exit.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
               help=f"The TOML config file (env {CONFIG_ENV}; default: config.toml in the user config dir).")
-@click.option("--db", type=click.Path(dir_okay=False, path_type=Path),
-              help="The book's SQLite file (env MARGIN_CONSOLE_DB; default: the user data dir).")
+@click.option("--db", metavar="PATH|URL",  # a string: a Path would fold a server URL's `//`
+              help="The book: a SQLite file, or postgresql://... on a server several hosts share "
+                   "(env MARGIN_CONSOLE_DB; default: book.db in the user data dir).")
 @click.option("--operator", help="Who writes are attributed to (env MARGIN_CONSOLE_OPERATOR; default: login name).")
 @click.option("--read-only", is_flag=True, default=None,
               help="Open the book with no write path: the file read-only, write keys and commands refused.")
 @click.option("--demo", "open_demo", is_flag=True, help="Open the console on a fresh demo book in a temporary file.")
 @click.pass_context
-def cli(ctx: click.Context, config_file: Path | None, db: Path | None, operator: str | None, read_only: bool | None,
+def cli(ctx: click.Context, config_file: Path | None, db: str | None, operator: str | None, read_only: bool | None,
         open_demo: bool) -> None:
     """Operator console for leveraged model sleeves. With no command, opens the console."""
     # Flags over the environment over the config file over defaults; a blank --operator is refused, not replaced.
@@ -78,8 +80,8 @@ def cli(ctx: click.Context, config_file: Path | None, db: Path | None, operator:
 
 
 # One module per store service (or query) module; each lists its commands, none imports another.
-for module in (book, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough, whatif,
-               serve, operators, approvals, lifecycle):
+for module in (book, copy, config, queries, sleeves, acrs, fills, prices, reconcile, troubleshoot, walkthrough,
+               whatif, serve, operators, approvals, lifecycle):
     for command in module.COMMANDS:
         cli.add_command(command)
 

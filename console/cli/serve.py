@@ -1,6 +1,8 @@
 """`serve`: the console in a browser, through textual-serve (console/web.py)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from click.core import ParameterSource
 
@@ -46,7 +48,7 @@ def root_options(ctx: click.Context) -> list[str]:
 def serve(ctx: click.Context, host: str, port: int, allow_remote: bool, public_url: str | None) -> None:
     """Serve the console to web browsers: each browser tab runs its own console on this book."""
     current = settings(ctx)
-    if not current.db.is_file():
+    if isinstance(current.db, Path) and not current.db.is_file():  # a server's book is checked when opened
         raise click.ClickException(f"no book at {current.db}: make one with `{PROG} demo` or `{PROG} import BOOK.json`")
     if not web.is_local(host):
         if not allow_remote:

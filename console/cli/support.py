@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 import click
@@ -138,7 +139,7 @@ class ConsoleGroup(click.Group):
 # Groups with read and write subcommands (operators, policy) and `orders --submit` open the store with writes=True.
 WRITE_COMMANDS = frozenset({"demo", "import", "set-leverage", "revert-target", "track-manager", "confirm-margin",
                             "acr", "fills", "prices", "reconcile", "approve", "reject", "cancel", "expire",
-                            "resubmit"})
+                            "resubmit", "copy"})
 
 
 def refuse_writes_when_read_only(settings: Settings, command: str, force: bool = False) -> None:
@@ -184,7 +185,7 @@ def open_store(ctx: click.Context, create: bool = False, writes: bool | None = N
     writes = command in WRITE_COMMANDS if writes is None else writes
     if writes:
         refuse_writes_when_read_only(settings(ctx), command, force=True)
-    if not create and not path.parent.exists():
+    if not create and isinstance(path, Path) and not path.parent.exists():  # a server URL: the server says
         raise NotFound(f"no book at {path}: make one with `{PROG} demo` or `{PROG} import BOOK.json`")
     store = Store(path, settings(ctx), clock)
     try:
@@ -210,7 +211,7 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
 def console_settings(settings: Settings, login_name: str, clock: Any = None) -> Settings:
     """The console's settings for this login: the writer's name as it will be recorded, and read-only for a viewer
     or a login the book does not know (the console hides and refuses its write keys, as under --read-only)."""
-    if not settings.db.exists():
+    if isinstance(settings.db, Path) and not settings.db.exists():  # a server's book is opened to know its operators
         return settings
     with Store(settings.db, settings, clock) as store:
         writer = resolve_actor(store, login_name, settings.claimed_operator())

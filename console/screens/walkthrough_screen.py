@@ -9,6 +9,7 @@ runs in thread workers that post a RunLoaded message.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from rich.markup import escape
 from textual import on, work
@@ -245,9 +246,11 @@ class WalkthroughScreen(StepFlows, ConsoleScreen[None]):
 
     @work(thread=True, group="walkthrough-export", exit_on_error=False)
     def export_run(self, run_id: int) -> None:
-        """The run as Markdown next to the book (what `walkthrough export --out` writes); a re-export replaces it."""
+        """The run as Markdown next to the book (what `walkthrough export --out` writes); a re-export replaces it.
+        A book on a server has no folder here: the file goes to the working directory, named `book-...`."""
         with self.store_failures(), self.app.open_store() as store:
-            out = store.path.parent / f"{store.path.stem}-walkthrough-{run_id}.md"
+            beside = store.path if isinstance(store.path, Path) else Path.cwd() / "book"
+            out = beside.parent / f"{beside.stem}-walkthrough-{run_id}.md"
             write_output(out, export_markdown(load_run(store, run_id)), store.path, force=True)
             self.deliver(ExportWritten(str(out)))
 

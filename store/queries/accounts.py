@@ -1,4 +1,5 @@
-"""The account browser's page: filtered in SQL (FTS5 prefix terms), ordered by id, one page at a time."""
+"""The account browser's page: filtered in SQL (prefix terms: FTS5 on SQLite, a tsvector on PostgreSQL), sorted,
+one page at a time. The SQL that differs per engine is the connection's dialect's (store/engines/)."""
 from __future__ import annotations
 
 import re
@@ -10,11 +11,11 @@ from calc import DIAGNOSTIC_CODES
 from calc.views import AccountPage
 from calc.vocabulary import DIAGNOSTIC_BADGES
 from store.core import Store
+from store.engines import sqlite as sqlite_search
 from store.errors import InvalidInput
 from store.mapping import account_row_from_row
 
 PROBE_WALK_LIMIT = 500
-FTS_PREFIX_MAX = 3  # accounts_fts is built with prefix="1 2 3"
 WORD = re.compile(r"[^\W_]+")  # letters and digits of any script, as FTS5's unicode61 tokenizer indexes them
 CODE_TERM = re.compile(r"(?:^|\s)code:(\S*)", re.IGNORECASE)
 # The browser's sort orders: each a column an operator ranks by, biggest first, ties by id.
@@ -31,12 +32,15 @@ def filter_words(text: str) -> list[str]:
     return WORD.findall(unicodedata.normalize("NFC", text))
 
 
-def fts_query(text: str) -> str | None:
-    """Each word of the filter becomes a prefix term; all must match (id, name or custodian)."""
+def fts_query(text: str, search: Any = None) -> str | None:
+    """Each word of the filter becomes a prefix term; all must match (id, name or custodian).
+
+    `search` is the engine's dialect (store/engines/): FTS5 on SQLite (the default), a tsvector on PostgreSQL.
+    """
     words = filter_words(text)
     if not words:
         return None
-    return " AND ".join(f'"{w}"*' for w in words)
+    return (search or sqlite_search).search_terms(words)
 
 
 def diagnostic_code(text: str) -> str:
@@ -68,7 +72,8 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
         raise InvalidInput("limit must be at least 1 and offset at least 0")
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}: one of {', '.join(SORTS)}")
-    query = fts_query(text)
+    search = store.conn.dialect
+    query = fts_query(text, search)
     stale_sql = ("EXISTS (SELECT 1 FROM sleeves s JOIN positions p ON p.sleeve_id = s.id JOIN prices pr "
                  "ON pr.symbol = p.symbol WHERE s.account_id = a.id AND pr.as_of < :cutoff)")
     columns = f"a.id, a.name, a.custodian, a.type, a.margin_enabled, a.nav_cents, a.max_saved_leverage, " \
@@ -82,27 +87,26 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
         # Stale prices depend on the clock, not on a write: they are found live, as the browser's badge is, from
         # the few stale symbols outward (positions by symbol), never by probing every account.
         # (CROSS JOIN fixes that order: left to itself SQLite scans every position, 320 ms -> 5 ms at 100,000.)
-        stale_ids = ("a.id IN (SELECT s.account_id FROM prices pr CROSS JOIN positions p ON p.symbol = pr.symbol "
-                     "JOIN sleeves s ON s.id = p.sleeve_id WHERE pr.as_of < :cutoff)")
+        stale_ids = (f"a.id IN (SELECT s.account_id FROM prices pr {search.ORDERED_JOIN} positions p "
+                     "ON p.symbol = pr.symbol JOIN sleeves s ON s.id = p.sleeve_id WHERE pr.as_of < :cutoff)")
         conditions.append(f"({coded} OR {stale_ids})" if params["code"] == "STALE_PRICES" else coded)
     if query is None:
         total = book_size
     else:
         params["q"] = query
-        total = store.scalar("SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH :q", params)
+        total = store.scalar(search.SEARCH_COUNT, params)
         # A broad filter ("s") finds its first page soonest by walking the id index and probing the
         # full-text index per row; a narrow one by collecting its few matches first. Probing is only
         # cheap for prefixes the index stores (1-3 characters): a longer prefix costs ~2 ms a probe.
         rows_walked = (offset + limit) * book_size / max(total, 1)
-        short_prefixes = all(len(w) <= FTS_PREFIX_MAX for w in filter_words(text))
+        short_prefixes = all(len(w) <= search.SEARCH_PREFIX_MAX for w in filter_words(text))
         if total and short_prefixes and rows_walked <= PROBE_WALK_LIMIT and code is None and sort == "id":
-            conditions.append("EXISTS (SELECT 1 FROM accounts_fts f WHERE f.accounts_fts MATCH :q "
-                              "AND f.rowid = a.rowid)")
+            conditions.append(search.SEARCH_PROBE)
         else:
             # With a code, its short list drives the plan and each row is checked against the matches ("+" keeps
             # SQLite from walking the rowids and re-probing the code list: 2.5 s -> 6 ms at 100,000 accounts).
             rowid = "+a.rowid" if code is not None else "a.rowid"
-            conditions.append(f"{rowid} IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q)")
+            conditions.append(search.SEARCH_COLLECT.format(rowid=rowid))
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     if code is not None:
         total = store.scalar(f"SELECT count(*) FROM accounts a {where}", params)

@@ -28,8 +28,8 @@ def audit_head(store: Store) -> int:
 
 
 def data_version(store: Store) -> int:
-    """SQLite's PRAGMA data_version: it changes when another connection commits (one poll per connection)."""
-    return int(store.scalar("PRAGMA data_version"))
+    """A number that moves when another connection commits (SQLite's PRAGMA data_version; one poll per connection)."""
+    return store.conn.dialect.data_version(store.conn)
 
 
 def audit_since(store: Store, after_id: int, limit: int = 500) -> list[AuditRecord]:

@@ -22,9 +22,11 @@ def doctor_report(store: Store) -> DoctorReport:
     findings = {code: _with_fixes(code, found) for code, found in findings.items()}
     # From the few stale prices to their positions by the symbol index (CROSS JOIN keeps that order): the
     # planner's own choice scanned every position, 17x slower at 100,000 accounts.
+    dialect = store.conn.dialect
     for account_id, symbols in store.execute(
-            "SELECT s.account_id, group_concat(DISTINCT p.symbol) FROM prices pr "
-            "CROSS JOIN positions p ON p.symbol = pr.symbol CROSS JOIN sleeves s ON s.id = p.sleeve_id "
+            f"SELECT s.account_id, {dialect.group_concat('p.symbol')} FROM prices pr "
+            f"{dialect.ORDERED_JOIN} positions p ON p.symbol = pr.symbol "
+            f"{dialect.ORDERED_JOIN} sleeves s ON s.id = p.sleeve_id "
             "WHERE pr.as_of < ? GROUP BY s.account_id ORDER BY s.account_id", [stale_cutoff(store)]):
         findings.setdefault("STALE_PRICES", []).append(
             DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(","))), DIAGNOSTIC_FIXES["STALE_PRICES"]))

@@ -18,15 +18,13 @@ from store.summary import summary_differences
 
 
 def sqlite_problems(store: Store) -> list[str]:
-    """SQLite's own check of the file: pages, b-trees, indexes against their tables."""
-    found = [" ".join(str(r[0]).split()) for r in store.execute("PRAGMA integrity_check")]
-    return [] if found == ["ok"] else found
+    """The engine's own check of its storage (SQLite: pages, b-trees, indexes against their tables)."""
+    return store.conn.dialect.file_problems(store.conn)
 
 
 def foreign_key_problems(store: Store) -> list[str]:
     """Rows that refer to a row that does not exist."""
-    return [f"{table} row {rowid} refers to a missing {parent} row"
-            for table, rowid, parent, _ in store.execute("PRAGMA foreign_key_check")]
+    return store.conn.dialect.foreign_key_problems(store.conn)
 
 
 def acr_problems(store: Store) -> list[str]:
@@ -85,7 +83,7 @@ def integrity_report(store: Store) -> IntegrityReport:
         for name, check in CHECKS.items():
             try:
                 problems += [IntegrityProblem(name, line) for line in check(store)]
-            except sqlite3.DatabaseError as error:
+            except store.conn.dialect.DatabaseError as error:
                 problems.append(IntegrityProblem(name, f"could not run: {error}"))
         accounts = _count(store, "accounts")
         audit_rows = _count(store, "audit")
@@ -97,7 +95,7 @@ def _read(store: Store) -> Iterator[None]:
     """One read transaction (as Store.snapshot), ended by a rollback that a damaged file cannot turn into an error."""
     began = not store.conn.in_transaction
     if began:
-        store.execute("BEGIN")
+        store.conn.begin_read()
     try:
         yield
     finally:

@@ -16,11 +16,12 @@ DATA = Path(__file__).parent.parent / "data"
 
 
 @pytest.fixture
-def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
-    """Settings isolated from the environment: a temp book and a fixed operator."""
+def settings(book_url: Path | str, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """Settings isolated from the environment: a temp book (a file, or a database on the test cluster) and a
+    fixed operator."""
     for name in ("MARGIN_CONSOLE_DB", "MARGIN_CONSOLE_OPERATOR"):
         monkeypatch.delenv(name, raising=False)
-    return Settings(db=tmp_path / "book.db", operator="alice")
+    return Settings(db=book_url, operator="alice")
 
 
 @pytest.fixture

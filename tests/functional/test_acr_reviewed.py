@@ -4,6 +4,8 @@ from __future__ import annotations
 import sqlite3
 from decimal import Decimal
 
+import pytest
+
 from console.screens.confirm_modal import ConfirmModal
 from store.core import Store
 from store.queries.orders import list_acrs
@@ -49,6 +51,7 @@ async def test_a_target_saved_by_another_operator_while_the_dialog_is_open_is_re
         assert len(built) == 1 and built[0].leverage == Decimal("2.0") and built[0].status == "built"
 
 
+@pytest.mark.sqlite_only  # a raw sqlite3 connection holds the lock (test_store_postgres.py holds the server's)
 async def test_after_a_fire_fails_on_a_locked_book_the_screen_fires_again(story_db, make_app, settings, notes):
     settings.busy_timeout_ms = 50  # the writer gives up quickly while another holds the lock
     app = make_app()

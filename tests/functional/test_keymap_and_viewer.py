@@ -4,6 +4,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
 from rich.text import Text
 from textual.widgets._footer import FooterKey
 
@@ -12,7 +13,7 @@ from console.palette import ConsoleCommands
 from console.screens.detail_screen import DetailScreen
 from console.screens.help_screen import HelpScreen
 from store.settings import Settings
-from tests.conftest import Notes, fixed_clock, settle
+from tests.conftest import Notes, count, fixed_clock, raw_rows, settle
 
 
 def build(settings: Settings, **update: object) -> MarginConsoleApp:
@@ -31,13 +32,8 @@ async def palette(app: MarginConsoleApp) -> list[str]:
 
 
 def book_rows(db: Path) -> tuple[int, int, list[tuple]]:
-    conn = sqlite3.connect(db)
-    try:
-        return (conn.execute("SELECT count(*) FROM audit").fetchone()[0],
-                conn.execute("SELECT count(*) FROM acrs").fetchone()[0],
-                conn.execute("SELECT id, leverage, track_manager, version FROM sleeves ORDER BY id").fetchall())
-    finally:
-        conn.close()
+    return (count(db, "audit"), count(db, "acrs"),
+            raw_rows(db, "SELECT id, leverage, track_manager, version FROM sleeves ORDER BY id"))
 
 
 async def test_a_rebound_action_moves_in_the_footer_the_help_and_the_palette(story_db, settings):
@@ -89,6 +85,7 @@ async def test_read_only_hides_write_keys_and_refuses_them_with_a_reason(story_d
     assert book_rows(story_db) == before
 
 
+@pytest.mark.sqlite_only  # SQLite's mode=ro; on a server the session is read-only (test_store_postgres.py)
 async def test_read_only_opens_the_file_with_sqlites_read_only_mode(story_db, settings):
     app = build(settings, read_only=True)
     store = app.open_store()

@@ -1,6 +1,8 @@
 """Issue 13, the screens an operator reads all day, each at 80x24: selection by shape, true status lines, keys."""
 from __future__ import annotations
 
+import pytest
+
 from console.screens.acr_screen import AcrScreen
 from console.screens.detail_screen import DetailScreen
 from tests.conftest import settle
@@ -104,6 +106,7 @@ async def test_history_reads_a_one_dollar_acr_and_enter_opens_it(story_db, make_
         assert app.screen is history
 
 
+@pytest.mark.sqlite_only  # next to the book's file; a server's book has none (the working directory instead)
 async def test_m_in_the_walkthrough_writes_the_markdown_next_to_the_book(story_db, make_app, settings, notes):
     from console.screens.walkthrough_screen import WalkthroughScreen
 

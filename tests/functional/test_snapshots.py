@@ -8,6 +8,9 @@ import pytest
 
 from tests.conftest import settle
 
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
+
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40")]
 
 

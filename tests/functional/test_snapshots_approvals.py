@@ -7,6 +7,9 @@ import pytest
 from tests.functional.test_approvals import queued  # noqa: F401 - the fixture: a staffed book with one ACR waiting
 from tests.functional.test_snapshots import SIZES, steps
 
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.mark.parametrize("size", SIZES)
 class TestApprovals:

@@ -9,6 +9,9 @@ import pytest
 from tests.conftest import settle
 from widgets.risk_panel import RiskPanel
 
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
+
 SIZES = [pytest.param((80, 24), id="80x24")]
 
 

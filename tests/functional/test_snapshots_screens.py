@@ -5,7 +5,12 @@ Every update of these SVGs is reviewed by eye before it is committed.
 """
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import settle
+
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
 
 SIZE = (80, 24)
 

@@ -4,7 +4,12 @@ Every update of this SVG is reviewed by eye (its text read back) before it is co
 """
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import settle
+
+# SQLite only: drawing does not depend on the engine, and the title names the book (a file here): one set of SVGs.
+pytestmark = pytest.mark.sqlite_only
 
 
 def walkthrough(account: str, *keys: str):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from console.messages import StoreFailed
@@ -14,6 +15,8 @@ from tests.conftest import settle
     (Conflict("A-1001-M1 changed since you loaded it"), "Conflict", "A-1001-M1 changed since you loaded it"),
     (sqlite3.OperationalError("database is locked"), "Database", "the book is locked by another writer: try again"),
     (sqlite3.OperationalError("disk I/O error"), "Database", "disk I/O error"),
+    (psycopg.errors.AdminShutdown("terminating connection due to administrator command\nSSL SYSCALL"), "Database",
+     "terminating connection due to administrator command"),  # a server's book: the server went away
     (KeyError("x"), "Unexpected error", "KeyError: 'x'"),
 ])
 async def test_store_failed_is_notified_once(story_db, make_app, error, title, text, notes):
@@ -31,7 +34,7 @@ async def test_a_write_reloads_the_account_even_after_the_writing_screen_closed(
 
     loaded: list[str] = []
     app = make_app()
-    hook = lambda m: loaded.append(m.detail.account.id) if isinstance(m, AccountLoaded) else None  # noqa: E731
+    hook = lambda m: loaded.append(m.detail.account.id) if isinstance(m, AccountLoaded) else None
     async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
         await settle(pilot)
         app.open_account("A-1001")

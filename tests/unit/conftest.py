@@ -13,17 +13,26 @@ from click.testing import CliRunner, Result
 import console.cli
 from store.book import import_book
 from store.core import Store
-from tests.conftest import fixed_clock
+from tests.conftest import count, fixed_clock, raw_rows  # noqa: F401 - re-exported to the unit tests
 
 STORY_BOOK = Path(__file__).resolve().parents[1] / "data" / "story_book.json"
+
+
+def integrity_errors() -> tuple[type[Exception], ...]:
+    """A constraint violation as either engine's driver raises it."""
+    import psycopg
+
+    return sqlite3.IntegrityError, psycopg.IntegrityError
 
 
 def story_data() -> dict[str, Any]:
     return json.loads(STORY_BOOK.read_text(encoding="utf-8"))
 
 
-def snapshot(db: Path) -> dict[str, Any]:
-    """Every row of every table (and the schema version) through a separate raw connection."""
+def snapshot(db: Path | str) -> dict[str, Any]:
+    """Every row of every table (and the schema version) through a separate raw connection, on either engine."""
+    if isinstance(db, str):
+        return _server_snapshot(db)
     conn = sqlite3.connect(str(db))
     try:
         names = [r[0] for r in conn.execute(
@@ -36,17 +45,20 @@ def snapshot(db: Path) -> dict[str, Any]:
         conn.close()
 
 
-def count(db: Path, table: str) -> int:
-    conn = sqlite3.connect(str(db))
-    try:
-        return conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0]
-    finally:
-        conn.close()
+def _server_snapshot(url: str) -> dict[str, Any]:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        names = [r[0] for r in conn.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+            "ORDER BY table_name")]
+        return {name: sorted(repr(r) for r in conn.execute(f'SELECT * FROM "{name}"')) for name in names}
 
 
 @pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "book.db"
+def db_path(book_url: Path | str) -> Path | str:
+    """The test's book: a file on SQLite, a database URL on PostgreSQL (tests/conftest.py's `engine`)."""
+    return book_url
 
 
 @pytest.fixture

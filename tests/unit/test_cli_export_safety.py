@@ -4,11 +4,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from store.core import Store
 from tests.unit.conftest import one_error_line, snapshot
 from tests.unit.test_store_walkthrough import full_story
 
 
+@pytest.mark.sqlite_only  # a book on a server has no file here to overwrite
 def test_export_refuses_the_open_book_even_with_force(run, story_store: Store, db_path: Path):
     run_id = full_story(story_store)
     before = snapshot(db_path)
@@ -46,6 +49,7 @@ def test_export_never_follows_a_symlink(run, story_store: Store, tmp_path: Path)
     assert not (tmp_path / "nowhere.txt").exists() and linked.is_symlink()
 
 
+@pytest.mark.sqlite_only  # a book on a server has no file here to overwrite
 def test_export_refuses_a_link_to_the_book_and_its_wal(run, story_store: Store, db_path: Path, tmp_path: Path):
     run_id = full_story(story_store)
     hard = tmp_path / "hard.md"

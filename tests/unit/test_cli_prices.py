@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
-from tests.unit.conftest import as_json, ok, one_error_line, problems, snapshot
+from tests.unit.conftest import as_json, ok, one_error_line, problems, raw_rows, snapshot
 from tests.unit.test_store_prices import DROP, HEADER, LEVERED
 
 
@@ -66,11 +65,7 @@ def test_accept_moves_loads_a_big_move(run, levered, tmp_path):
 
 
 def prices_table(db: Path) -> dict[str, tuple]:
-    conn = sqlite3.connect(str(db))
-    try:
-        return {r[0]: r[1:] for r in conn.execute("SELECT * FROM prices")}
-    finally:
-        conn.close()
+    return {r[0]: r[1:] for r in raw_rows(db, "SELECT * FROM prices")}
 
 
 def test_only_listed_symbols_change(run, levered, tmp_path):

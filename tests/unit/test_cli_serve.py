@@ -55,6 +55,7 @@ def test_loopback_hosts_need_no_flag_and_print_nothing(run, story, served, host)
     assert served[0][1] == host
 
 
+@pytest.mark.sqlite_only  # a missing file is SQLite's "no book"; a server's database is checked when opened
 def test_no_book_no_server(run, db_path, served):
     line = one_error_line(run("serve"), code=1)
     assert f"no book at {db_path}" in line

@@ -11,6 +11,9 @@ from store.db import connect
 from store.errors import NotFound
 from tests.unit.conftest import ACK, as_json, one_error_line, snapshot
 
+# Read-only here is the file's: mode=ro, its bytes and mtime unchanged (test_store_postgres.py: a server session).
+pytestmark = pytest.mark.sqlite_only
+
 WRITES = {
     "demo": ["demo", "--accounts", "5"],
     "import": ["import", "book.json"],
@@ -27,6 +30,7 @@ WRITES = {
     "cancel": ["cancel", "1"],
     "expire": ["expire", "--before", "2026-11-21"],
     "resubmit": ["resubmit", "1", *ACK],
+    "copy": ["copy", "--from", "book.db", "--to", "moved.db"],  # a viewer writes no book, not even another one
 }
 
 

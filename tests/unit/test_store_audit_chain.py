@@ -14,7 +14,7 @@ from store.core import Store
 from store.queries.audit import verify_chain
 from store.sleeves import set_leverage
 from tests.conftest import fixed_clock
-from tests.unit.conftest import as_json, ok, snapshot
+from tests.unit.conftest import as_json, ok, raw_rows, snapshot
 
 GENESIS = "0" * 64
 
@@ -28,12 +28,8 @@ def expected_hash(prev: str, row: tuple) -> str:
 
 
 def chain_rows(db: Path) -> list[tuple]:
-    raw = sqlite3.connect(str(db))
-    try:
-        return raw.execute("SELECT at, operator, action, account_id, sleeve_id, detail, id, prev_hash, hash "
-                           "FROM audit ORDER BY id").fetchall()
-    finally:
-        raw.close()
+    return raw_rows(db, "SELECT at, operator, action, account_id, sleeve_id, detail, id, prev_hash, hash "
+                        "FROM audit ORDER BY id")
 
 
 def assert_chained(db: Path) -> int:
@@ -47,12 +43,8 @@ def assert_chained(db: Path) -> int:
 
 
 def raw_exec(db: Path, *statements: str) -> None:
-    raw = sqlite3.connect(str(db), isolation_level=None)
-    try:
-        for statement in statements:
-            raw.execute(statement)
-    finally:
-        raw.close()
+    for statement in statements:
+        raw_rows(db, statement)
 
 
 def test_every_store_write_chains_its_audit_row(story_store, db_path):
@@ -64,6 +56,7 @@ def test_every_store_write_chains_its_audit_row(story_store, db_path):
     assert report.message == "audit chain intact: 3 rows"
 
 
+@pytest.mark.sqlite_only  # tampers in SQLite's SQL (test_store_postgres.py: on the server)
 def test_migration_4_chains_the_rows_of_an_older_book(db_path, monkeypatch):
     with monkeypatch.context() as m:  # a book written by schema 3, before the chain
         m.setattr(store.db, "MIGRATIONS", store.db.MIGRATIONS[:3])
@@ -80,6 +73,7 @@ def test_migration_4_chains_the_rows_of_an_older_book(db_path, monkeypatch):
         raw_exec(db_path, "UPDATE audit SET operator = 'mallory' WHERE id = 1")
 
 
+@pytest.mark.sqlite_only  # tampers in SQLite's SQL (test_store_postgres.py: on the server)
 @pytest.mark.parametrize("recursive", [0, 1])
 @pytest.mark.parametrize("statement", [
     "INSERT OR REPLACE INTO audit (id, at, operator, action) VALUES (1, 'x', 'mallory', 'rewritten')",
@@ -95,6 +89,7 @@ def test_replacing_an_audit_row_is_refused(story_store, db_path, statement, recu
     assert snapshot(db_path)["audit"] == before
 
 
+@pytest.mark.sqlite_only  # tampers in SQLite's SQL (test_store_postgres.py: on the server)
 def test_an_edit_behind_a_dropped_trigger_is_found(story_store, db_path):
     set_leverage(story_store, "A-1001-M1", Decimal("1.25"), "bob")
     set_leverage(story_store, "A-1001-M1", Decimal("1.5"), "bob")
@@ -104,6 +99,7 @@ def test_an_edit_behind_a_dropped_trigger_is_found(story_store, db_path):
     assert "row 2" in report.message and "hash" in report.message
 
 
+@pytest.mark.sqlite_only  # tampers in SQLite's SQL (test_store_postgres.py: on the server)
 def test_a_deleted_row_breaks_the_next_link(story_store, db_path):
     set_leverage(story_store, "A-1001-M1", Decimal("1.25"), "bob")
     set_leverage(story_store, "A-1001-M1", Decimal("1.5"), "bob")
@@ -112,12 +108,14 @@ def test_a_deleted_row_breaks_the_next_link(story_store, db_path):
     assert not report.ok and report.broken_id == 3 and "prev_hash" in report.message
 
 
+@pytest.mark.sqlite_only  # tampers in SQLite's SQL (test_store_postgres.py: on the server)
 def test_a_row_inserted_behind_the_store_is_found(story_store, db_path):
     raw_exec(db_path, "INSERT INTO audit (at, operator, action) VALUES ('2026-11-21', 'mallory', 'note')")
     report = verify_chain(story_store)
     assert not report.ok and report.broken_id == 2
 
 
+@pytest.mark.sqlite_only  # tampers in SQLite's SQL (test_store_postgres.py: on the server)
 def test_audit_verify_cli(run, built, db_path):
     assert ok(run("audit", "--verify")).strip() == "audit chain intact: 2 rows"
     assert as_json(run("audit", "--verify", "--json")) == {

@@ -15,7 +15,7 @@ from store.book import generate_demo
 from store.core import Store
 from store.errors import InvalidInput
 from tests.conftest import fixed_clock
-from tests.unit.conftest import count, snapshot
+from tests.unit.conftest import count, raw_rows, snapshot
 
 ALL = set(ACK_IDS)
 ACCOUNTS = 60
@@ -146,13 +146,8 @@ def test_acr_all_pending_readable_with_kind_rebalance(run, demo_cli):
 
 def test_a_book_with_nothing_pending_exits_zero(run, demo_cli):
     run("acr", "--all-pending", "--ack", "all")
-    conn = sqlite3.connect(str(demo_cli))
-    try:  # settle what failed so nothing is pending
-        conn.execute("UPDATE sleeves SET leverage = applied_leverage")
-        conn.execute("DELETE FROM account_diagnostics WHERE code = 'PENDING_LEVERAGE'")
-        conn.commit()
-    finally:
-        conn.close()
+    raw_rows(demo_cli, "UPDATE sleeves SET leverage = applied_leverage")  # settle what failed: nothing pending
+    raw_rows(demo_cli, "DELETE FROM account_diagnostics WHERE code = 'PENDING_LEVERAGE'")
     result = run("acr", "--all-pending", "--ack", "all", "--json")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["total"] == 0

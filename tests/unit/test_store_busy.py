@@ -14,6 +14,9 @@ from store.sleeves import set_leverage
 from tests.conftest import fixed_clock
 from tests.unit.conftest import snapshot
 
+# SQLite only: a raw sqlite3 connection holds the lock; PRAGMA synchronous (test_store_postgres.py holds the advisory lock).
+pytestmark = pytest.mark.sqlite_only
+
 
 def test_a_write_that_waits_out_the_lock_is_a_busy_store_error(story_store, db_path):
     story_store.close()

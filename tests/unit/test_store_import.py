@@ -1,7 +1,6 @@
 """Book import through the store: counts, audit, summaries, and the all-or-nothing rules across imports."""
 from __future__ import annotations
 
-import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -14,7 +13,7 @@ from store.queries.detail import account_detail
 from store.queries.doctor import doctor_report
 from store.queries.integrity import summary_problems
 from store.rates import annual_rate
-from tests.unit.conftest import STORY_BOOK, book_with, count, snapshot, story_data
+from tests.unit.conftest import STORY_BOOK, book_with, count, raw_rows, snapshot, story_data
 
 
 def test_import_writes_the_book_its_summaries_and_one_audit_row(open_store, db_path):
@@ -37,6 +36,7 @@ def test_import_writes_the_book_its_summaries_and_one_audit_row(open_store, db_p
     assert annual_rate(s, "Schwab", Decimal(150000)) == Decimal("0.08")
 
 
+@pytest.mark.sqlite_only  # typeof() is SQLite's; PostgreSQL's columns are typed BIGINT by its DDL
 def test_money_is_stored_exactly(open_store, db_path):
     s = open_store()
     acc = {"id": "X-1", "type": "margin", "margin_enabled": True,
@@ -124,12 +124,8 @@ def test_a_holding_without_a_price_is_a_stored_diagnostic_the_doctor_reports(ope
     acc = {"id": "X-2", "type": "margin", "margin_enabled": True, "sleeves": [
         {"id": "X-2-APM", "kind": "apm", "cash": 1000.0, "positions": {"NOPX": 10}}]}
     import_book(s, book_with(acc), "alice")
-    conn = sqlite3.connect(str(db_path))
-    try:
-        stored = conn.execute("SELECT code, detail FROM account_diagnostics WHERE account_id = 'X-2'").fetchall()
-        codes = conn.execute("SELECT diag_codes FROM accounts WHERE id = 'X-2'").fetchone()[0]
-    finally:
-        conn.close()
+    stored = raw_rows(db_path, "SELECT code, detail FROM account_diagnostics WHERE account_id = 'X-2'")
+    codes = raw_rows(db_path, "SELECT diag_codes FROM accounts WHERE id = 'X-2'")[0][0]
     assert [c for c, _ in stored] == ["MISSING_PRICE"] and "NOPX" in stored[0][1]
     assert codes == "MISSING_PRICE"
     assert [f.account_id for f in doctor_report(s).findings["MISSING_PRICE"]] == ["X-2"]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
@@ -18,18 +17,14 @@ from store.fills import simulate_fills
 from store.queries.integrity import integrity_report
 from store.sleeves import set_leverage
 from tests.conftest import fixed_clock
-from tests.unit.conftest import as_json, ok
+from tests.unit.conftest import as_json, ok, raw_rows
 
 ALL = frozenset(ACK_IDS)
 
 
 def raw_exec(db: Path, *statements: str) -> None:
-    raw = sqlite3.connect(str(db), isolation_level=None)
-    try:
-        for statement in statements:
-            raw.execute(statement)
-    finally:
-        raw.close()
+    for statement in statements:
+        raw_rows(db, statement)
 
 
 @pytest.fixture
@@ -70,12 +65,14 @@ def test_a_deleted_stored_diagnostic_is_stale(busy, db_path):
     assert line.startswith("summaries: A-1003") and "account_diagnostics" in line and "NEGATIVE_APM" in line
 
 
+@pytest.mark.sqlite_only  # damages the file, drops its triggers (test_store_postgres.py: server)
 def test_an_audit_row_edited_behind_a_dropped_trigger(busy, db_path):
     raw_exec(db_path, "DROP TRIGGER audit_no_update", "UPDATE audit SET operator = 'mallory' WHERE id = 3")
     [line] = lines(busy)
     assert line.startswith("audit-chain: ") and "row 3" in line
 
 
+@pytest.mark.sqlite_only  # damages the file, drops its triggers (test_store_postgres.py: server)
 def test_acrs_whose_orders_disagree(busy, db_path):
     built, failed = (busy.scalar("SELECT id FROM acrs WHERE status = ?", [s]) for s in ("complete", "failed"))
     raw_exec(db_path,
@@ -92,6 +89,7 @@ def test_acrs_whose_orders_disagree(busy, db_path):
     assert any(f"ACR {built}" in line and "A-1003-M1" in line and "A-1001" in line for line in found), found
 
 
+@pytest.mark.sqlite_only  # damages the file, drops its triggers (test_store_postgres.py: server)
 def test_a_dangling_foreign_key(busy, db_path):
     raw_exec(db_path, "PRAGMA foreign_keys = OFF",
              "INSERT INTO positions (sleeve_id, symbol, quantity) VALUES ('GHOST', 'SPY', '1')")
@@ -112,6 +110,7 @@ def corrupt_copy(store: Store, tmp_path: Path, index: str, offset: int, garbage:
     return copy
 
 
+@pytest.mark.sqlite_only  # damages the file, drops its triggers (test_store_postgres.py: server)
 @pytest.mark.parametrize("offset, garbage, words", [
     (-60, b"\x00X-9999\xff\xff", "missing from index sleeves_account"),  # a cell of the index: SQLite says which
     (0, b"\xff" * 2048, ""),  # the page header itself: the check cannot even read the page
@@ -130,6 +129,7 @@ def test_corrupt_bytes_in_a_copy_are_reported(busy, tmp_path, offset, garbage, w
     assert any(line.startswith("sqlite: ") for line in done.stdout.splitlines()), done.stdout
 
 
+@pytest.mark.sqlite_only  # damages the file, drops its triggers (test_store_postgres.py: server)
 def test_doctor_integrity_cli(run, built, db_path):
     text = ok(run("doctor", "--integrity"))
     assert text.startswith("book intact: 3 accounts, 2 audit rows")

@@ -173,6 +173,7 @@ def test_the_login_name_comes_from_the_os_not_the_environment(monkeypatch):
     assert login_name() == real != "someone-else"
 
 
+@pytest.mark.sqlite_only  # lowers PRAGMA user_version to rerun it
 def test_migration_8_is_safe_to_rerun(story_store, db_path):
     fire(story_store)
     story_store.execute("PRAGMA user_version = 7")

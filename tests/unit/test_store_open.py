@@ -10,6 +10,9 @@ import pytest
 from store.db import connect, write
 from tests.unit.conftest import ACK, as_json, one_error_line, snapshot
 
+# SQLite only: opening a file: permissions, mode=ro, a full disk (test_store_postgres.py covers a server).
+pytestmark = pytest.mark.sqlite_only
+
 
 @pytest.fixture
 def unwritable(monkeypatch, db_path: Path):

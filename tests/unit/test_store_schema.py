@@ -13,11 +13,12 @@ import store.migrations
 from store.core import Store
 from store.queries.audit import audit_trail
 from tests.conftest import fixed_clock
-from tests.unit.conftest import snapshot
+from tests.unit.conftest import integrity_errors, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 def test_new_file_has_schema_version_wal_and_foreign_keys(open_store, db_path):
     s = open_store()
     assert s.conn.execute("PRAGMA user_version").fetchone()[0] == store.db.SCHEMA_VERSION
@@ -32,6 +33,7 @@ def test_new_file_has_schema_version_wal_and_foreign_keys(open_store, db_path):
         raw.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 def test_reopening_keeps_data_and_does_not_rerun_migrations(story_store, db_path, monkeypatch):
     before = snapshot(db_path)
     story_store.close()
@@ -48,6 +50,7 @@ def test_reopening_keeps_data_and_does_not_rerun_migrations(story_store, db_path
     assert snapshot(db_path) == before
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 def test_forward_migration_runs_only_the_new_one(story_store, db_path, monkeypatch):
     story_store.close()
     monkeypatch.setattr(store.db, "MIGRATIONS", store.db.MIGRATIONS + ["CREATE TABLE added_later (x INTEGER);"])
@@ -61,6 +64,7 @@ def test_forward_migration_runs_only_the_new_one(story_store, db_path, monkeypat
         again.close()
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 def test_a_newer_file_is_refused(db_path, open_store):
     open_store().close()
     raw = sqlite3.connect(str(db_path))
@@ -70,6 +74,7 @@ def test_a_newer_file_is_refused(db_path, open_store):
         Store(db_path, clock=fixed_clock)
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 @pytest.mark.parametrize("statement", [
     "UPDATE audit SET operator = 'mallory'",
     "UPDATE audit SET detail = '{}' WHERE id = 1",
@@ -89,6 +94,7 @@ def test_audit_log_is_append_only(story_store, db_path, statement):
     assert snapshot(db_path)["audit"] == before
 
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 def test_audit_insert_still_works_through_raw_sql(story_store, db_path):
     raw = sqlite3.connect(str(db_path))
     try:
@@ -100,7 +106,7 @@ def test_audit_insert_still_works_through_raw_sql(story_store, db_path):
 
 
 def test_foreign_keys_are_enforced(story_store):
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         story_store.conn.execute("INSERT INTO positions (sleeve_id, symbol, quantity) VALUES ('NOPE', 'SPY', '1')")
 
 
@@ -116,6 +122,7 @@ def test_store_does_not_import_textual():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
 
+@pytest.mark.sqlite_only  # the SQLite file itself (test_store_postgres.py covers the server)
 def test_the_console_read_path_does_not_import_sqlite_utils(story_store, db_path):
     """sqlite-utils does bulk work (the book writer); opening the console and reading a page never loads it."""
     story_store.close()

@@ -26,7 +26,7 @@ from store.walkthrough import (
     finish_run, record_editor_save, record_fired_acr, record_step, resume_or_start, start_run,
 )
 from tests.conftest import fixed_clock
-from tests.unit.conftest import snapshot
+from tests.unit.conftest import integrity_errors, snapshot
 
 SLEEVE = "A-1001-M1"
 CASH_SLEEVE = "A-1002-M1"
@@ -54,6 +54,7 @@ def full_story(store: Store) -> int:
 # -- schema ---------------------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only  # PRAGMA table_info and a lowered user_version
 def test_migration_2_has_the_run_and_step_columns(story_store: Store):
     runs = {r[1] for r in story_store.conn.execute("PRAGMA table_info(walkthrough_runs)")}
     steps = {r[1] for r in story_store.conn.execute("PRAGMA table_info(walkthrough_steps)")}
@@ -63,7 +64,7 @@ def test_migration_2_has_the_run_and_step_columns(story_store: Store):
 
 def test_the_outcome_check_constraint_holds_in_sql(story_store: Store):
     run = start_run(story_store, SLEEVE, "alice")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(integrity_errors()):
         story_store.conn.execute("INSERT INTO walkthrough_steps (run_id, step, outcome, at) VALUES (?, 'leverage', "
                                "'maybe', 'now')", [run])
 
@@ -307,6 +308,7 @@ def test_an_explicit_run_id_wins_over_the_open_run(story_store: Store):
     assert load_run(story_store, second).acrs == ()
 
 
+@pytest.mark.sqlite_only  # PRAGMA table_info and a lowered user_version
 def test_migration_3_backfills_the_run_of_acrs_fired_before_it(story_store: Store, db_path: Path, monkeypatch):
     """A book written at schema 2 found a run's ACRs in its audit window; migration 3 stores that as the id."""
     run = start_run(story_store, SLEEVE, "alice")
