@@ -4,18 +4,9 @@ from __future__ import annotations
 import pytest
 
 from console.screens.acr_screen import AcrScreen
-from console.screens.detail_screen import DetailScreen
 from tests.conftest import settle
+from tests.functional.test_detail import open_detail
 from widgets.sleeve_card import SleeveCard
-
-
-async def open_detail(pilot, account_id: str) -> DetailScreen:
-    await settle(pilot)
-    pilot.app.open_account(account_id)
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert isinstance(screen, DetailScreen) and screen.detail is not None
-    return screen
 
 
 async def test_the_selected_sleeve_is_marked_by_shape_not_colour_alone(story_db, make_app):
