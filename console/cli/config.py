@@ -8,10 +8,16 @@ import click
 
 from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import settings as current_settings
+from store.engines import is_server
 from store.settings import Settings
 
 
 def _value(value: Any) -> Any:
+    """A setting as printed: paths as text, a server URL without its password."""
+    if is_server(value):
+        from store.engines.postgres import redacted
+
+        return redacted(value)
     return str(value) if isinstance(value, Path) else value
 
 

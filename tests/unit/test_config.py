@@ -140,3 +140,13 @@ def test_the_files_thresholds_reach_the_rules(config: Path, tmp_path: Path):
     settings = Settings.load(config)
     assert str(settings.calc_settings().drift_tolerance) == "0.07"
     assert str(settings.calc_settings().call_distance_warning) == "0.25"
+
+
+def test_config_show_never_prints_a_server_password():
+    """A password written into a server URL (instead of .pgpass) stays out of `config show`, as out of titles."""
+    url = "postgresql://margin_app:s3cret@db-host/book"
+    table = invoke("config", "show", MARGIN_CONSOLE_DB=url)
+    assert table.exit_code == 0, table.output
+    assert "s3cret" not in table.output and "postgresql://margin_app:***@db-host/book" in table.output
+    data = shown(invoke("config", "show", "--json", MARGIN_CONSOLE_DB=url))
+    assert data["settings"]["db"]["value"] == "postgresql://margin_app:***@db-host/book"
