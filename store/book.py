@@ -20,7 +20,7 @@ from store.mapping import (
     price_to_row,
     sleeve_to_row,
 )
-from store.prices import accounts_for_symbols
+from store.prices import accounts_following, accounts_for_symbols
 from store.summary import refresh_accounts, summarize
 
 BATCH = 2000
@@ -56,12 +56,9 @@ def _refresh_repriced(store: Store, prices_before: dict[str, Price], models_befo
     follow what changed get their summaries recomputed too (the imported ones were computed on the new data)."""
     prices, models = load_prices(store.conn), load_models(store.conn)
     symbols = [s for s, p in prices.items() if prices_before.get(s) != p]
-    moved_models = sorted(m for m, model in models.items() if models_before.get(m) not in (None, model))
+    moved_models = [m for m, model in models.items() if models_before.get(m) not in (None, model)]
     touched = set(accounts_for_symbols(store, symbols)) if prices_before and symbols else set()
-    for start in range(0, len(moved_models), 500):
-        chunk = moved_models[start:start + 500]
-        touched.update(r[0] for r in store.execute(
-            f"SELECT DISTINCT account_id FROM sleeves WHERE model IN ({', '.join('?' * len(chunk))})", chunk))
+    touched |= accounts_following(store, moved_models)
     refresh_accounts(store.conn, sorted(touched - imported), store.today(), store.calc_settings())
 
 

@@ -115,12 +115,20 @@ def accounts_for_symbols(store: Store, symbols: list[str]) -> list[str]:
         found.update(r[0] for r in store.execute(
             "SELECT DISTINCT account_id FROM sleeves WHERE id IN "
             f"(SELECT sleeve_id FROM positions WHERE symbol IN ({', '.join('?' * len(chunk))}))", chunk))
-    models = sorted(m.id for m in load_models(store.conn).values() if wanted & set(m.weights))
+    found.update(accounts_following(store, [m.id for m in load_models(store.conn).values()
+                                            if wanted & set(m.weights)]))
+    return sorted(found)
+
+
+def accounts_following(store: Store, models: list[str]) -> set[str]:
+    """Accounts with a sleeve following any of the models (the sleeves_model index)."""
+    found: set[str] = set()
+    models = sorted(models)
     for start in range(0, len(models), CHUNK):
         chunk = models[start:start + CHUNK]
         found.update(r[0] for r in store.execute(
             f"SELECT DISTINCT account_id FROM sleeves WHERE model IN ({', '.join('?' * len(chunk))})", chunk))
-    return sorted(found)
+    return found
 
 
 def _stored(store: Store, symbols: list[str]) -> dict[str, dict[str, Any]]:

@@ -31,7 +31,8 @@ def doctor_report(store: Store) -> DoctorReport:
         findings.setdefault("STALE_PRICES", []).append(
             DoctorFinding(account_id, None, ", ".join(sorted(symbols.split(","))), DIAGNOSTIC_FIXES["STALE_PRICES"]))
     ordered = {c: findings[c] for c in DIAGNOSTIC_CODES if c in findings}
-    return DoctorReport(ordered, store.account_count(), book_freshness(store))
+    freshness = book_freshness(store)  # it counts the book, which the report's size reuses
+    return DoctorReport(ordered, freshness.book_size, freshness)
 
 
 def _with_fixes(code: str, found: list) -> list[DoctorFinding]:

@@ -154,3 +154,13 @@ def test_a_book_whose_prices_moved_recomputes_the_accounts_already_stored(story_
     assert summary_problems(story_store) == []
     # 40 QQQ at 120 instead of 400: NAV falls by 11,200.00.
     assert story_store.scalar("SELECT nav_cents FROM accounts WHERE id = 'A-1003'") == before - 1_120_000
+
+
+def test_a_book_whose_model_moved_recomputes_the_accounts_following_it(story_store):
+    """A model's new cash weight moves every follower's drift target: their summaries are recomputed on import."""
+    data = story_data()
+    data["accounts"] = [{"id": "A-7002", "type": "cash", "sleeves": [{"id": "A-7002-APM", "kind": "apm"}]}]
+    core = next(m for m in data["models"] if m["id"] == "CORE6040")
+    core["weights"], core["cash"] = {"SPY": 0.4, "AGG": 0.3}, 0.3
+    import_book(story_store, data, "alice")
+    assert summary_problems(story_store) == []
