@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from textual.message import Message
+
 from console.app import MarginConsoleApp
+from console.messages import BookChanged
 from store.core import Store
 from store.settings import Settings
 from store.sleeves import set_leverage
@@ -60,11 +63,19 @@ async def test_an_open_editor_is_marked_stale_not_refreshed(story_db, settings, 
 
 async def test_our_own_writes_do_not_announce_themselves(story_db, settings, notes: Notes):
     app = live_app(settings)
-    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+    seen: list[BookChanged] = []
+
+    def hook(message: Message) -> None:
+        notes(message)
+        if isinstance(message, BookChanged):
+            seen.append(message)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
         await settle(pilot)
         app.open_account("A-1001")
         await settle(pilot)
         other_operator_sets(settings, "A-1001-M1", "1.7", operator="alice")  # the app's own operator
-        await pilot.pause(0.5)
+        # The watcher has handed the write to the app (so its silence below is a decision, not a race).
+        await wait_for(pilot, lambda: any(r.operator == "alice" for m in seen for r in m.records))
         await settle(pilot)
         assert notes.titled("Book changed") == []
