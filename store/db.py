@@ -25,12 +25,15 @@ class BookConnection(sqlite3.Connection):
     read_only: bool = False
     read_only_reason: str = "this user cannot write the file or its directory"
     dialect = dialect  # the SQL that differs from PostgreSQL (store/engines/)
+    reading: bool = False  # the open transaction is a read snapshot (begin_read), where write() refuses
 
     def begin_write(self) -> None:
         _begin(self)
+        self.reading = False
 
     def begin_read(self) -> None:
         self.execute("BEGIN")
+        self.reading = True
 
     def run_script(self, script: str) -> None:
         run_script(self, script)
@@ -138,6 +141,11 @@ def write(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         raise Refused(f"the book {getattr(conn, 'path', '')} is read-only here "
                       f"({getattr(conn, 'read_only_reason', '')}); nothing was changed")
     if conn.in_transaction:
+        if getattr(conn, "reading", False):
+            # A read snapshot never took the write lock (BEGIN IMMEDIATE; PostgreSQL's advisory lock), and what it
+            # read may be stale by now: a write checked against it could break the audit chain or a version check.
+            raise Refused("a write inside a read snapshot is refused: end the snapshot, then write in its own "
+                          "transaction; nothing was changed")
         conn.execute("SAVEPOINT nested")
         try:
             yield conn

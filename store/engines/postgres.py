@@ -124,6 +124,7 @@ class PgConnection:
             self.raw.execute("SET default_transaction_read_only = on")
         self._identity: dict[str, bool] = {}
         self.listening, self.changes = False, 0  # the live book's LISTEN (data_version)
+        self.reading = False  # the open transaction is a read snapshot (begin_read): store.db.write refuses in it
 
     # -- the sqlite3-shaped API ------------------------------------------------------------------------
 
@@ -165,10 +166,12 @@ class PgConnection:
         except BaseException:
             self.raw.execute("ROLLBACK")
             raise
+        self.reading = False
 
     def begin_read(self) -> None:
-        """One snapshot for several queries, as SQLite's deferred BEGIN reads one."""
+        """One snapshot for several queries, as SQLite's deferred BEGIN reads one (no write lock: no writes)."""
         self.raw.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        self.reading = True
 
     def run_script(self, script: str) -> None:
         """Several statements at once (DDL), no parameters."""
