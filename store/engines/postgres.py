@@ -33,6 +33,7 @@ from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
 ORDERED_JOIN = "JOIN"  # PostgreSQL has no ON for CROSS JOIN; its planner orders the join by statistics
 NAME = "postgres"
 DatabaseError = psycopg.DatabaseError  # the driver's base error, for checks that report instead of stopping
+STORAGE_CHECK = None  # doctor --integrity runs no storage check: the server checks its own pages (file_problems)
 WRITE_LOCK = 0x6D617267696E  # the advisory lock every writer of the book takes ("margin")
 MIGRATE_LOCK = WRITE_LOCK + 1
 SCHEMA_TABLE = "margin_console_schema"

@@ -12,6 +12,7 @@ from typing import Any
 ORDERED_JOIN = "CROSS JOIN"  # SQLite keeps a CROSS JOIN's table order (a planner hint; with ON it is an inner join)
 NAME = "sqlite"
 DatabaseError = sqlite3.DatabaseError  # the driver's base error, for checks that report instead of stopping
+STORAGE_CHECK = "sqlite"  # doctor --integrity's name for file_problems (PRAGMA integrity_check)
 SEARCH_PREFIX_MAX = 3  # accounts_fts is built with prefix="1 2 3": a longer prefix is not in the index
 # The browser's filter: FTS5 over id, name and custodian (unicode61 folds case and diacritics).
 SEARCH_COUNT = "SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH :q"

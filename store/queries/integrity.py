@@ -1,8 +1,9 @@
-"""`doctor --integrity`: SQLite's own checks and the book's invariants, each problem one line.
+"""`doctor --integrity`: the engine's own checks and the book's invariants, each problem one line.
 
-Checks, in order: the file (PRAGMA integrity_check), foreign keys (PRAGMA foreign_key_check), ACRs against their
-orders and sleeves, the stored account summaries against a fresh computation, and the audit hash chain. A check
-that cannot run on a damaged file reports that instead of stopping the others.
+Checks, in order: the file (SQLite's PRAGMA integrity_check; none on a server, which checks its own pages),
+foreign keys (PRAGMA foreign_key_check), ACRs against their orders and sleeves, the stored account summaries
+against a fresh computation, and the audit hash chain. A check that cannot run on a damaged file reports that
+instead of stopping the others.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from store.queries.audit import verify_chain
 from store.summary import summary_differences
 
 
-def sqlite_problems(store: Store) -> list[str]:
+def storage_problems(store: Store) -> list[str]:
     """The engine's own check of its storage (SQLite: pages, b-trees, indexes against their tables)."""
     return store.conn.dialect.file_problems(store.conn)
 
@@ -70,24 +71,32 @@ def chain_problems(store: Store) -> list[str]:
     return [] if report.ok else [report.message]
 
 
-CHECKS: dict[str, Callable[[Store], list[str]]] = {
-    "sqlite": sqlite_problems, "foreign-keys": foreign_key_problems, "acrs": acr_problems,
-    "summaries": summary_problems, "audit-chain": chain_problems,
+BOOK_CHECKS: dict[str, Callable[[Store], list[str]]] = {
+    "foreign-keys": foreign_key_problems, "acrs": acr_problems, "summaries": summary_problems,
+    "audit-chain": chain_problems,
 }
+
+
+def checks(store: Store) -> dict[str, Callable[[Store], list[str]]]:
+    """The checks this book's engine can run: its storage check first, named for the engine, where a client can run
+    one (SQLite's file; a server checks its own pages), then the book's invariants."""
+    storage = store.conn.dialect.STORAGE_CHECK
+    return {**({storage: storage_problems} if storage else {}), **BOOK_CHECKS}
 
 
 def integrity_report(store: Store) -> IntegrityReport:
     """Run every check on one consistent read of the book."""
     problems: list[IntegrityProblem] = []
+    run = checks(store)
     with _read(store):
-        for name, check in CHECKS.items():
+        for name, check in run.items():
             try:
                 problems += [IntegrityProblem(name, line) for line in check(store)]
             except store.conn.dialect.DatabaseError as error:
                 problems.append(IntegrityProblem(name, f"could not run: {error}"))
         accounts = _count(store, "accounts")
         audit_rows = _count(store, "audit")
-    return IntegrityReport(tuple(CHECKS), tuple(problems), accounts, audit_rows)
+    return IntegrityReport(tuple(run), tuple(problems), accounts, audit_rows)
 
 
 @contextmanager
