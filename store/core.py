@@ -112,4 +112,5 @@ class Store:
         return last_id + 1
 
     def account_count(self) -> int:
-        return int(self.scalar("SELECT count(*) FROM accounts"))
+        """How many accounts the book holds (the engine's cheapest exact count)."""
+        return int(self.scalar(self.conn.dialect.ACCOUNT_COUNT))  # type: ignore[attr-defined]

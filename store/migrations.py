@@ -303,6 +303,9 @@ MIGRATIONS: list[Migration] = [
     # 8: operators and roles, the four-eyes policy, and the ACR lifecycle's columns (store/operators.py, approvals.py).
     # One callable both engines run: its SQL is common to both, its columns read through the engine's dialect.
     _four_eyes,
+    # 9: PostgreSQL only: every text column in byte order, and the filter's terms and the book's size, which make a
+    # keystroke's count an index range (store/engines/postgres_schema.py). SQLite's BINARY and FTS5 already do both.
+    PerEngine(sqlite="", postgres=pg.byte_order_and_terms),
 ]
 
 

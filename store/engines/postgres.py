@@ -39,10 +39,17 @@ MIGRATE_LOCK = WRITE_LOCK + 1
 SCHEMA_TABLE = "margin_console_schema"
 CHANNEL = "margin_console_book"  # NOTIFY channel of the live book (LISTEN/NOTIFY instead of PRAGMA data_version)
 SEARCH_PREFIX_MAX = 10**6  # every prefix is in the tsvector index: no probing limit
-# The browser's filter: a tsvector kept by trigger (id, name, custodian; lower-cased, accents removed).
-SEARCH_COUNT = "SELECT count(*) FROM accounts WHERE search @@ to_tsquery('simple', unaccent(:q))"
-SEARCH_PROBE = "a.search @@ to_tsquery('simple', unaccent(:q))"
-SEARCH_COLLECT = SEARCH_PROBE  # no {rowid}: SQLite's planner hint has no meaning here
+# The browser's filter: a tsvector kept by trigger (id, name, custodian; lower-cased, accents removed) that the page
+# walks or collects with (the planner picks), and its total counted from the accounts' terms (migration 9: an index
+# range per word instead of reading every matching row; store/engines/postgres_schema.py TERMS).
+SEARCH_COUNT = "SELECT account_search_count(:q)"
+ACCOUNT_COUNT = "SELECT accounts FROM book_size"  # kept by statement triggers: count(*) reads the whole table here
+DERIVED_TABLES = ("account_terms", "term_counts", "book_size")  # kept by triggers from the accounts: not copied, not the book's
+# Probing walks the accounts in the page's order and tests each row's vector (about a microsecond a row): IS TRUE
+# keeps the planner off the GIN index, whose estimate for a short prefix can be 500 times too low ("A-0": 175 rows
+# estimated, 99,999 found, then sorted). Collecting leaves it the index (no {rowid}: SQLite's planner hint).
+SEARCH_COLLECT = "a.search @@ to_tsquery('simple', unaccent(:q))"
+SEARCH_PROBE = f"({SEARCH_COLLECT}) IS TRUE"
 BUSY = (pg_errors.LockNotAvailable, pg_errors.QueryCanceled, pg_errors.DeadlockDetected,
         pg_errors.SerializationFailure)
 # `'...'` and `"..."` are copied as they are; `?`, `:name` and a lone `%` are what psycopg must see differently.
@@ -313,7 +320,9 @@ def primary_key(conn: PgConnection, table: str) -> list[str]:
 
 
 def rebuild_search(conn: PgConnection) -> None:
-    """Nothing to do: the accounts' search vector is kept by a trigger on every insert and update."""
+    """After a bulk write: the search vector and terms are kept by triggers, but the planner's statistics wait for
+    autovacuum; without them the first filters after a 100,000-account import pick poor plans (seconds)."""
+    conn.execute("ANALYZE accounts, account_terms")
 
 
 def announce(conn: PgConnection, audit_id: int) -> None:
@@ -344,10 +353,11 @@ def foreign_key_problems(conn: PgConnection) -> list[str]:
 
 
 def book_tables(conn: PgConnection) -> list[str]:
-    """The book's tables (not the schema bookkeeping)."""
+    """The book's tables (not the schema bookkeeping, nor what triggers derive from the accounts)."""
     return [r[0] for r in conn.raw.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
-        "AND table_type = 'BASE TABLE' AND table_name != %s", [SCHEMA_TABLE]).fetchall()]
+        "AND table_type = 'BASE TABLE' AND table_name != %s", [SCHEMA_TABLE]).fetchall()
+        if r[0] not in DERIVED_TABLES]
 
 
 def after_copy(conn: PgConnection) -> None:

@@ -16,6 +16,9 @@ from store.errors import InvalidInput
 from store.mapping import account_row_from_row
 
 PROBE_WALK_LIMIT = 500
+# What a page row shows and sorts by, read from the accounts before the stale badge is found for each of them.
+PAGE_COLUMNS = ("a.id, a.name, a.custodian, a.type, a.margin_enabled, a.nav_cents, a.max_saved_leverage, "
+                "a.max_applied_leverage, a.diag_codes, a.call_distance")
 WORD = re.compile(r"[^\W_]+")  # letters and digits of any script, as FTS5's unicode61 tokenizer indexes them
 CODE_TERM = re.compile(r"(?:^|\s)code:(\S*)", re.IGNORECASE)
 # The browser's sort orders: each a column an operator ranks by, biggest first, ties by id.
@@ -110,7 +113,9 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
     if code is not None:
         total = store.scalar(f"SELECT count(*) FROM accounts a {where}", params)
-    found = store.rows(f"SELECT {columns} FROM accounts a {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset",
-                       params) if total else []
+    # The page's rows first, then their stale badge: PostgreSQL plans a subquery in the columns for every row the
+    # scan might return and, for 100,000, collects every stale account instead (a hashed subplan: 50-90 ms a page).
+    page = f"SELECT {PAGE_COLUMNS} FROM accounts a {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
+    found = store.rows(f"SELECT {columns} FROM ({page}) a ORDER BY {SORTS[sort]}", params) if total else []
     return AccountPage(rows=[account_row_from_row(r, bool(r["stale"])) for r in found],
                        total=total, book_size=book_size, offset=offset, limit=limit)

@@ -1,0 +1,89 @@
+"""Issue 16 item 3 and its leftovers on a PostgreSQL server: the filter's terms and counts follow every write,
+migration 9 is safe to rerun, and every text column sorts in byte order (as SQLite's BINARY) whatever the
+server's locale. The filter's meaning on both engines is checked in test_filter_semantics.py."""
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from store.core import Store
+from store.book import import_book
+from store.engines.postgres_schema import NOT_BYTE_ORDER
+from store.operators import list_operators
+from store.queries.accounts import account_page, fts_query
+from tests.conftest import fixed_clock
+from tests.postgres import APP_ROLE
+from tests.unit.conftest import story_data
+
+TEXTS = ["jane", "j", "a", "A-10", "A-1002", "smith pers", "sch", "trust", "zoe", "ang", "zzz", "doe t"]
+
+
+@pytest.fixture
+def url(pg_cluster) -> str:
+    return pg_cluster.fresh_url()
+
+
+@pytest.fixture
+def book(url):
+    with Store(url, clock=fixed_clock) as s:
+        import_book(s, story_data(), "alice")
+        yield s
+
+
+def by_vector(store: Store, text: str) -> int:
+    """The filter's total read straight from the search vectors (every row tested): what the counts must equal."""
+    query = fts_query(text, store.conn.dialect)
+    return int(store.scalar("SELECT count(*) FROM accounts WHERE search @@ to_tsquery('simple', unaccent(?))",
+                            [query]))
+
+
+def assert_counts_agree(store: Store) -> None:
+    for text in TEXTS:
+        assert account_page(store, text).total == by_vector(store, text), text
+    recount = dict(store.execute("SELECT term, count(*) FROM account_terms GROUP BY term").fetchall())
+    kept = dict(store.execute("SELECT term, accounts FROM term_counts WHERE accounts > 0").fetchall())
+    assert kept == recount
+    assert store.account_count() == store.scalar("SELECT count(*) FROM accounts")
+
+
+def test_the_counts_follow_a_rename_and_a_removal(book):
+    assert_counts_agree(book)
+    with book.transaction():
+        book.execute("UPDATE accounts SET name = 'Zoë Ångström', custodian = 'Crédit' WHERE id = 'A-1001'")
+    assert account_page(book, "zoe ang cred").total == 1 and account_page(book, "jane").total == 0
+    assert_counts_agree(book)
+    with book.transaction():
+        for table in ("account_diagnostics", "custodian_positions", "custodian_reports"):
+            book.execute(f"DELETE FROM {table} WHERE account_id = 'A-1003'")
+        book.execute("DELETE FROM positions WHERE sleeve_id IN (SELECT id FROM sleeves WHERE account_id = 'A-1003')")
+        book.execute("DELETE FROM sleeves WHERE account_id = 'A-1003'")
+        book.execute("DELETE FROM accounts WHERE id = 'A-1003'")
+    assert account_page(book, "").total == account_page(book, "A").total == 2
+    assert_counts_agree(book)
+
+
+def test_migration_9_reruns_to_the_same_counts(book, url):
+    before = [account_page(book, t).total for t in TEXTS]
+    book.execute("DELETE FROM margin_console_schema WHERE version = 9")  # as a file whose user_version was lowered
+    with Store(url, clock=fixed_clock) as again:
+        assert [account_page(again, t).total for t in TEXTS] == before
+        assert_counts_agree(again)
+
+
+def test_every_text_column_sorts_in_byte_order(book):
+    assert book.execute(NOT_BYTE_ORDER).fetchall() == []
+
+
+def test_operators_are_listed_in_byte_order_on_a_server_whose_locale_sorts_otherwise(pg_cluster):
+    """Migration 8's operators table was plain TEXT: on an en-US server `operators` listed bob before Zed."""
+    pg_cluster.admin(f"CREATE DATABASE icu_book TEMPLATE template0 OWNER {APP_ROLE} LOCALE_PROVIDER icu "
+                     "ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+    url = pg_cluster.url("icu_book")
+    with psycopg.connect(url) as raw:  # the server's own order, to show the test can tell them apart
+        assert [r[0] for r in raw.execute("SELECT unnest(ARRAY['bob', 'Zed', 'Alice']) n ORDER BY n")] == [
+            "Alice", "bob", "Zed"]
+    with Store(url, clock=fixed_clock) as store, store.transaction():
+        for name in ("bob", "Zed", "Alice"):
+            store.execute("INSERT INTO operators (name, role, active, added_by, added_at, updated_by, updated_at) "
+                          "VALUES (?, 'operator', 1, 'test', 'now', 'test', 'now')", [name])
+        assert [o.name for o in list_operators(store)] == ["Alice", "Zed", "bob"]  # as SQLite's BINARY sorts
