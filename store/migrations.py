@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 from store.chain import chain_existing_rows
 from store.engines import postgres_schema as pg
+from store.engines.postgres_terms import byte_order_and_terms
 
 # A migration is a SQL script, or a Python callable given the connection inside the migration's transaction.
 Step = str | Callable[[Any], None]
@@ -304,8 +305,8 @@ MIGRATIONS: list[Migration] = [
     # One callable both engines run: its SQL is common to both, its columns read through the engine's dialect.
     _four_eyes,
     # 9: PostgreSQL only: every text column in byte order, and the filter's terms and the book's size, which make a
-    # keystroke's count an index range (store/engines/postgres_schema.py). SQLite's BINARY and FTS5 already do both.
-    PerEngine(sqlite="", postgres=pg.byte_order_and_terms),
+    # keystroke's count an index range (store/engines/postgres_terms.py). SQLite's BINARY and FTS5 already do both.
+    PerEngine(sqlite="", postgres=byte_order_and_terms),
 ]
 
 

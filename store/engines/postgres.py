@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
 from psycopg.pq import TransactionStatus
 
+from store.engines.postgres_sql import PLAIN_INSERT, batches, positional, redacted, translate
 from store.errors import Busy, InvalidInput, NewerSchema, NotFound, Refused
 
 ORDERED_JOIN = "JOIN"  # PostgreSQL has no ON for CROSS JOIN; its planner orders the join by statistics
@@ -41,7 +40,7 @@ CHANNEL = "margin_console_book"  # NOTIFY channel of the live book (LISTEN/NOTIF
 SEARCH_PREFIX_MAX = 10**6  # every prefix is in the tsvector index: no probing limit
 # The browser's filter: a tsvector kept by trigger (id, name, custodian; lower-cased, accents removed) that the page
 # walks or collects with (the planner picks), and its total counted from the accounts' terms (migration 9: an index
-# range per word instead of reading every matching row; store/engines/postgres_schema.py TERMS).
+# range per word instead of reading every matching row; store/engines/postgres_terms.py).
 SEARCH_COUNT = "SELECT account_search_count(:q)"
 ACCOUNT_COUNT = "SELECT accounts FROM book_size"  # kept by statement triggers: count(*) reads the whole table here
 DERIVED_TABLES = ("account_terms", "term_counts", "book_size")  # kept by triggers from the accounts: not copied, not the book's
@@ -52,36 +51,7 @@ SEARCH_COLLECT = "a.search @@ to_tsquery('simple', unaccent(:q))"
 SEARCH_PROBE = f"({SEARCH_COLLECT}) IS TRUE"
 BUSY = (pg_errors.LockNotAvailable, pg_errors.QueryCanceled, pg_errors.DeadlockDetected,
         pg_errors.SerializationFailure)
-# `'...'` and `"..."` are copied as they are; `?`, `:name` and a lone `%` are what psycopg must see differently.
-_TOKEN = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|::|\?|(?<![\w:]):([A-Za-z_]\w*)|%")
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
-
-
-@lru_cache(maxsize=512)
-def translate(sql: str) -> str:
-    """SQLite's `?` and `:name` placeholders as psycopg's `%s` and `%(name)s` (string literals untouched)."""
-    def one(match: re.Match[str]) -> str:
-        token = match.group(0)
-        if token[0] in "'\"":
-            return token.replace("%", "%%")
-        if token == "?":
-            return "%s"
-        if token == "%":
-            return "%%"
-        if match.group(1):
-            return f"%({match.group(1)})s"
-        return token
-
-    return _TOKEN.sub(one, sql)
-
-
-def redacted(url: str) -> str:
-    """The URL without its password, for titles and messages."""
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    netloc = parts.netloc.rsplit("@", 1)
-    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{netloc[-1]}"))
 
 
 class Cursor:
@@ -153,9 +123,18 @@ class PgConnection:
         return Cursor(cursor, lastrowid)
 
     def executemany(self, sql: str, rows: Iterable[Any]) -> Cursor:
+        """A plain INSERT ... VALUES (...) goes as multi-row statements (statement triggers then run once per
+        batch, not per row: migration 9's counts); anything else one execution per row, pipelined by psycopg."""
         cursor = self.raw.cursor()
         rows = list(rows)
-        if rows:
+        plain = PLAIN_INSERT.match(sql)
+        if rows and plain:
+            values, order = positional(plain.group(2))
+            for batch in batches(rows, len(order)):
+                with mapped_errors(self):
+                    cursor.execute(translate(plain.group(1)) + ", ".join([values] * len(batch)),
+                                   [row[k] for row in batch for k in order])
+        elif rows:
             with mapped_errors(self):
                 cursor.executemany(translate(sql), rows)
         return Cursor(cursor)
@@ -298,17 +277,23 @@ def group_concat(expr: str) -> str:
 
 def insert_rows(conn: PgConnection, table: str, rows: Iterable[dict[str, Any]], replace: bool = False,
                 batch: int = 100) -> None:
-    """Bulk insert in executemany batches (psycopg pipelines them); `replace` upserts on the primary key."""
+    """Bulk insert as multi-row statements (as executemany sends them: a copy's accounts are counted per batch);
+    `replace` upserts on the primary key, a row at a time (pipelined: one key may come twice)."""
     rows = list(rows)
     if not rows:
         return
     columns = list(dict.fromkeys(c for row in rows for c in row))
-    names = ", ".join(columns)
-    sql = f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(columns))})"
-    if replace:
-        keys = primary_key(conn, table)
-        updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
-        sql += f" ON CONFLICT ({', '.join(keys)}) " + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING")
+    names, values = ", ".join(columns), f"({', '.join(['%s'] * len(columns))})"
+    if not replace:
+        for chunk in batches(rows, len(columns)):
+            with mapped_errors(conn):
+                conn.raw.execute(f"INSERT INTO {table} ({names}) VALUES " + ", ".join([values] * len(chunk)),
+                                 [row.get(c) for row in chunk for c in columns])
+        return
+    keys = primary_key(conn, table)
+    updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in columns if c not in keys)
+    sql = (f"INSERT INTO {table} ({names}) VALUES {values} ON CONFLICT ({', '.join(keys)}) "
+           + (f"DO UPDATE SET {updates}" if updates else "DO NOTHING"))
     with mapped_errors(conn):
         conn.raw.cursor().executemany(sql, [tuple(row.get(c) for c in columns) for row in rows])
 

@@ -8,7 +8,7 @@ import pytest
 
 from store.core import Store
 from store.book import import_book
-from store.engines.postgres_schema import NOT_BYTE_ORDER
+from store.engines.postgres_terms import NOT_BYTE_ORDER
 from store.operators import list_operators
 from store.queries.accounts import account_page, fts_query
 from tests.conftest import fixed_clock
