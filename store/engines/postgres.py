@@ -39,11 +39,11 @@ SCHEMA_TABLE = "margin_console_schema"
 CHANNEL = "margin_console_book"  # NOTIFY channel of the live book (LISTEN/NOTIFY instead of PRAGMA data_version)
 SEARCH_PREFIX_MAX = 10**6  # every prefix is in the tsvector index: no probing limit
 # The browser's filter: a tsvector kept by trigger (id, name, custodian; lower-cased, accents removed) that the page
-# walks or collects with (the planner picks), and its total counted from the accounts' terms (migration 9: an index
-# range per word instead of reading every matching row; store/engines/postgres_terms.py).
+# walks or collects with (the planner picks), and its total from kept counts per word, or the index's own AND of a
+# few words (migration 9, store/engines/postgres_terms.py: not a read of every row a broad prefix matches).
 SEARCH_COUNT = "SELECT account_search_count(:q)"
 ACCOUNT_COUNT = "SELECT accounts FROM book_size"  # kept by statement triggers: count(*) reads the whole table here
-DERIVED_TABLES = ("account_terms", "term_counts", "book_size")  # kept by triggers from the accounts: not copied, not the book's
+DERIVED_TABLES = ("term_counts", "book_size")  # kept by triggers from the accounts: not copied, not the book's
 # Probing walks the accounts in the page's order and tests each row's vector (about a microsecond a row): IS TRUE
 # keeps the planner off the GIN index, whose estimate for a short prefix can be 500 times too low ("A-0": 175 rows
 # estimated, 99,999 found, then sorted). Collecting leaves it the index (no {rowid}: SQLite's planner hint).
@@ -307,7 +307,7 @@ def primary_key(conn: PgConnection, table: str) -> list[str]:
 def rebuild_search(conn: PgConnection) -> None:
     """After a bulk write: the search vector and terms are kept by triggers, but the planner's statistics wait for
     autovacuum; without them the first filters after a 100,000-account import pick poor plans (seconds)."""
-    conn.execute("ANALYZE accounts, account_terms")
+    conn.execute("ANALYZE accounts, term_counts")
 
 
 def announce(conn: PgConnection, audit_id: int) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from store.core import Store
 from store.book import import_book
+from store.engines.postgres_sql import PLAIN_INSERT, batches, positional
 from store.engines.postgres_terms import NOT_BYTE_ORDER
 from store.operators import list_operators
 from store.queries.accounts import account_page, fts_query
@@ -40,7 +41,8 @@ def by_vector(store: Store, text: str) -> int:
 def assert_counts_agree(store: Store) -> None:
     for text in TEXTS:
         assert account_page(store, text).total == by_vector(store, text), text
-    recount = dict(store.execute("SELECT term, count(*) FROM account_terms GROUP BY term").fetchall())
+    recount = dict(store.execute("SELECT t, count(*) FROM accounts a, account_terms_of(a.search) t "
+                                 "GROUP BY t").fetchall())
     kept = dict(store.execute("SELECT term, accounts FROM term_counts WHERE accounts > 0").fetchall())
     assert kept == recount
     assert store.account_count() == store.scalar("SELECT count(*) FROM accounts")
@@ -87,3 +89,23 @@ def test_operators_are_listed_in_byte_order_on_a_server_whose_locale_sorts_other
             store.execute("INSERT INTO operators (name, role, active, added_by, added_at, updated_by, updated_at) "
                           "VALUES (?, 'operator', 1, 'test', 'now', 'test', 'now')", [name])
         assert [o.name for o in list_operators(store)] == ["Alice", "Zed", "bob"]  # as SQLite's BINARY sorts
+
+
+def test_plain_inserts_go_as_multi_row_statements_with_either_placeholder():
+    assert positional("(:a, ?, 'x%', :b)") == ("(%s, %s, 'x%%', %s)", ["a", 0, "b"])
+    assert [len(b) for b in batches(list(range(2500)), 3)] == [1000, 1000, 500]
+    assert [len(b) for b in batches(list(range(100)), 40_000)] == [1] * 100  # 65,535 parameters at most
+    assert PLAIN_INSERT.match("INSERT INTO t (a, b) VALUES (:a, :b)")
+    assert not PLAIN_INSERT.match("INSERT INTO t (a) VALUES (?) ON CONFLICT DO NOTHING")
+
+
+def test_a_bulk_insert_counts_every_account_once(url):
+    """2,500 accounts in one executemany: three multi-row statements, each counted by the statement trigger."""
+    with Store(url, clock=fixed_clock) as store, store.transaction():
+        store.conn.executemany(
+            "INSERT INTO accounts (id, name, custodian, type, margin_enabled, house_maintenance, max_leverage) "
+            "VALUES (:id, :name, 'Schwab', 'cash', 0, '0.3', '2')",
+            [{"id": f"B-{n:05d}", "name": f"Bulk {n}"} for n in range(2500)])
+        assert store.account_count() == 2500 == account_page(store, "bulk schwab").total
+        assert account_page(store, "B-0001").total == 10 and account_page(store, "12").total == 111
+        assert_counts_agree(store)
