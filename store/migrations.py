@@ -304,8 +304,8 @@ MIGRATIONS: list[Migration] = [
     # 8: operators and roles, the four-eyes policy, and the ACR lifecycle's columns (store/operators.py, approvals.py).
     # One callable both engines run: its SQL is common to both, its columns read through the engine's dialect.
     _four_eyes,
-    # 9: PostgreSQL only: every text column in byte order, and the filter's terms and the book's size, which make a
-    # keystroke's count an index range (store/engines/postgres_terms.py). SQLite's BINARY and FTS5 already do both.
+    # 9: PostgreSQL only: every text column in byte order, and counts kept per filter term and of the book, which
+    # make a keystroke's total a lookup (store/engines/postgres_terms.py). SQLite's BINARY and FTS5 already do both.
     PerEngine(sqlite="", postgres=byte_order_and_terms),
 ]
 
