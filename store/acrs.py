@@ -72,11 +72,14 @@ class BookState:
     models: dict[str, Model]
     policy: Policy
     prices_stamp: str  # newest price date and price count: part of a default request key
+    open_runs: bool = True  # False: no walkthrough is open anywhere, so no ACR here belongs to one
 
     @classmethod
     def read(cls, store: Store) -> BookState:
         newest, count = store.execute("SELECT max(as_of), count(*) FROM prices").fetchone()
-        return cls(load_prices(store.conn), load_models(store.conn), get_policy(store), f"{newest}/{count}")
+        open_runs = store.scalar("SELECT 1 FROM walkthrough_runs WHERE status = 'open' LIMIT 1") is not None
+        return cls(load_prices(store.conn), load_models(store.conn), get_policy(store), f"{newest}/{count}",
+                   open_runs)
 
 
 @dataclass(frozen=True)
@@ -206,7 +209,7 @@ def fire(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal
             return _replay(store, key, existing, sleeve_id, kind, amount)
         refuse_unless_model(sleeve_id, row["kind"])
         check_version(row, expected_version)
-        if walkthrough_run is None:  # fired while a walkthrough is open on the sleeve: the run's ACR
+        if walkthrough_run is None and state.open_runs:  # fired while a walkthrough is open on the sleeve: its ACR
             walkthrough_run = open_run(store, sleeve_id)
         if account is None:
             loaded = load_account(store.conn, row["account_id"])
@@ -225,18 +228,20 @@ def fire(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal
         reasons = [] if code else four_eyes(state, preview)
         if reasons:
             status = "awaiting_approval"
+        built = status in ("built", "complete")
+        # A built ACR keeps the applied leverage it replaces (prior_applied), for a cancel or an expiry to restore.
         cursor = store.execute(
             "INSERT INTO acrs (request_key, account_id, sleeve_id, kind, amount_cents, leverage, status, code, "
             "reason, checklist, operator, created_at, updated_at, walkthrough_run, requesters, preview, "
-            "resubmit_of) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "resubmit_of, prior_applied) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             [key, row["account_id"], sleeve_id, kind, cents_int(amount), str(build.leverage), status, code,
              reason, json.dumps(checklist_json(checklist)), operator, now, now, walkthrough_run,
              json.dumps(list(requesters or (operator,))),
-             json.dumps(previewed_build(build, reasons)) if reasons else None, resubmit_of])
+             json.dumps(previewed_build(build, reasons)) if reasons else None, resubmit_of,
+             row["applied_leverage"] if built else None])
         acr_id = int(cursor.lastrowid or 0)
-        built = status in ("built", "complete")
         if built:
-            account = apply_build(store, acr_id, row, preview, operator, now, state)
+            account = apply_build(store, acr_id, row, preview, operator, now, state, prior_recorded=True)
         detail: dict[str, Any] = {"acr": acr_id, "kind": kind, "amount": str(amount), "leverage": str(build.leverage),
                                   "code": code, "orders": len(build.orders) if built else 0,
                                   "acknowledged": sorted(acknowledged)}
@@ -283,12 +288,14 @@ def _check_reviewed(store: Store, row: dict[str, Any], preview: AcrPreview, revi
 
 
 def apply_build(store: Store, acr_id: int, row: dict[str, Any], preview: AcrPreview, operator: str,
-                now: str, state: BookState | None = None) -> Account:
+                now: str, state: BookState | None = None, prior_recorded: bool = False) -> Account:
     """Write the orders, move the ACR's cash and make the saved leverage the applied one (the applied leverage it
-    replaces is kept on the ACR, for a cancel or an expiry to restore); returns the account as written."""
+    replaces is kept on the ACR, for a cancel or an expiry to restore, unless the ACR was written with it);
+    returns the account as written."""
     build = preview.build
-    store.execute("UPDATE acrs SET prior_applied = (SELECT applied_leverage FROM sleeves WHERE id = ?) WHERE id = ?",
-                  [row["id"], acr_id])
+    if not prior_recorded:
+        store.execute("UPDATE acrs SET prior_applied = (SELECT applied_leverage FROM sleeves WHERE id = ?) "
+                      "WHERE id = ?", [row["id"], acr_id])
     store.conn.executemany(
         "INSERT INTO orders (acr_id, seq, sleeve_id, symbol, side, quantity, price) VALUES (?,?,?,?,?,?,?)",
         [(acr_id, seq, o.sleeve_id, o.symbol, o.side, str(o.quantity), str(o.price))
