@@ -40,7 +40,7 @@ def book_path(books_dir: Path, accounts: int) -> Path:
 
 def _accounts_in(path: Path) -> int:
     """Accounts in a cached book; -1 when it is unreadable or was written by another schema version."""
-    from store.conn import SCHEMA_VERSION
+    from store.db import SCHEMA_VERSION
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)

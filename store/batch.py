@@ -91,6 +91,8 @@ def _chunk_accounts(store: Store, sleeve_ids: list[str]) -> dict[str, Account]:
     """The chunk's accounts keyed by sleeve id (a sleeve deleted meanwhile is absent: `fire` says NotFound)."""
     owners = dict(store.execute(f"SELECT id, account_id FROM sleeves WHERE id IN ({', '.join('?' * len(sleeve_ids))})",
                                 sleeve_ids).fetchall())
+    if not owners:
+        return {}
     by_id = {a.id: a for a in load_accounts(store.conn, sorted(set(owners.values())))}
     return {sleeve_id: by_id[account_id] for sleeve_id, account_id in owners.items()}
 
