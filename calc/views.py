@@ -286,24 +286,14 @@ class DoctorFinding(NamedTuple):
 
 @dataclass(frozen=True)
 class DoctorReport:
-    """Every diagnostic across the book, grouped by code (or, with `accounts` and `totals`, the first findings of
-    each code and the counts of all of them: the readable doctor prints no more)."""
+    """Every diagnostic across the book, grouped by code."""
 
     findings: dict[str, list[DoctorFinding]]
     book_size: int
     freshness: BookFreshness | None = None
-    accounts: dict[str, int] | None = None  # accounts per code, when `findings` holds only the first ones
-    totals: dict[str, int] | None = None  # findings per code, likewise
 
     def count(self, code: str) -> int:
-        """Accounts with this code."""
-        if self.accounts is not None:
-            return self.accounts.get(code, 0)
         return len({f.account_id for f in self.findings.get(code, [])})
-
-    def total(self, code: str) -> int:
-        """Findings of this code (an account may have several: one per sleeve)."""
-        return self.totals.get(code, 0) if self.totals is not None else len(self.findings.get(code, []))
 
     def to_json(self) -> dict[str, Any]:
         """The report as `doctor --json` prints it: per code, the accounts counted, the fix, the findings."""

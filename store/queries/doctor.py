@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _text
 from typing import Any
 
@@ -22,6 +23,20 @@ from store.queries.freshness import book_freshness
 LIVE = "STALE_PRICES"  # computed from the prices at read time, not stored (store/summary.py LIVE_CODES)
 
 
+@dataclass(frozen=True)
+class DoctorSummary(DoctorReport):
+    """A doctor report holding only the first findings of each code, with the counts of all of them."""
+
+    accounts: dict[str, int] = field(default_factory=dict)  # accounts per code
+    totals: dict[str, int] = field(default_factory=dict)  # findings per code (one per sleeve, for some codes)
+
+    def count(self, code: str) -> int:
+        return self.accounts.get(code, 0)
+
+    def total(self, code: str) -> int:
+        return self.totals.get(code, 0)
+
+
 def doctor_report(store: Store) -> DoctorReport:
     """Every diagnostic across the book, grouped by code (STALE_PRICES computed live)."""
     with store.snapshot():
@@ -30,7 +45,7 @@ def doctor_report(store: Store) -> DoctorReport:
     return DoctorReport({c: f for c, f in findings.items() if f}, freshness.book_size, freshness)
 
 
-def doctor_summary(store: Store, limit: int) -> DoctorReport:
+def doctor_summary(store: Store, limit: int) -> DoctorSummary:
     """The counts of every code and its first `limit` findings: what the readable output prints."""
     with store.snapshot():
         counted = {code: (accounts, total) for code, accounts, total in store.execute(
@@ -41,8 +56,8 @@ def doctor_summary(store: Store, limit: int) -> DoctorReport:
         findings[LIVE], counted[LIVE] = stale[:limit], (len(stale), len(stale))
         freshness = book_freshness(store)
     order = [c for c in DIAGNOSTIC_CODES if counted.get(c, (0, 0))[1]]
-    return DoctorReport({c: findings[c] for c in order}, freshness.book_size, freshness,
-                        accounts={c: counted[c][0] for c in order}, totals={c: counted[c][1] for c in order})
+    return DoctorSummary({c: findings[c] for c in order}, freshness.book_size, freshness,
+                         accounts={c: counted[c][0] for c in order}, totals={c: counted[c][1] for c in order})
 
 
 def doctor_json(store: Store) -> Iterator[str]:
