@@ -1,22 +1,26 @@
 """Read models the store returns to the console, the widgets and the CLI (plain dataclasses of calc values).
 
 They live in calc so that widgets render them without importing the store; store/mapping.py builds them.
+The browser's first page needs only AccountRow, AccountPage and BookFreshness: the rules these views refer to
+(diagnostics, walkthrough steps) are imported where a method uses them, and the models only for annotations.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any, ClassVar, NamedTuple
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 from calc.approvals import AcrLifecycle
-from calc.build import BuildResult
-from calc.checklist import Checklist
-from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic
-from calc.margin import MarginFigures
-from calc.models import Account
 from calc.money import json_value
-from calc.walkthrough import STEPS, StepEvaluation, step_state
+
+if TYPE_CHECKING:
+    from calc.build import BuildResult
+    from calc.checklist import Checklist
+    from calc.diagnostics import Diagnostic
+    from calc.margin import MarginFigures
+    from calc.models import Account
+    from calc.walkthrough import StepEvaluation
 
 
 @dataclass(frozen=True)
@@ -297,6 +301,8 @@ class DoctorReport:
 
     def to_json(self) -> dict[str, Any]:
         """The report as `doctor --json` prints it: per code, the accounts counted, the fix, the findings."""
+        from calc.diagnostics import DIAGNOSTIC_FIXES
+
         return {"book_size": self.book_size,
                 "freshness": self.freshness.to_json() if self.freshness else None,
                 "codes": {code: {"accounts": self.count(code), "fix": DIAGNOSTIC_FIXES[code],
@@ -322,6 +328,8 @@ class StepRecord:
 
     @property
     def number(self) -> int:
+        from calc.walkthrough import STEPS
+
         return STEPS.index(self.step) + 1
 
 
@@ -387,11 +395,15 @@ class RunView:
 
     def state(self, step: str) -> str:
         """open, completed, skipped or blocked: the step's last outcome ('retried' reopens it)."""
+        from calc.walkthrough import step_state
+
         return step_state(self.records, step)
 
     @property
     def current_step(self) -> str:
         """The first step still to do (open or blocked), else the last step."""
+        from calc.walkthrough import STEPS
+
         return next((s for s in STEPS if self.state(s) in ("open", "blocked")), STEPS[-1])
 
     def acr(self, acr_id: int | None) -> AcrRecord | None:
