@@ -21,8 +21,8 @@ if TYPE_CHECKING:  # annotations only: the console's first page needs none of th
         AuditRecord,
         BookFreshness,
         DoctorReport,
-        RunView,
     )
+    from calc.run_views import RunView
     from store.risk import SleeveRisk
 
 
