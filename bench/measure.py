@@ -36,7 +36,7 @@ def book_path(books_dir: Path, accounts: int) -> Path:
     return books_dir / f"demo-{accounts}-seed{SEED}.db"
 
 
-def _accounts_in(path: Path) -> int:
+def accounts_in(path: Path) -> int:
     """Accounts in a cached book; -1 when it is unreadable or was written by another schema version."""
     from store.db import SCHEMA_VERSION
 
@@ -66,7 +66,7 @@ def ensure_book(books_dir: Path, accounts: int, log: Callable[[str], None]) -> t
     """The cached demo book of this size (generated when absent); the generation seconds when it was."""
     books_dir.mkdir(parents=True, exist_ok=True)
     path = book_path(books_dir, accounts)
-    if path.exists() and _accounts_in(path) == accounts:
+    if path.exists() and accounts_in(path) == accounts:
         log(f"  reusing {path}")
         return path, None
     remove_book(path)
