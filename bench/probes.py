@@ -95,8 +95,11 @@ async def start(which: str, book: str | None) -> dict[str, Any]:
     """The first painted screen (the browser with rows; the minimal app's row): wall clock, and seconds from
     constructing the app; `imports` is the time to import what the entry point imports before that."""
     t_import = time.perf_counter()
-    if which == "console":
-        import console.cli  # noqa: F401  (the `margin-console` entry point's module)
+    if which == "console":  # what `margin-console` imports before it builds the app: the entry point's module,
+        import console.app  # noqa: F401  then in its callback the settings, the CLI's support and the app
+        import console.cli  # noqa: F401
+        import console.cli.support  # noqa: F401
+        import store.settings  # noqa: F401
     else:
         _minimal_app_class()
     imported = time.perf_counter() - t_import

@@ -35,7 +35,7 @@ FIGURES: tuple[Figure, ...] = (
            MINIMAL, "<= 1.3x the baseline", "median", None, 1.3),
     Figure("start_visidata", "the same console start in tmux, against VisiData opening the same file",
            "VisiData 3 (`vd BOOK`, its list of tables painted)", "faster than VisiData", "median", None, 1.0),
-    Figure("imports", "imports before the app is built (console.cli vs the minimal app's), for reference",
+    Figure("imports", "imports before the app is built (console.cli, settings, console.app), for reference",
            "import textual.app + DataTable"),
     Figure("cli_help", "`margin-console --help` (fresh process, wall)", "`python -c pass`",
            "<= 4x the baseline", "median", None, 4.0),
