@@ -4,8 +4,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shlex
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -38,9 +36,9 @@ def book_path(books_dir: Path, accounts: int) -> Path:
     return books_dir / f"demo-{accounts}-seed{SEED}.db"
 
 
-def _accounts_in(path: Path) -> int:
+def accounts_in(path: Path) -> int:
     """Accounts in a cached book; -1 when it is unreadable or was written by another schema version."""
-    from store.conn import SCHEMA_VERSION
+    from store.db import SCHEMA_VERSION
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
@@ -68,7 +66,7 @@ def ensure_book(books_dir: Path, accounts: int, log: Callable[[str], None]) -> t
     """The cached demo book of this size (generated when absent); the generation seconds when it was."""
     books_dir.mkdir(parents=True, exist_ok=True)
     path = book_path(books_dir, accounts)
-    if path.exists() and _accounts_in(path) == accounts:
+    if path.exists() and accounts_in(path) == accounts:
         log(f"  reusing {path}")
         return path, None
     remove_book(path)
@@ -106,77 +104,12 @@ def _probe(*args: str) -> dict[str, Any]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def headless_start(book: Path, repeat: int) -> dict[str, Samples]:
-    """First paint in a fresh process each time: the console on the book and an empty Textual app."""
-    out = {k: Samples() for k in ("console", "empty", "console_imports", "empty_imports")}
-    for _ in range(repeat):
-        console = _probe("start", "console", str(book))
-        empty = _probe("start", "empty")
-        out["console"].add(console["first_paint"])
-        out["empty"].add(empty["first_paint"])
-        out["console_imports"].add(console["imports"])
-        out["empty_imports"].add(empty["imports"])
-    return out
-
-
 def peak_rss(book: Path, repeat: int) -> dict[str, Samples]:
-    out = {"console": Samples(unit="MB"), "empty": Samples(unit="MB")}
+    out = {"console": Samples(unit="MB"), "minimal": Samples(unit="MB")}
     for _ in range(repeat):
         out["console"].add(_probe("rss", "console", str(book))["peak_rss_mb"])
-        out["empty"].add(_probe("rss", "empty")["peak_rss_mb"])
+        out["minimal"].add(_probe("rss", "minimal")["peak_rss_mb"])
     return out
-
-
-# -- a real terminal -----------------------------------------------------------------------------------------
-
-
-def tmux_available() -> bool:
-    return shutil.which("tmux") is not None and shutil.which("margin-console") is not None
-
-
-def tmux_start(book: Path, repeat: int) -> dict[str, Samples]:
-    """Wall time from `tmux new-session` to the first account id (or the empty app's text) on the pane."""
-    socket = f"margin-bench-{os.getpid()}"
-    tmux = ["tmux", "-L", socket, "-f", "/dev/null"]
-    console_cmd = f"{shlex.quote(shutil.which('margin-console') or 'margin-console')} --db {shlex.quote(str(book))}"
-    empty_cmd = f"{shlex.quote(sys.executable)} -m bench.probes empty-tui"
-    first_id = _first_account_id(book)
-    out = {"console": Samples(), "empty": Samples()}
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    env.pop("TMUX", None)
-    # A keeper session starts the (private) server up front, so no sample pays for the server's start.
-    subprocess.run([*tmux, "new-session", "-d", "-s", "keeper", "-x", "100", "-y", "30", "sleep 3600"],
-                   check=True, env=env, cwd=ROOT)
-    try:
-        for i in range(repeat):
-            for key, cmd, marker in (("console", console_cmd, first_id), ("empty", empty_cmd, "EMPTY-APP-READY")):
-                name = f"{key}{i}"
-                t0 = time.perf_counter()
-                subprocess.run([*tmux, "new-session", "-d", "-s", name, "-x", "100", "-y", "30", "-c", str(ROOT),
-                                cmd], check=True, env=env)
-                while True:
-                    shown = subprocess.run([*tmux, "capture-pane", "-p", "-t", name], capture_output=True,
-                                           text=True)
-                    if shown.returncode != 0:
-                        raise RuntimeError(f"the {key} app exited in tmux before painting: {shown.stderr.strip()}")
-                    if marker in shown.stdout:
-                        break
-                    if time.perf_counter() - t0 > 60:
-                        raise RuntimeError(f"the {key} app did not paint {marker!r} in tmux within 60 s")
-                    time.sleep(0.005)
-                out[key].add(time.perf_counter() - t0)
-                subprocess.run([*tmux, "kill-session", "-t", name], capture_output=True)
-    finally:
-        subprocess.run([*tmux, "kill-server"], capture_output=True)
-    return out
-
-
-def _first_account_id(book: Path) -> str:
-    conn = sqlite3.connect(f"file:{book}?mode=ro", uri=True)
-    try:
-        return conn.execute("SELECT id FROM accounts ORDER BY id LIMIT 1").fetchone()[0]
-    finally:
-        conn.close()
 
 
 # -- the console, in process (Pilot) ------------------------------------------------------------------------

@@ -1,10 +1,15 @@
 """Probes the benchmark runs in fresh processes, so each start is cold and each peak RSS is the app's own.
 
     python -m bench.probes start console BOOK   first paint of the console, headless (JSON on stdout)
-    python -m bench.probes start empty          first paint of an empty Textual app, headless
-    python -m bench.probes rss console BOOK     peak RSS after browsing, filtering and opening an account
-    python -m bench.probes rss empty            peak RSS of an empty Textual app after a few keys
-    python -m bench.probes empty-tui            an empty Textual app in the real terminal (the tmux baseline)
+    python -m bench.probes start minimal        first paint of the minimal app (a one-row DataTable), headless
+    python -m bench.probes rss console BOOK     peak RSS after 20 pages, 10 filters and 3 account opens
+    python -m bench.probes rss minimal          peak RSS of the minimal app after the same keys
+    python -m bench.probes minimal-tui          the minimal app in the real terminal (the tmux baseline)
+
+The console is started the way `margin-console --db BOOK` starts it: the entry point's module, the settings
+loaded from flags, environment and file, the operator resolved against the book, the live book on. Each start
+reports `wall_paint`, the wall clock (time.time) of the first painted frame, so the parent can time from
+before it spawned the process: the interpreter's own start and every import are in the figure.
 """
 from __future__ import annotations
 
@@ -22,22 +27,34 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.common import TERMINAL  # noqa: E402  (stdlib only)
 
-READY = "EMPTY-APP-READY"
-READY_SELECTOR = "#ready"
+READY = "MINIMAL-APP-READY"
+# What an operator does in the first minutes, for peak RSS: pages forward, filters typed and erased, accounts opened.
+PAGES = 20
+FILTERS = ("smith", "fidelity trust", "a", "patel hold", "s", "garcia", "schwab", "jo", "trust", "lee")
 
 
-
-def _empty_app_class() -> Any:
+def _minimal_app_class() -> Any:
+    """The floor every start-up figure is judged against: Textual with one DataTable holding one row."""
     from textual.app import App, ComposeResult
-    from textual.widgets import Static
+    from textual.widgets import DataTable
 
-    class EmptyApp(App[None]):
-        """The baseline: a Textual app that shows one Static."""
-
+    class MinimalApp(App[None]):
         def compose(self) -> ComposeResult:
-            yield Static(READY, id="ready")
+            yield DataTable(id="ready")
 
-    return EmptyApp
+        def on_mount(self) -> None:
+            table = self.query_one(DataTable)
+            table.add_column("id")
+            table.add_row(READY)
+
+    return MinimalApp
+
+
+def _minimal_rows(app: Any) -> int:
+    from textual.widgets import DataTable
+
+    found = app.screen.query(DataTable)
+    return found.first().row_count if found else 0
 
 
 async def _until(condition: Any, timeout: float = 60.0) -> None:
@@ -59,81 +76,92 @@ def _browser_rows(app: Any) -> int:
     return screen.query_one(AccountTable).row_count
 
 
-def _console_app(book: str) -> Any:
-    from bench.common import PAGE_SIZE, fixed_clock, settings_for
+def _console_app(book: str, live: bool = False) -> Any:
+    """The console on `book` as `margin-console --db BOOK --operator bench` builds it (live book off for RSS)."""
+    from bench.common import OPERATOR, PAGE_SIZE, fixed_clock
     from console.app import MarginConsoleApp
+    from console.cli.support import console_settings
+    from store.settings import Settings, login_name
 
-    app = MarginConsoleApp(settings_for(book), clock=fixed_clock, page_size=PAGE_SIZE, cursor_blink=False)
+    settings = Settings.load(None, db=book, operator=OPERATOR)
+    login = login_name()
+    app = MarginConsoleApp(console_settings(settings, login, fixed_clock), clock=fixed_clock, page_size=PAGE_SIZE,
+                           cursor_blink=False, live=live, login=login, claim=settings.claimed_operator())
     app.animation_level = "none"
     return app
 
 
 async def start(which: str, book: str | None) -> dict[str, Any]:
-    """Seconds from constructing the app to the first painted screen (the browser with rows)."""
+    """The first painted screen (the browser with rows; the minimal app's row): wall clock, and seconds from
+    constructing the app; `imports` is the time to import what the entry point imports before that."""
     t_import = time.perf_counter()
-    if which == "console":
-        import console.app  # noqa: F401  (what `margin-console` imports before it builds the app)
-        import console.screens.browser_screen  # noqa: F401
+    if which == "console":  # what `margin-console` imports before it builds the app: the entry point's module,
+        import console.app  # noqa: F401  then in its callback the settings, the CLI's support and the app
+        import console.cli  # noqa: F401
+        import console.cli.support  # noqa: F401
+        import store.settings  # noqa: F401
     else:
-        _empty_app_class()
+        _minimal_app_class()
     imported = time.perf_counter() - t_import
     from bench.common import PaintWatch
 
     t0 = time.perf_counter()
     if which == "console":
         assert book is not None
-        app = _console_app(book)
+        app = _console_app(book, live=True)
         condition = lambda: _browser_rows(app) > 0  # noqa: E731
     else:
-        app = _empty_app_class()()
-        condition = lambda: bool(app.screen.query(READY_SELECTOR))  # noqa: E731
+        app = _minimal_app_class()()
+        condition = lambda: _minimal_rows(app) > 0  # noqa: E731
     painted = PaintWatch(app).arm(condition)
     async with app.run_test(size=TERMINAL):
-        first_paint = await asyncio.wait_for(painted, 60) - t0  # type: ignore[arg-type]
-    return {"first_paint": first_paint, "imports": imported, "since_process_start": time.perf_counter() - T_PROCESS}
+        first_paint = await asyncio.wait_for(painted, 60)  # type: ignore[arg-type]
+        wall = time.time() - (time.perf_counter() - first_paint)
+    return {"first_paint": first_paint - t0, "imports": imported, "wall_paint": wall,
+            "since_process_start": first_paint - T_PROCESS}
 
 
 async def rss(which: str, book: str | None) -> dict[str, Any]:
-    """Peak RSS (MB) after browsing and filtering: what an operator's first minutes cost."""
-    if which == "console":
-        assert book is not None
-        from console.screens.detail_screen import DetailScreen
-        from widgets.sleeve_card import SleeveCard
+    """Peak RSS (MB) after PAGES pages, the FILTERS typed and erased, and three accounts opened: an operator's
+    first minutes. The minimal app gets the same keys (its one-row table ignores most of them)."""
+    console = which == "console"
+    app = _console_app(book, live=False) if console and book is not None else _minimal_app_class()()
+    async with app.run_test(size=TERMINAL) as pilot:
+        async def settle() -> None:
+            for _ in range(2):
+                await app.workers.wait_for_complete()
+                await pilot.pause()
 
-        app = _console_app(book)
-        async with app.run_test(size=TERMINAL) as pilot:
-            async def settle() -> None:
-                for _ in range(2):
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
-
-            await _until(lambda: _browser_rows(app) > 0)
-            for _ in range(3):
-                await pilot.press("n")
-                await settle()
-            await pilot.press(*["j"] * 40)
-            await pilot.press("slash")
-            for word in ("smith", "fidelity trust", "a", "patel hold", "s"):
-                for ch in word:
-                    await pilot.press("space" if ch == " " else ch)
-                    await settle()
-                await pilot.press(*["backspace"] * len(word))
-                await settle()
-            await pilot.press("escape")
+        await _until(lambda: (_browser_rows(app) if console else _minimal_rows(app)) > 0)
+        for _ in range(PAGES):
+            await pilot.press("n")
             await settle()
-            for _ in range(3):
-                await pilot.press("enter")
-                await _until(lambda: isinstance(app.screen, DetailScreen) and bool(app.screen.query(SleeveCard)))
+        await pilot.press(*["j"] * 40)
+        await pilot.press("slash")
+        for word in FILTERS:
+            for ch in word:
+                await pilot.press("space" if ch == " " else ch)
                 await settle()
-                await pilot.press("escape")
-                await settle()
-                await pilot.press(*["j"] * 7)
-    else:
-        app = _empty_app_class()()
-        async with app.run_test(size=TERMINAL) as pilot:
-            await pilot.press(*["j"] * 40)
-            await pilot.pause()
+            await pilot.press(*["backspace"] * len(word))
+            await settle()
+        await pilot.press("escape")
+        await settle()
+        if console:
+            await _open_accounts(app, pilot, settle)
     return {"peak_rss_mb": peak_rss_mb()}
+
+
+async def _open_accounts(app: Any, pilot: Any, settle: Any) -> None:
+    from console.screens.detail_screen import DetailScreen
+    from widgets.sleeve_card import SleeveCard
+
+    for _ in range(3):
+        await pilot.press("enter")
+        await _until(lambda: isinstance(app.screen, DetailScreen) and bool(app.screen.query(SleeveCard)))
+        await settle()
+        await pilot.press("escape")
+        await settle()
+        await pilot.press(*["j"] * 7)
 
 
 def peak_rss_mb() -> float:
@@ -151,14 +179,14 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def empty_tui() -> None:
-    _empty_app_class()().run()
+def minimal_tui() -> None:
+    _minimal_app_class()().run()
 
 
 def main(argv: list[str]) -> None:
     command, *rest = argv
-    if command == "empty-tui":
-        empty_tui()
+    if command == "minimal-tui":
+        minimal_tui()
         return
     which = rest[0]
     book = rest[1] if len(rest) > 1 else None

@@ -1,9 +1,11 @@
-"""Benchmarks at book scale: start-up, filter, open, ACR, batch, doctor, memory and demo generation.
+"""Benchmarks at book scale: start-up, the CLI, filter, open, ACR, batch, doctor, memory and demo generation.
 
     python -m bench.run [--sizes 1000,10000,100000] [--repeat 5] [--samples 60] [--out docs/PERFORMANCE.md]
-                        [--books-dir bench/books] [--no-tmux]
+                        [--books-dir bench/books] [--book PATH ...] [--only start,cli,rss,...] [--no-tmux]
 
-Demo books are generated into --books-dir (git-ignored) and reused when present. Every figure is measured
+Demo books are generated into --books-dir (git-ignored) and reused when present; `--book PATH` uses a book
+file as it is (a copy you made: it is opened, so an older schema is migrated) for its size, so a 1,000,000-account
+book need not be generated here (`--sizes` keeps 1,000,000 optional). Every figure is measured
 several times in the one run, next to its baseline, and the report (a table per book size with min /
 median / p95, the ratio to the baseline, the growth from the smallest to the largest book, the targets and
 the machine) is written to --out. Nothing here asserts a time: the numbers are for reading.
@@ -23,7 +25,7 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import measure  # noqa: E402
+from bench import measure, startup  # noqa: E402
 from bench.common import ROOT, Samples  # noqa: E402
 from bench.report import Result, machine, render  # noqa: E402
 
@@ -42,31 +44,88 @@ def with_load(measure_fn: Any, *args: Any) -> Any:
     return value
 
 
+GROUPS = ("start", "cli", "tui", "acr", "batch", "doctor", "rss", "demo")
+SKIPPED_BY_GROUP = {
+    "start": ("start_headless", "start_tmux", "start_visidata", "imports"), "cli": ("cli_help", "cli_show",
+    "cli_accounts", "cli_acr"), "tui": ("filter_tui", "detail_store", "detail_tui"), "acr": ("acr",),
+    "batch": ("batch",), "doctor": ("doctor",), "rss": ("rss",), "demo": ("demo",),
+}
+
+
 def bench_size(accounts: int, args: argparse.Namespace) -> Result:
     _log(f"[{accounts:,} accounts]")
     books_dir: Path = args.books_dir
-    book, generated = measure.ensure_book(books_dir, accounts, _log)
+    books_dir.mkdir(parents=True, exist_ok=True)  # scratch copies and the raw numbers go here with --book too
+    given = args.books.get(accounts)
+    book, generated = (given, None) if given else measure.ensure_book(books_dir, accounts, _log)
     result = Result(accounts=accounts, book_mb=book.stat().st_size / 1e6)
     figures: dict[str, Samples] = result.figures
     repeat, samples = args.repeat, args.samples
     scratch = books_dir / f"scratch-{accounts}.db"
+    for group in set(GROUPS) - args.only:
+        for key in SKIPPED_BY_GROUP[group]:
+            result.skipped[key] = f"not measured (--only {','.join(sorted(args.only))})"
 
     def step(label: str) -> float:
         _log(f"  {label}")
         return time.perf_counter()
 
-    step("headless start (fresh process each)")
-    start = with_load(measure.headless_start, book, repeat)
-    figures["start_headless"], figures["start_headless.base"] = start["console"], start["empty"]
-    figures["imports"], figures["imports.base"] = start["console_imports"], start["empty_imports"]
+    if "start" in args.only:
+        bench_start(book, args, result, step)
+    if "cli" in args.only:
+        step("command line: python -c pass, --help, show, accounts, acr (fresh process each)")
+        cli = with_load(startup.cli, book, scratch, repeat)
+        figures["cli_help"], figures["cli_help.base"] = cli["help"], cli["pass"]
+        for key in ("show", "accounts", "acr"):
+            figures[f"cli_{key}"], figures[f"cli_{key}.base"] = cli[key], cli["help"]
+    if "tui" in args.only:
+        bench_tui(book, args, result, step)
+    if "acr" in args.only:
+        step(f"fire {samples} ACRs on a copy")
+        figures["acr"] = with_load(measure.fire_acrs, book, scratch, samples)
+    if "batch" in args.only:
+        batch_runs = min(repeat, 3)
+        step(f"batch rebalance of every pending sleeve x{batch_runs} (fresh copy each)")
+        figures["batch"] = with_load(measure.batch, book, scratch, batch_runs)
+    if "doctor" in args.only:
+        step("doctor")
+        figures["doctor"] = with_load(measure.doctor, book, repeat)
+    if "rss" in args.only:
+        step("peak RSS (fresh process each)")
+        rss = with_load(measure.peak_rss, book, min(repeat, 3))
+        figures["rss"], figures["rss.base"] = rss["console"], rss["minimal"]
+    if "demo" in args.only:
+        demo_runs = min(repeat, 3)
+        step(f"demo generation x{demo_runs}")
+        figures["demo"] = with_load(measure.demo_generation, books_dir, accounts, demo_runs, generated)
+        figures["demo"].note = f"book file {result.book_mb:,.1f} MB"
+    return result
 
-    if args.tmux and measure.tmux_available():
-        step("real terminal start (tmux)")
-        real = with_load(measure.tmux_start, book, repeat)
-        figures["start_tmux"], figures["start_tmux.base"] = real["console"], real["empty"]
+
+def bench_start(book: Path, args: argparse.Namespace, result: Result, step: Any) -> None:
+    """Cold start against the minimal app (headless and in tmux), VisiData, and the import-time table."""
+    figures, repeat = result.figures, args.repeat
+    step("headless start from exec (fresh process each, console and minimal app interleaved)")
+    start = with_load(startup.headless_start, book, repeat)
+    figures["start_headless"], figures["start_headless.base"] = start["console"], start["minimal"]
+    figures["imports"], figures["imports.base"] = start["console_imports"], start["minimal_imports"]
+    if args.tmux and startup.tmux_available():
+        step("real terminal start (tmux): console, minimal app" + (", VisiData" if startup.visidata() else ""))
+        real = with_load(startup.tmux_start, book, repeat)
+        figures["start_tmux"], figures["start_tmux.base"] = real["console"], real["minimal"]
+        if "visidata" in real:
+            figures["start_visidata"], figures["start_visidata.base"] = real["console"], real["visidata"]
+        else:
+            result.skipped["start_visidata"] = f"not measured (no `vd` on PATH or in ${startup.VISIDATA_ENV})"
     else:
-        result.skipped["start_tmux"] = "not measured (--no-tmux)" if not args.tmux else "not measured (no tmux)"
+        why = "not measured (--no-tmux)" if not args.tmux else "not measured (no tmux)"
+        result.skipped["start_tmux"] = result.skipped["start_visidata"] = why
+    step("import time per package (python -X importtime)")
+    figures.update(with_load(startup.import_table, book, min(repeat, 3)))
 
+
+def bench_tui(book: Path, args: argparse.Namespace, result: Result, step: Any) -> None:
+    figures, repeat, samples = result.figures, args.repeat, args.samples
     step("filter keystrokes and detail opens in the console (Pilot)")
     detail_ids = measure.spread_ids(book, samples)
     console = with_load(measure.tui, book, samples)
@@ -77,25 +136,6 @@ def bench_size(accounts: int, args: argparse.Namespace) -> Result:
     detail = with_load(measure.detail_store, book, detail_ids, 1)
     figures["detail_store"], figures["detail_store.base"] = detail["store"], detail["sql"]
     figures["detail_tui.base"] = detail["sql"]
-
-    step(f"fire {samples} ACRs on a copy")
-    figures["acr"] = with_load(measure.fire_acrs, book, scratch, samples)
-    batch_runs = min(repeat, 3)
-    step(f"batch rebalance of every pending sleeve x{batch_runs} (fresh copy each)")
-    figures["batch"] = with_load(measure.batch, book, scratch, batch_runs)
-
-    step("doctor")
-    figures["doctor"] = with_load(measure.doctor, book, repeat)
-
-    step("peak RSS (fresh process each)")
-    rss = with_load(measure.peak_rss, book, min(repeat, 3))
-    figures["rss"], figures["rss.base"] = rss["console"], rss["empty"]
-
-    demo_runs = min(repeat, 3)
-    step(f"demo generation x{demo_runs}")
-    figures["demo"] = with_load(measure.demo_generation, books_dir, accounts, demo_runs, generated)
-    figures["demo"].note = f"book file {result.book_mb:,.1f} MB"
-    return result
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -110,6 +150,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "PERFORMANCE.md", help="the report to write")
     parser.add_argument("--books-dir", type=Path, default=ROOT / "bench" / "books",
                         help="where demo books are cached (default: bench/books, git-ignored)")
+    parser.add_argument("--book", dest="book_files", type=Path, action="append", default=[], metavar="PATH",
+                        help="measure this book file for its size (its account count, added to --sizes) instead "
+                             "of a generated one; pass a copy: it is opened (and migrated when older)")
+    parser.add_argument("--only", default=",".join(GROUPS),
+                        help=f"the figure groups to measure, comma-separated (default: all of {','.join(GROUPS)})")
     parser.add_argument("--no-tmux", dest="tmux", action="store_false",
                         help="skip the real-terminal start-up measurement")
     parser.add_argument("--render-only", action="store_true",
@@ -119,6 +164,17 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
         parser.error("--sizes takes comma-separated whole numbers")
+    args.only = {g.strip() for g in args.only.split(",") if g.strip()}
+    if args.only - set(GROUPS):
+        parser.error(f"--only takes some of {','.join(GROUPS)}")
+    args.books = {}
+    for path in args.book_files:
+        if not path.is_file():
+            parser.error(f"--book {path}: no such file")
+        args.books[measure.accounts_in(path)] = path.resolve()
+    if -1 in args.books:
+        parser.error("--book: a file is not a book this code can read (or was written by another schema version)")
+    args.sizes = sorted({*args.sizes, *args.books})
     if not args.sizes or min(args.sizes) < 1:
         parser.error("--sizes needs at least one size of 1 or more")
     if args.repeat < 1 or args.samples < 1:

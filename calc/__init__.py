@@ -1,46 +1,30 @@
-"""The shared calculation module: pydantic models and pure functions; no I/O, no Textual, no SQLite."""
+"""The shared calculation module: pydantic models and pure functions; no I/O, no Textual, no SQLite.
+
+The names below load on first use (PEP 562): `from calc import DIAGNOSTIC_FIXES` imports calc.diagnostics (and the
+models under it) only when asked, so importing one light submodule (calc.formatting, calc.vocabulary) builds no
+pydantic model. Each name's home is the submodule listed here.
+"""
 from __future__ import annotations
 
-from calc.build import (
-    ACR_KINDS,
-    FAILURE_FIXES,
-    FAILURE_REASONS,
-    KINDS_WITH_AMOUNT,
-    BuildResult,
-    build_acr,
-)
-from calc.checklist import ACK_IDS, ACKNOWLEDGEMENTS, Checklist, ChecklistItem, evaluate_checklist
-from calc.diagnostics import (
-    DIAGNOSTIC_CODES,
-    DIAGNOSTIC_FIXES,
-    Diagnostic,
-    diagnose,
-    diagnostic_codes,
-)
-from calc.margin import (
-    MarginFigures,
-    account_margin,
-    call_distance,
-    daily_interest,
-    security_maintenance,
-    sleeve_call_distance,
-    trigger_value,
-)
-from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, price_map
-from calc.money import cents_int, dec, from_cents, to_cents
-from calc.risk import DEFAULT_MOVES, RiskReport, RiskScenario, proposed_risk, risk_report, stress
-from calc.targets import (
-    actual_leverage,
-    invested_ratio,
-    market_value,
-    sleeve_equity,
-    target_quantities,
-    target_values,
-)
-from calc.vocabulary import DIAGNOSTIC_TITLES
-from calc.whatif import WhatIf, whatif_leverage, whatif_totals
+import importlib
+from typing import TYPE_CHECKING, Any
 
-__all__ = [
+_HOMES: dict[str, tuple[str, ...]] = {
+    "calc.build": ("ACR_KINDS", "FAILURE_FIXES", "FAILURE_REASONS", "KINDS_WITH_AMOUNT", "BuildResult", "build_acr"),
+    "calc.checklist": ("ACK_IDS", "ACKNOWLEDGEMENTS", "Checklist", "ChecklistItem", "evaluate_checklist"),
+    "calc.diagnostics": ("DIAGNOSTIC_FIXES", "Diagnostic", "diagnose", "diagnostic_codes"),
+    "calc.margin": ("MarginFigures", "account_margin", "call_distance", "daily_interest", "security_maintenance",
+                    "sleeve_call_distance", "trigger_value"),
+    "calc.models": ("Account", "CalcSettings", "Model", "Order", "Price", "Sleeve", "price_map"),
+    "calc.money": ("cents_int", "dec", "from_cents", "to_cents"),
+    "calc.risk": ("DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress"),
+    "calc.targets": ("actual_leverage", "invested_ratio", "market_value", "sleeve_equity", "target_quantities",
+                     "target_values"),
+    "calc.vocabulary": ("DIAGNOSTIC_CODES", "DIAGNOSTIC_TITLES"),
+    "calc.whatif": ("WhatIf", "whatif_leverage", "whatif_totals"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
+__all__ = [  # the same names as _HOMES (tests/unit/test_calc_imports.py)
     "ACK_IDS", "ACKNOWLEDGEMENTS", "ACR_KINDS", "DIAGNOSTIC_CODES", "DIAGNOSTIC_FIXES", "DIAGNOSTIC_TITLES",
     "FAILURE_FIXES", "FAILURE_REASONS", "KINDS_WITH_AMOUNT", "Account", "BuildResult", "CalcSettings",
     "Checklist", "ChecklistItem", "Diagnostic", "MarginFigures", "Model", "Order", "Price", "Sleeve", "WhatIf",
@@ -50,3 +34,52 @@ __all__ = [
     "target_values", "to_cents", "trigger_value", "whatif_leverage", "whatif_totals",
     "DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """A public name, imported from its submodule the first time it is asked for (then cached here)."""
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'calc' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})
+
+
+if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
+    from calc.build import (
+        ACR_KINDS,
+        FAILURE_FIXES,
+        FAILURE_REASONS,
+        KINDS_WITH_AMOUNT,
+        BuildResult,
+        build_acr,
+    )
+    from calc.checklist import ACK_IDS, ACKNOWLEDGEMENTS, Checklist, ChecklistItem, evaluate_checklist
+    from calc.diagnostics import DIAGNOSTIC_FIXES, Diagnostic, diagnose, diagnostic_codes
+    from calc.margin import (
+        MarginFigures,
+        account_margin,
+        call_distance,
+        daily_interest,
+        security_maintenance,
+        sleeve_call_distance,
+        trigger_value,
+    )
+    from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, price_map
+    from calc.money import cents_int, dec, from_cents, to_cents
+    from calc.risk import DEFAULT_MOVES, RiskReport, RiskScenario, proposed_risk, risk_report, stress
+    from calc.targets import (
+        actual_leverage,
+        invested_ratio,
+        market_value,
+        sleeve_equity,
+        target_quantities,
+        target_values,
+    )
+    from calc.vocabulary import DIAGNOSTIC_CODES, DIAGNOSTIC_TITLES
+    from calc.whatif import WhatIf, whatif_leverage, whatif_totals

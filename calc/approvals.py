@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calc.build import BuildResult
 from calc.formatting import lev, money
-from calc.margin import MarginFigures
 from calc.vocabulary import ROLES
+
+if TYPE_CHECKING:  # annotations only: Actor and Policy (every start resolves the operator) build no pydantic model
+    from calc.build import BuildResult
+    from calc.margin import MarginFigures
 
 # A build whose share counts moved by at most this much is the same build (whole-share rounding of a new price).
 ROUNDING_SHARES = Decimal(1)

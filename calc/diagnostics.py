@@ -12,20 +12,7 @@ from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE
 from calc.reconcile import differences
 from calc.targets import actual_leverage, invested_ratio
-from calc.vocabulary import DIAGNOSTIC_TITLES
-
-DIAGNOSTIC_CODES: tuple[str, ...] = (
-    "NEGATIVE_APM",
-    "PENDING_LEVERAGE",
-    "MARGIN_NOT_ENABLED",
-    "MARGIN_CALL",
-    "LOW_CALL_DISTANCE",
-    "TACTICAL_TRACK_OFF",
-    "DRIFT",
-    "STALE_PRICES",
-    "MISSING_PRICE",
-    "OUT_OF_SYNC",
-)
+from calc.vocabulary import DIAGNOSTIC_CODES, DIAGNOSTIC_TITLES
 
 # A code's fix when the data names no cause; the doctor's heading for the code.
 DIAGNOSTIC_FIXES: dict[str, str] = {

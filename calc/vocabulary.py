@@ -51,6 +51,20 @@ ROLE_HELP: dict[str, str] = {
     "admin": "manage operators and the four-eyes policy",
 }
 
+# Diagnostic codes in the order every list shows them (calc.diagnostics finds them).
+DIAGNOSTIC_CODES: tuple[str, ...] = (
+    "NEGATIVE_APM",
+    "PENDING_LEVERAGE",
+    "MARGIN_NOT_ENABLED",
+    "MARGIN_CALL",
+    "LOW_CALL_DISTANCE",
+    "TACTICAL_TRACK_OFF",
+    "DRIFT",
+    "STALE_PRICES",
+    "MISSING_PRICE",
+    "OUT_OF_SYNC",
+)
+
 # Diagnostic codes: a title for lists and help, a badge of at most six characters for the account table.
 DIAGNOSTIC_TITLES: dict[str, str] = {
     "NEGATIVE_APM": "Negative APM balance",

@@ -7,21 +7,23 @@ the message bubbles to the App, which collects garbage once it is painted. A wor
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from calc.troubleshoot import Finding
-from calc.views import (
-    AccountDetail,
-    AccountPage,
-    AcrPreview,
-    AcrRecord,
-    AuditRecord,
-    BookFreshness,
-    DoctorReport,
-    RunView,
-)
-from store.risk import SleeveRisk
+if TYPE_CHECKING:  # annotations only: the console's first page needs none of the models behind these
+    from calc.troubleshoot import Finding
+    from calc.views import (
+        AccountDetail,
+        AccountPage,
+        AcrPreview,
+        AcrRecord,
+        AuditRecord,
+        BookFreshness,
+        DoctorReport,
+    )
+    from calc.run_views import RunView
+    from store.risk import SleeveRisk
 
 
 @dataclass

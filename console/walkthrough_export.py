@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from calc.views import RunView
+from calc.run_views import RunView
 from calc.formatting import cash, lev, money
 from calc.vocabulary import kind_title
 from calc.walkthrough import STEP_SOURCE, STEP_TITLES, STEPS

@@ -4,9 +4,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from store.acrs import checked_acknowledgements, fire_acr
+from calc import Account
+from store.acrs import BookState, checked_acknowledgements, fire
 from store.core import Progress, Store
 from store.errors import StoreError
+from store.mapping import load_accounts
 
 CHUNK = 200  # sleeves per commit: each ACR is still its own savepoint, the commit is shared (~0.1 s of work)
 
@@ -52,7 +54,7 @@ def pending_sleeves(store: Store) -> list[str]:
 
 def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[str] | set[str],
                           progress: Progress | None = None, requesters: tuple[str, ...] = ()) -> BatchResult:
-    """Fire a rebalance ACR on every PENDING_LEVERAGE model sleeve, one `store.acrs.fire_acr` each.
+    """Fire a rebalance ACR on every PENDING_LEVERAGE model sleeve, one `store.acrs.fire` each.
 
     The checklist gate is the single-sleeve one: every ACR evaluates its own checklist, a failed evaluated
     item or a failed build records a failed ACR with its code, and the batch's acknowledgements are recorded
@@ -62,6 +64,10 @@ def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[s
     Sleeves are committed CHUNK at a time (each ACR in its own savepoint inside the chunk's transaction):
     an error that is not a store refusal (a locked or broken database) rolls back the chunk in progress and
     stops the batch; the chunks before it stay written, and a re-run picks up the rest.
+
+    Per chunk, the prices, models and policy are read once (the transaction holds the write lock, and no ACR
+    changes them) and the chunk's accounts are loaded together; a fired ACR hands back its account as written,
+    so a second pending sleeve of the same account is built on it.
     """
     acks = checked_acknowledgements(acknowledged)
     result = BatchResult()
@@ -71,27 +77,42 @@ def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[s
     for start in range(0, len(sleeves), CHUNK):
         chunk = sleeves[start:start + CHUNK]
         with store.transaction():
+            state = BookState.read(store)
+            accounts = _chunk_accounts(store, chunk)
             for sleeve_id in chunk:
-                _fire_one(store, sleeve_id, operator, acks, result, requesters)
+                _fire_one(store, sleeve_id, operator, acks, result, requesters, state, accounts)
         if progress is not None:
             progress(len(chunk))
     result.seconds = time.perf_counter() - started
     return result
 
 
+def _chunk_accounts(store: Store, sleeve_ids: list[str]) -> dict[str, Account]:
+    """The chunk's accounts keyed by sleeve id (a sleeve deleted meanwhile is absent: `fire` says NotFound)."""
+    owners = dict(store.execute(f"SELECT id, account_id FROM sleeves WHERE id IN ({', '.join('?' * len(sleeve_ids))})",
+                                sleeve_ids).fetchall())
+    if not owners:
+        return {}
+    by_id = {a.id: a for a in load_accounts(store.conn, sorted(set(owners.values())))}
+    return {sleeve_id: by_id[account_id] for sleeve_id, account_id in owners.items()}
+
+
 def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult,
-              requesters: tuple[str, ...]) -> None:
+              requesters: tuple[str, ...], state: BookState, accounts: dict[str, Account]) -> None:
     try:
-        record = fire_acr(store, sleeve_id, "rebalance", operator, acknowledged=acks, requesters=requesters)
+        record = fire(store, sleeve_id, "rebalance", operator, acknowledged=acks, requesters=requesters, state=state,
+                      account=accounts.get(sleeve_id))
     except StoreError as error:  # fire_acr rolled back to its own savepoint: nothing of this sleeve is written
         result.refused += 1
         name = type(error).__name__
         result.refusals[name] = result.refusals.get(name, 0) + 1
         result.refused_sleeves.append((sleeve_id, " ".join(str(error).split())))
         return
-    result.acr_ids.append(record.id)
+    if record.account is not None:  # the account as written: the next sleeve of it is built on this one
+        accounts.update({s.id: record.account for s in record.account.sleeves if s.id in accounts})
+    result.acr_ids.append(record.acr_id)
     result.replayed += record.replayed
-    if record.failed:
+    if record.status == "failed":
         result.failed += 1
         code = record.code or "FAILED"
         result.failures[code] = result.failures.get(code, 0) + 1
@@ -99,4 +120,4 @@ def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str],
         result.awaiting += 1
     else:
         result.built += 1
-        result.orders += len(record.orders)
+        result.orders += record.orders

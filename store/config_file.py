@@ -1,7 +1,8 @@
-"""The config file: which TOML file is read, pydantic-settings' TOML source over it, and where a key sits in it.
+"""The config file: which TOML file is read, what is wrong in it, and where a key sits in it.
 
-Precedence is flag > environment > file > default (store/settings.py); this module only finds and reads the file,
-so every error about it can name the file, the line and the key.
+Precedence is flag > environment > file > default (store/settings.py, whose ConfigFileSource is pydantic-settings'
+TOML source over this file); this module finds the file and words every error about it, naming the file, the line
+and the key. It imports no pydantic: the command line's help names CONFIG_ENV without loading the settings.
 """
 from __future__ import annotations
 
@@ -9,15 +10,11 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from platformdirs import user_config_dir
-from pydantic_settings import TomlConfigSettingsSource
 
 from store.errors import InvalidInput
-
-if TYPE_CHECKING:
-    from pydantic_settings import BaseSettings
 
 CONFIG_ENV = "MARGIN_CONSOLE_CONFIG"
 TABLES = frozenset({"keys"})  # settings written as a TOML table ([keys]); every other setting is a top-level key
@@ -54,47 +51,37 @@ def config_path(flag: Path | str | None) -> tuple[Path | None, str]:
     return path, origin
 
 
-class ConfigFileSource(TomlConfigSettingsSource):
-    """pydantic-settings' TOML source over one file; a syntax error or an unknown key names the file and line."""
+def check_keys(data: dict[str, Any], known: set[str], path: Path | None) -> None:
+    """Refuse a key the settings do not have, a table where a value belongs and a value where a table belongs."""
+    for key in data:
+        if key not in known:
+            raise ConfigError(f"{where(path, key)}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        if key in TABLES and not isinstance(data[key], dict):
+            raise ConfigError(f"{where(path, key)}: {key!r} must be a table ([{key}])")
+        if key not in TABLES and isinstance(data[key], dict):
+            raise ConfigError(f"{where(path, key)}: {key!r} is a setting, not a table")
 
-    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
-        self.path = path
-        super().__init__(settings_cls, toml_file=path)
-        known = set(settings_cls.model_fields) - {"config"}  # a config file cannot point at another one
-        for key in self.toml_data:
-            if key not in known:
-                raise ConfigError(f"{self.where(key)}: unknown setting {key!r} (known: {', '.join(sorted(known))})")
-            if key in TABLES and not isinstance(self.toml_data[key], dict):
-                raise ConfigError(f"{self.where(key)}: {key!r} must be a table ([{key}])")
-            if key not in TABLES and isinstance(self.toml_data[key], dict):
-                raise ConfigError(f"{self.where(key)}: {key!r} is a setting, not a table")
 
-    def _read_file(self, file_path: Any) -> dict[str, Any]:
-        try:
-            return super()._read_file(file_path)
-        except tomllib.TOMLDecodeError as error:
-            text = str(error)
-            at = SYNTAX_AT.search(text)
-            where = f"{file_path}: line {at.group(1)}" if at else str(file_path)
-            key = KEY_AT.match(_line(file_path, int(at.group(1)))) if at else None
-            named = f": {key.group(1).strip(chr(34) + chr(39))}" if key else ""
-            raise ConfigError(f"{where}{named}: not valid TOML: {SYNTAX_AT.sub('', text)}") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConfigError(f"{file_path}: cannot be read: {error}") from None
+def unreadable(file_path: Any, error: Exception) -> ConfigError:
+    """The one-line error for a file that is not valid TOML (naming the line and its key) or cannot be read."""
+    if isinstance(error, tomllib.TOMLDecodeError):
+        text = str(error)
+        at = SYNTAX_AT.search(text)
+        located = f"{file_path}: line {at.group(1)}" if at else str(file_path)
+        key = KEY_AT.match(_line(file_path, int(at.group(1)))) if at else None
+        named = f": {key.group(1).strip(chr(34) + chr(39))}" if key else ""
+        return ConfigError(f"{located}{named}: not valid TOML: {SYNTAX_AT.sub('', text)}")
+    return ConfigError(f"{file_path}: cannot be read: {error}")
 
-    @property
-    def values(self) -> dict[str, Any]:
-        """The settings the file sets, by name."""
-        return dict(self.toml_data)
 
-    def where(self, key: str, table_key: str | None = None) -> str:
-        """`FILE: line N: key` (or `[table] key`) for messages; the line is omitted if the key cannot be found."""
-        name = f"[{key}] {table_key}" if table_key is not None else key
-        try:
-            line = key_line(self.path.read_text(encoding="utf-8"), key, table_key) if self.path else None
-        except (OSError, UnicodeDecodeError):  # the file changed since start: name it without a line
-            line = None
-        return f"{self.path}: line {line}: {name}" if line else f"{self.path}: {name}"
+def where(path: Path | None, key: str, table_key: str | None = None) -> str:
+    """`FILE: line N: key` (or `[table] key`) for messages; the line is omitted if the key cannot be found."""
+    name = f"[{key}] {table_key}" if table_key is not None else key
+    try:
+        line = key_line(path.read_text(encoding="utf-8"), key, table_key) if path else None
+    except (OSError, UnicodeDecodeError):  # the file changed since start: name it without a line
+        line = None
+    return f"{path}: line {line}: {name}" if line else f"{path}: {name}"
 
 
 def _line(path: Any, number: int) -> str:

@@ -12,13 +12,15 @@ from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from calc import CalcSettings
 from store.chain import CONTENT_SQL, chain_head, link_hash
 from store.db import write
 from store.engines import book_location, connect, display_name
 from store.settings import Settings
+
+if TYPE_CHECKING:
+    from calc.models import CalcSettings
 
 Clock = Callable[[], datetime]
 Progress = Callable[[int], None]

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import getpass
 import os
+import tomllib
 import unicodedata
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
 from pydantic import Field, PrivateAttr, ValidationError, field_validator
@@ -15,11 +16,15 @@ from pydantic_settings import (
     EnvSettingsSource,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    TomlConfigSettingsSource,
 )
 
-from calc.models import CalcSettings
-from store.config_file import CONFIG_ENV, ConfigError, ConfigFileSource, config_path
+from store import config_file
+from store.config_file import CONFIG_ENV, ConfigError, config_path
 from store.engines import book_location
+
+if TYPE_CHECKING:
+    from calc.models import CalcSettings
 
 ORIGINS = ("default", "file", "env", "flag")  # lowest to highest precedence
 # Control, format (e.g. right-to-left overrides) and line/paragraph separators: they forge or hide audit lines.
@@ -166,6 +171,8 @@ class Settings(BaseSettings):
         return name
 
     def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
+        from calc.models import CalcSettings  # the rule models are built when a calculation first needs them
+
         return CalcSettings(
             min_trade=self.min_trade,
             max_price_age_days=self.max_price_age_days,
@@ -174,6 +181,29 @@ class Settings(BaseSettings):
             annual_rate=annual_rate,
             reconcile_cash_tolerance=self.reconcile_cash_tolerance,
         )
+
+
+class ConfigFileSource(TomlConfigSettingsSource):
+    """pydantic-settings' TOML source over one file; a syntax error or an unknown key names the file and line."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
+        self.path = path
+        super().__init__(settings_cls, toml_file=path)
+        config_file.check_keys(self.toml_data, set(settings_cls.model_fields) - {"config"}, path)  # no nesting
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        try:
+            return super()._read_file(file_path)
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+            raise config_file.unreadable(file_path, error) from None
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """The settings the file sets, by name."""
+        return dict(self.toml_data)
+
+    def where(self, key: str, table_key: str | None = None) -> str:
+        return config_file.where(self.path, key, table_key)
 
 
 def _where(origin: str, file: ConfigFileSource, name: str, table_key: str | None) -> str:

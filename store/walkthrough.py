@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from calc.views import AcrRecord, StepRecord
+from calc.run_views import StepRecord
+from calc.views import AcrRecord
 from calc.walkthrough import (
     OUTCOMES,
     STEP_TITLES,

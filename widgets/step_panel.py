@@ -5,7 +5,7 @@ from rich.markup import escape
 from textual.widgets import Static
 
 from calc.walkthrough import STEP_SOURCE, STEP_TITLES, step_number
-from calc.views import RunView
+from calc.run_views import RunView
 from widgets.checklist_panel import ICONS
 
 

@@ -6,7 +6,7 @@ import io
 import json
 import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import click
@@ -27,6 +27,17 @@ def emit_json(value: Any) -> None:
     except TypeError:  # a key json cannot write (a date as a key): convert the whole value first
         text = json.dumps(json_value(value), indent=indent)
     click.echo(text)
+
+
+def emit_json_pieces(pieces: Iterable[str], whole: Callable[[], Any]) -> None:
+    """A document already written as compact JSON text in pieces (a store query that streams its rows), or, for a
+    person at a terminal, `whole()` indented by emit_json: the same document either way."""
+    if sys.stdout.isatty():
+        emit_json(whole())
+        return
+    for piece in pieces:
+        click.echo(piece, nl=False)
+    click.echo("")
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -9,13 +9,21 @@ from calc.diagnostics import pending_banner
 from calc.formatting import call_distance_text, lev, money, pct
 from calc.margin import house_floor_note
 from calc.views import OrderRecord
-from console.cli.output import csv_option, emit_check, emit_csv, emit_json, emit_table, json_option
+from console.cli.output import (
+    csv_option,
+    emit_check,
+    emit_csv,
+    emit_json,
+    emit_json_pieces,
+    emit_table,
+    json_option,
+)
 from console.cli.support import SqlInt, open_store, operator
 from store.lifecycle import submit_acr
 from store.queries.accounts import SORTS, account_page, parse_filter
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.detail import account_detail
-from store.queries.doctor import doctor_report
+from store.queries.doctor import doctor_json, doctor_report, doctor_summary
 from store.queries.integrity import integrity_report
 from store.queries.orders import list_orders
 
@@ -120,10 +128,10 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
     if integrity:
         _integrity(ctx, as_json)
     with open_store(ctx) as store:
-        report = doctor_report(store)
-    if as_json:
-        emit_json(report.to_json())
-        return
+        if as_json:
+            emit_json_pieces(doctor_json(store), lambda: doctor_report(store).to_json())
+            return
+        report = doctor_summary(store, limit)
     if report.freshness is not None:
         click.echo(report.freshness.line.capitalize())
     if not report.findings:
@@ -134,8 +142,8 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
         for f in found[:limit]:
             cause_fix = f". Fix: {f.fix}" if f.fix and f.fix != DIAGNOSTIC_FIXES[code] else ""
             click.echo(f"  {f.account_id}  {f.sleeve_id or '':<14} {f.detail}{cause_fix}")
-        if len(found) > limit > 0:
-            click.echo(f"  ... {len(found) - limit:,} more")
+        if report.total(code) > limit > 0:
+            click.echo(f"  ... {report.total(code) - limit:,} more")
 
 
 def _integrity(ctx: click.Context, as_json: bool) -> None:

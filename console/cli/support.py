@@ -1,10 +1,10 @@
-"""Shared pieces of the command line: the error-catching group, number parsing, the store and progress.
+"""Shared pieces of the commands: number parsing, the settings, the store and progress.
 
-Output (options, emitters, formatting) lives in console/cli/output.py.
+The root group (lazy commands, errors as one line) is console/cli/group.py; output (options, emitters,
+formatting) lives in console/cli/output.py.
 """
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,22 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
 
 from calc.approvals import Actor
-from calc.checklist import ACK_IDS
 from calc.money import MAX_AMOUNT
+from console.cli.group import PROG
 from store.core import Store
-from store.errors import InvalidInput, KeyReused, NotFound, Refused, StoreError
+from store.errors import NotFound, Refused
 from store.operators import require, resolve_actor
 from store.settings import Settings, login_name
 
-PROG = "margin-console"
-BAD_INPUT: dict[type[Exception], str] = {
-    OverflowError: "a number is too large to store",
-    InvalidOperation: "a number is too large or too precise to use",
-    RecursionError: "the input is nested too deeply to read",
-}
 SQLITE_MAX_INT = 2**63 - 1  # SQLite's INTEGER is 64-bit: a bigger id, limit or offset cannot even be compared
 
 
@@ -77,61 +70,13 @@ expect_version_option = click.option("--expect-version", type=SqlInt(),
 
 def parse_acks(ack: str) -> set[str]:
     """The acknowledgement ids of --ack: 'all', or a comma list (acr, resubmit)."""
+    from calc.checklist import ACK_IDS  # the checklist's rules: not imported by the console's start, which uses support
+
     if not ack:
         return set()
     if ack.strip() == "all":
         return set(ACK_IDS)
     return {a.strip() for a in ack.split(",") if a.strip()}
-
-
-def one_line(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where}: {first['msg']}" if where else first["msg"]
-    return " ".join(str(error).split()) or type(error).__name__
-
-
-class ConsoleGroup(click.Group):
-    """A group whose errors are one clear line on stderr and a non-zero exit, never a traceback."""
-
-    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):  # type: ignore[override]
-        try:
-            result = super().main(args, prog_name or PROG, complete_var, standalone_mode=False, **extra)
-            # Without standalone mode click returns ctx.exit()'s code instead of exiting with it.
-            if isinstance(result, int) and result:
-                sys.exit(result)
-            return result
-        except click.exceptions.Exit as done:
-            sys.exit(done.exit_code)
-        except click.exceptions.Abort:
-            click.echo(f"{PROG}: aborted", err=True)
-            sys.exit(1)
-        except click.ClickException as error:
-            click.echo(f"{PROG}: error: {one_line(Exception(error.format_message()))}", err=True)
-            sys.exit(error.exit_code)
-        except KeyReused as error:  # a misused option, like click's usage errors: exit 2
-            click.echo(f"{PROG}: error: {one_line(error)}", err=True)
-            sys.exit(2)
-        except InvalidInput as error:
-            click.echo(f"{PROG}: error: {one_line(error)}", err=True)
-            for problem in error.problems:
-                click.echo(f"  {problem}", err=True)
-            sys.exit(1)
-        except (StoreError, ValueError, ValidationError) as error:
-            click.echo(f"{PROG}: error: {one_line(error)}", err=True)
-            sys.exit(1)
-        except tuple(BAD_INPUT) as error:  # numbers and nesting that no check before caught
-            click.echo(f"{PROG}: error: {next(m for t, m in BAD_INPUT.items() if isinstance(error, t))}", err=True)
-            sys.exit(1)
-        except KeyboardInterrupt:
-            click.echo(f"{PROG}: interrupted", err=True)
-            sys.exit(130)
-        except Exception as error:  # last resort: an operator never sees a traceback
-            if os.environ.get("MARGIN_CONSOLE_DEBUG"):
-                raise
-            click.echo(f"{PROG}: unexpected error ({type(error).__name__}): {one_line(error)}", err=True)
-            sys.exit(70)
 
 
 # The commands that write the book: refused under --read-only before the file is opened (the store's read-only

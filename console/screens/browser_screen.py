@@ -5,7 +5,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, Input, Static
 
-from calc import DIAGNOSTIC_CODES
+from calc.vocabulary import DIAGNOSTIC_CODES
 from calc.views import AccountPage, BookFreshness
 from console.actions import bindings
 from console.footer import PriorityFooter

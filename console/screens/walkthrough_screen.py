@@ -18,7 +18,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 
-from calc.views import AccountDetail, RunView
+from calc.run_views import RunView
+from calc.views import AccountDetail
 from calc.walkthrough import STEP_TITLES, STEPS, open_step_before, step_number
 from console.actions import bindings
 from console.footer import PriorityFooter

@@ -15,7 +15,8 @@ from textual.screen import Screen
 
 from calc import KINDS_WITH_AMOUNT
 from calc.formatting import lev
-from calc.views import AccountDetail, AcrRecord, RunView
+from calc.run_views import RunView
+from calc.views import AccountDetail, AcrRecord
 from calc.walkthrough import (
     cash_review_confirmation,
     cash_review_question,

@@ -7,9 +7,8 @@ import unicodedata
 from datetime import timedelta
 from typing import Any
 
-from calc import DIAGNOSTIC_CODES
 from calc.views import AccountPage
-from calc.vocabulary import DIAGNOSTIC_BADGES
+from calc.vocabulary import DIAGNOSTIC_BADGES, DIAGNOSTIC_CODES
 from store.core import Store
 from store.engines import sqlite as sqlite_search
 from store.errors import InvalidInput

@@ -8,7 +8,8 @@ from typing import Any
 
 from calc import Account
 from calc.formatting import lev
-from calc.views import AcrRecord, RunSummary, RunView, StepRecord
+from calc.run_views import RunSummary, RunView, StepRecord
+from calc.views import AcrRecord
 from calc.walkthrough import STEPS, RunAcr, StepEvaluation, evaluate_step, step_state
 from store.core import Store
 from store.errors import NotFound

@@ -5,6 +5,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("textual", "sqlite3", "sqlite_utils")
 
 
@@ -28,3 +30,31 @@ def test_every_calc_submodule_is_pure():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
+
+
+def test_calc_names_load_on_first_use_from_their_home():
+    """`import calc` imports no submodule; each public name comes from the submodule _HOMES names, and only
+    asking for it imports that submodule (so `from calc import DIAGNOSTIC_CODES` builds no pydantic model)."""
+    code = (
+        "import json, sys, importlib\n"
+        "import calc\n"
+        "before = sorted(m for m in sys.modules if m.startswith('calc.'))\n"
+        "from calc import DIAGNOSTIC_CODES\n"
+        "light = sorted(m for m in sys.modules if m.startswith(('calc.', 'pydantic')))\n"
+        "homes = {n: m for m, names in calc._HOMES.items() for n in names}\n"
+        "wrong = [n for n, m in homes.items() if getattr(calc, n) is not getattr(importlib.import_module(m), n)]\n"
+        "print(json.dumps([before, light, sorted(homes) == sorted(calc.__all__), wrong]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    before, light, same_names, wrong = json.loads(done.stdout)
+    assert before == []
+    assert light == ["calc.vocabulary"]
+    assert same_names and wrong == []
+
+
+def test_an_unknown_calc_name_is_an_attribute_error():
+    import calc
+
+    with pytest.raises(AttributeError, match="NO_SUCH_NAME"):
+        calc.NO_SUCH_NAME  # noqa: B018

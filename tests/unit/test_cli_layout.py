@@ -1,7 +1,12 @@
-"""The CLI package's shape: command modules share only support/output, and --json/--csv are one definition."""
+"""The CLI package's shape: command modules share only group/support/output, the root's lazy table names every
+command with its own help, and --json/--csv are one definition."""
 from __future__ import annotations
 
 import ast
+import importlib
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -10,8 +15,9 @@ import console.cli
 from console.cli.output import csv_option, json_option
 
 PACKAGE = Path(console.cli.__file__).parent
-SHARED = {"console.cli.support", "console.cli.output"}
-COMMAND_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in {"__init__", "support", "output"})
+SHARED = {"console.cli.group", "console.cli.support", "console.cli.output"}
+COMMAND_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in {"__init__", "group", "support", "output"})
+ROOT = PACKAGE.parents[1]
 
 
 def cli_imports(path: Path) -> set[str]:
@@ -33,14 +39,70 @@ def test_no_command_module_imports_another():
         assert not cli_imports(PACKAGE / f"{shared.rsplit('.', 1)[1]}.py") - SHARED, shared
 
 
+def _module_commands() -> dict[str, tuple[str, click.Command]]:
+    """Every command the command modules list (their COMMANDS), by name: (module name, command)."""
+    found = {}
+    for path in COMMAND_MODULES:
+        module = importlib.import_module(f"console.cli.{path.stem}")
+        for command in module.COMMANDS:
+            assert command.name not in found, f"{command.name} is listed by two modules"
+            found[command.name] = (module.__name__, command)
+    return found
+
+
 def test_every_command_is_registered_from_one_module():
-    listed = [c for path in COMMAND_MODULES for c in vars(console.cli)[path.stem].COMMANDS]
-    assert sorted(c.name for c in listed) == sorted(console.cli.cli.commands)
-    assert all(console.cli.cli.commands[c.name] is c for c in listed)
+    """The root's lazy table and the command modules' COMMANDS name the same commands, each in its module."""
+    listed = _module_commands()
+    assert sorted(console.cli.COMMANDS) == sorted(listed)
+    for name, (module, command) in listed.items():
+        target_module, _, attribute = console.cli.COMMANDS[name].target.partition(":")
+        assert target_module == module and getattr(importlib.import_module(module), attribute) is command, name
+        assert console.cli.cli.get_command(click.Context(console.cli.cli), name) is command
+
+
+def test_the_lazy_table_holds_each_commands_own_help():
+    """--help shows the table's summaries: each must be the command's own short help, and no command is hidden."""
+    for name, (_, command) in _module_commands().items():
+        assert console.cli.COMMANDS[name].summary == command.get_short_help_str(limit=10**6), name
+        assert not command.hidden and not command.deprecated, name
+
+
+def test_help_lists_the_commands_as_click_would_from_the_commands_themselves():
+    ctx = click.Context(console.cli.cli, info_name="margin-console")
+    for width in (60, 80, 120):
+        lazy, loaded = click.HelpFormatter(width=width), click.HelpFormatter(width=width)
+        console.cli.cli.format_commands(ctx, lazy)
+        click.Group.format_commands(console.cli.cli, ctx, loaded)  # click's own: imports and asks every command
+        assert lazy.getvalue() == loaded.getvalue()
+        assert all(f"  {name} " in lazy.getvalue() for name in console.cli.COMMANDS)
+
+
+def _modules_after(*args: str) -> list[str]:
+    """The project modules and heavy libraries a fresh `margin-console ARGS` has imported when it exits."""
+    code = ("import json, sys\nfrom console.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
+            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('console', 'calc', 'store', 'widgets', 'pydantic', 'pydantic_settings', 'textual'))))")
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_help_imports_no_command_and_none_of_calc_store_pydantic_or_textual():
+    loaded = _modules_after("--help")
+    assert loaded == ["console", "console.cli", "console.cli.group", "store", "store.config_file", "store.errors"]
+
+
+def test_a_command_imports_its_own_module_only(tmp_path: Path):
+    loaded = _modules_after("--db", str(tmp_path / "none" / "book.db"), "show", "A-1")  # refused: no book there
+    assert [m for m in loaded if m.startswith("console.")] == [
+        "console.cli", "console.cli.group", "console.cli.output", "console.cli.queries", "console.cli.support"]
+    assert "textual" not in loaded
 
 
 def _commands(group: click.Group):
-    for command in group.commands.values():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        command = group.get_command(ctx, name)
         yield command
         if isinstance(command, click.Group):
             yield from _commands(command)

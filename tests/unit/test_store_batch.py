@@ -10,7 +10,7 @@ import pytest
 
 from calc.checklist import ACK_IDS
 from store.acrs import fire_acr
-from store.batch import pending_sleeves, rebalance_all_pending
+from store.batch import CHUNK, pending_sleeves, rebalance_all_pending
 from store.book import generate_demo
 from store.core import Store
 from store.errors import InvalidInput
@@ -169,3 +169,23 @@ def test_acr_usage_errors(run, demo_cli, args, message):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0], lines
     assert count(demo_cli, "acrs") == 0
+
+
+def test_a_chunk_reads_prices_models_policy_and_accounts_once_and_never_reads_an_acr_back(book: Store):
+    """Issue 17 item 7: per sleeve the account was loaded twice, prices and models rebuilt 3-4 times and the ACR
+    re-read after its write; per chunk of sleeves they are now read once."""
+    statements: list[str] = []
+    book.conn.set_trace_callback(statements.append)
+    result = rebalance_all_pending(book, "alice", ALL)
+    book.conn.set_trace_callback(None)
+    chunks = -(-result.total // CHUNK)
+    assert result.total > 2 and result.built > 0
+
+    def reads(table: str) -> int:
+        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and f" FROM {table} " in f"{s} ")
+
+    assert reads("prices") == 2 * chunks  # the price stamp of the request keys and the prices themselves
+    assert reads("models") == chunks and reads("policy") == chunks
+    assert reads("positions p") == chunks and reads("custodian_positions") == chunks  # the chunk's accounts
+    assert reads("accounts") == result.total + chunks  # each sleeve's account version for its request key
+    assert not [s for s in statements if s.startswith("SELECT * FROM acrs")]  # no ACR read back after its write
