@@ -42,6 +42,7 @@ SEARCH_PREFIX_MAX = 10**6  # every prefix is in the tsvector index: no probing l
 SEARCH_COUNT = "SELECT count(*) FROM accounts WHERE search @@ to_tsquery('simple', unaccent(:q))"
 SEARCH_PROBE = "a.search @@ to_tsquery('simple', unaccent(:q))"
 SEARCH_COLLECT = SEARCH_PROBE  # no {rowid}: SQLite's planner hint has no meaning here
+SEARCH_FIRST = None  # no cheap first-k-in-rowid-order: the browser counts every match, as before
 BUSY = (pg_errors.LockNotAvailable, pg_errors.QueryCanceled, pg_errors.DeadlockDetected,
         pg_errors.SerializationFailure)
 # `'...'` and `"..."` are copied as they are; `?`, `:name` and a lone `%` are what psycopg must see differently.
