@@ -46,10 +46,31 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         yield Header()
         yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
         yield Static("", id="banner")
-        yield VerticalScroll(id="detail-body")
+        # The panels are built with the screen and filled in place when the account arrives (and for the next
+        # account the screen shows): only the sleeve cards are mounted per account.
+        with VerticalScroll(id="detail-body"):
+            yield MarginPanel(None, Decimal(0), id="margin")
+            yield RiskPanel(id="risk")
+            yield DiagnosticsList([], id="diagnostics")
         yield PriorityFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#detail-body").display = False  # nothing to read until the account arrives
+        self.load()
+
+    def show_account(self, account_id: str) -> None:
+        """Show another account on this screen (the console keeps one detail screen and refills it)."""
+        self.account_id = account_id
+        self.detail = None
+        self._risks = {}
+        self._focus_sleeve = None
+        self.query_one("#account-title", Static).update(f"{account_id} · loading…")
+        self.query_one("#banner", Static).update("")
+        self.query_one("#banner").set_class(False, "-visible")
+        body = self.query_one("#detail-body", VerticalScroll)
+        body.display = False
+        body.scroll_home(animate=False)
+        self.query_one(RiskPanel).show(None, "Loading the risk scenarios…")
         self.load()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False, description="detail")
@@ -72,11 +93,17 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         self.query_one("#banner", Static).update(banner)
         self.query_one("#banner").set_class(bool(banner), "-visible")
         body = self.query_one("#detail-body", VerticalScroll)
-        await body.remove_children()
-        cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
-        panel = MarginPanel(detail.margin, detail.annual_rate, a.house_maintenance, id="margin")
-        diagnostics = DiagnosticsList(detail.diagnostics, detail.reconciliation, id="diagnostics")
-        await body.mount_all([*cards, panel, RiskPanel(id="risk"), diagnostics])
+        cards = list(body.query(SleeveCard))
+        if [c.sleeve.id for c in cards] == [s.id for s in detail.sleeves]:
+            for card, sleeve in zip(cards, detail.sleeves):
+                card.show(sleeve)  # the same account reloaded: its cards keep their place and focus
+        else:
+            await body.remove_children(SleeveCard)
+            cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
+            await body.mount_all(cards, before="#margin")
+        self.query_one(MarginPanel).show(detail.margin, detail.annual_rate, a.house_maintenance)
+        self.query_one(DiagnosticsList).show(detail.diagnostics, detail.reconciliation)
+        body.display = True
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)
