@@ -67,16 +67,19 @@ def bench_size(accounts: int, args: argparse.Namespace) -> Result:
     else:
         result.skipped["start_tmux"] = "not measured (--no-tmux)" if not args.tmux else "not measured (no tmux)"
 
-    step("filter keystrokes and detail opens in the console (Pilot)")
+    step("filter keystrokes and detail opens in the console (Pilot), each next to its minimal-app floor")
     detail_ids = measure.spread_ids(book, samples)
     console = with_load(measure.tui, book, samples)
     figures["filter_tui"] = console["filter"]
     figures["detail_tui"] = console["detail"]
+    figures["filter_tui.base"] = with_load(measure.filter_floor, book)
+    figures["detail_tui.base"] = with_load(measure.detail_floor, book, detail_ids)
     step("the same through the store and bare SQL")
-    figures["filter_tui.base"] = with_load(measure.filter_sql, book, repeat)
+    figures["filter_sql"] = with_load(measure.filter_sql, book, repeat)
     detail = with_load(measure.detail_store, book, detail_ids, 1)
     figures["detail_store"], figures["detail_store.base"] = detail["store"], detail["sql"]
-    figures["detail_tui.base"] = detail["sql"]
+    if args.only == "browse":
+        return result
 
     step(f"fire {samples} ACRs on a copy")
     figures["acr"] = with_load(measure.fire_acrs, book, scratch, samples)
@@ -98,6 +101,18 @@ def bench_size(accounts: int, args: argparse.Namespace) -> Result:
     return result
 
 
+def _section(out: Path, only: str, report: str) -> str:
+    """A partial run (`--only`) replaces its own marked section at the end of `out`, never the whole report."""
+    begin, end = f"<!-- bench.run --only {only}: begin -->", f"<!-- bench.run --only {only}: end -->"
+    body = report.split("\n## How each figure is measured", 1)[0].replace("# Performance at book scale",
+                                                                           f"## Partial run: --only {only}", 1)
+    body = body.replace("\n## ", "\n### ").replace("\n### Partial", "\n## Partial")
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    head, _, rest = old.partition(begin)
+    tail = rest.partition(end)[2] if rest else ""
+    return f"{head.rstrip()}\n\n{begin}\n{body.strip()}\n{end}\n{tail.lstrip()}"
+
+
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000",
@@ -112,6 +127,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="where demo books are cached (default: bench/books, git-ignored)")
     parser.add_argument("--no-tmux", dest="tmux", action="store_false",
                         help="skip the real-terminal start-up measurement")
+    parser.add_argument("--only", choices=["browse"], default=None,
+                        help="browse: only the filter and detail figures (start-up too), for a 1,000,000-account "
+                             "book without regenerating it or timing the batch, doctor and demo on it")
     parser.add_argument("--render-only", action="store_true",
                         help="measure nothing: rewrite --out from the last run's numbers (--books-dir/last-run.json)")
     args = parser.parse_args(argv)
@@ -153,6 +171,8 @@ def main(argv: list[str] | None = None) -> int:
         }, indent=1), encoding="utf-8")
         text = render(results, command, seconds, when, lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.only:
+        text = _section(args.out, args.only, text)
     args.out.write_text(text, encoding="utf-8")
     _log(f"wrote {args.out}")
     return 0
