@@ -23,7 +23,7 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import measure  # noqa: E402
+from bench import floors, measure  # noqa: E402
 from bench.common import ROOT, Samples  # noqa: E402
 from bench.report import Result, machine, render  # noqa: E402
 
@@ -72,8 +72,8 @@ def bench_size(accounts: int, args: argparse.Namespace) -> Result:
     console = with_load(measure.tui, book, samples)
     figures["filter_tui"] = console["filter"]
     figures["detail_tui"] = console["detail"]
-    figures["filter_tui.base"] = with_load(measure.filter_floor, book)
-    figures["detail_tui.base"] = with_load(measure.detail_floor, book, detail_ids)
+    figures["filter_tui.base"] = with_load(floors.filter_floor, book)
+    figures["detail_tui.base"] = with_load(floors.detail_floor, book, detail_ids)
     step("the same through the store and bare SQL")
     figures["filter_sql"] = with_load(measure.filter_sql, book, repeat)
     detail = with_load(measure.detail_store, book, detail_ids, 1)

@@ -22,9 +22,6 @@ from store.operators import resolve_actor
 from store.settings import Settings, login_name
 
 
-DETAIL_SCREEN = "account-detail"  # the installed detail screen, refilled for each account opened
-
-
 class MarginConsoleApp(App[None]):
     """Browse accounts, edit leverage and track manager, walk the checklist, fire ACRs."""
 
@@ -130,19 +127,9 @@ class MarginConsoleApp(App[None]):
                             title="Book changed", timeout=8)
 
     def open_account(self, account_id: str) -> None:
-        """The detail screen on `account_id`: one screen is kept (installed) and refilled, so opening an account
-        mounts its sleeve cards only, not a whole screen with its header, footer and panels."""
         from console.screens.detail_screen import DetailScreen
 
-        if not self.is_screen_installed(DETAIL_SCREEN):
-            self.install_screen(DetailScreen(account_id), DETAIL_SCREEN)
-        else:
-            kept = self.get_screen(DETAIL_SCREEN)
-            if kept in self.screen_stack:  # an account opened from above the detail (history, palette): a new one
-                self.push_screen(DetailScreen(account_id))
-                return
-            kept.show_account(account_id)
-        self.push_screen(DETAIL_SCREEN)
+        self.push_screen(DetailScreen(account_id))
 
     def action_help(self) -> None:
         from console.screens.help_screen import HelpScreen

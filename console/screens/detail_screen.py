@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Header, Static
 
@@ -23,8 +22,7 @@ from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
 from store.sleeves import revert_target, set_track_manager
 from store.troubleshoot import troubleshoot, versions
-from widgets.diagnostics_list import DiagnosticsList
-from widgets.margin_panel import MarginPanel
+from widgets.detail_body import DetailBody
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
 
@@ -46,31 +44,10 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         yield Header()
         yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
         yield Static("", id="banner")
-        # The panels are built with the screen and filled in place when the account arrives (and for the next
-        # account the screen shows): only the sleeve cards are mounted per account.
-        with VerticalScroll(id="detail-body"):
-            yield MarginPanel(None, Decimal(0), id="margin")
-            yield RiskPanel(id="risk")
-            yield DiagnosticsList([], id="diagnostics")
+        yield DetailBody(id="detail-body")
         yield PriorityFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#detail-body").display = False  # nothing to read until the account arrives
-        self.load()
-
-    def show_account(self, account_id: str) -> None:
-        """Show another account on this screen (the console keeps one detail screen and refills it)."""
-        self.account_id = account_id
-        self.detail = None
-        self._risks = {}
-        self._focus_sleeve = None
-        self.query_one("#account-title", Static).update(f"{account_id} · loading…")
-        self.query_one("#banner", Static).update("")
-        self.query_one("#banner").set_class(False, "-visible")
-        body = self.query_one("#detail-body", VerticalScroll)
-        body.display = False
-        body.scroll_home(animate=False)
-        self.query_one(RiskPanel).show(None, "Loading the risk scenarios…")
         self.load()
 
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False, description="detail")
@@ -92,18 +69,7 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         banner = pending_banner(a)
         self.query_one("#banner", Static).update(banner)
         self.query_one("#banner").set_class(bool(banner), "-visible")
-        body = self.query_one("#detail-body", VerticalScroll)
-        cards = list(body.query(SleeveCard))
-        if [c.sleeve.id for c in cards] == [s.id for s in detail.sleeves]:
-            for card, sleeve in zip(cards, detail.sleeves):
-                card.show(sleeve)  # the same account reloaded: its cards keep their place and focus
-        else:
-            await body.remove_children(SleeveCard)
-            cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
-            await body.mount_all(cards, before="#margin")
-        self.query_one(MarginPanel).show(detail.margin, detail.annual_rate, a.house_maintenance)
-        self.query_one(DiagnosticsList).show(detail.diagnostics, detail.reconciliation)
-        body.display = True
+        cards = await self.query_one(DetailBody).show(detail)
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)

@@ -17,8 +17,8 @@ def _row(i: int, name: str) -> AccountRow:
                       Decimal("1.25"))
 
 
-NAMES = ["Smith [Trust]", "Bad [/x] LLC", "Ünïcødé Hölding", "漢字の名前 Capital", "A very long account name that is "
-         "cropped to the column with an ellipsis", ""]
+LONG = "A very long account name that is cropped to the column with an ellipsis"
+NAMES = ["Smith [Trust]", "Bad [/x] LLC", "Ünïcødé Hölding", "漢字の名前 Capital", LONG, ""]
 
 
 class TableApp(App[None]):
