@@ -25,7 +25,7 @@ from typing import Any
 if __package__ in (None, ""):  # `python bench/run.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import measure, startup  # noqa: E402
+from bench import floors, measure, startup  # noqa: E402
 from bench.common import ROOT, Samples  # noqa: E402
 from bench.report import Result, machine, render  # noqa: E402
 
@@ -47,7 +47,7 @@ def with_load(measure_fn: Any, *args: Any) -> Any:
 GROUPS = ("start", "cli", "tui", "acr", "batch", "doctor", "rss", "demo")
 SKIPPED_BY_GROUP = {
     "start": ("start_headless", "start_tmux", "start_visidata", "imports"), "cli": ("cli_help", "cli_show",
-    "cli_accounts", "cli_acr"), "tui": ("filter_tui", "detail_store", "detail_tui"), "acr": ("acr",),
+    "cli_accounts", "cli_acr"), "tui": ("filter_tui", "filter_sql", "detail_store", "detail_tui"), "acr": ("acr",),
     "batch": ("batch",), "doctor": ("doctor",), "rss": ("rss",), "demo": ("demo",),
 }
 
@@ -124,18 +124,32 @@ def bench_start(book: Path, args: argparse.Namespace, result: Result, step: Any)
     figures.update(with_load(startup.import_table, book, min(repeat, 3)))
 
 
+
 def bench_tui(book: Path, args: argparse.Namespace, result: Result, step: Any) -> None:
     figures, repeat, samples = result.figures, args.repeat, args.samples
-    step("filter keystrokes and detail opens in the console (Pilot)")
+    step("filter keystrokes and detail opens in the console (Pilot), each next to its minimal-app floor")
     detail_ids = measure.spread_ids(book, samples)
     console = with_load(measure.tui, book, samples)
     figures["filter_tui"] = console["filter"]
     figures["detail_tui"] = console["detail"]
+    figures["filter_tui.base"] = with_load(floors.filter_floor, book)
+    figures["detail_tui.base"] = with_load(floors.detail_floor, book, detail_ids)
     step("the same through the store and bare SQL")
-    figures["filter_tui.base"] = with_load(measure.filter_sql, book, repeat)
+    figures["filter_sql"] = with_load(measure.filter_sql, book, repeat)
     detail = with_load(measure.detail_store, book, detail_ids, 1)
     figures["detail_store"], figures["detail_store.base"] = detail["store"], detail["sql"]
-    figures["detail_tui.base"] = detail["sql"]
+
+
+def _section(out: Path, only: str, report: str) -> str:
+    """A partial run (`--only`) replaces its own marked section at the end of `out`, never the whole report."""
+    begin, end = f"<!-- bench.run --only {only}: begin -->", f"<!-- bench.run --only {only}: end -->"
+    body = report.split("\n## How each figure is measured", 1)[0].replace("# Performance at book scale",
+                                                                           f"## Partial run: --only {only}", 1)
+    body = body.replace("\n## ", "\n### ").replace("\n### Partial", "\n## Partial")
+    old = out.read_text(encoding="utf-8") if out.exists() else ""
+    head, _, rest = old.partition(begin)
+    tail = rest.partition(end)[2] if rest else ""
+    return f"{head.rstrip()}\n\n{begin}\n{body.strip()}\n{end}\n{tail.lstrip()}"
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -154,7 +168,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="measure this book file for its size (its account count, added to --sizes) instead "
                              "of a generated one; pass a copy: it is opened (and migrated when older)")
     parser.add_argument("--only", default=",".join(GROUPS),
-                        help=f"the figure groups to measure, comma-separated (default: all of {','.join(GROUPS)})")
+                        help=f"the figure groups to measure, comma-separated (default: all of {','.join(GROUPS)}; "
+                             "browse is start,tui); a partial run writes its own section of --out, not the report")
     parser.add_argument("--no-tmux", dest="tmux", action="store_false",
                         help="skip the real-terminal start-up measurement")
     parser.add_argument("--render-only", action="store_true",
@@ -164,7 +179,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.sizes = sorted({int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
         parser.error("--sizes takes comma-separated whole numbers")
+    args.only_text = args.only
     args.only = {g.strip() for g in args.only.split(",") if g.strip()}
+    if "browse" in args.only:  # the filter and detail figures with the start-up, for a 1M book kept as it is
+        args.only = (args.only - {"browse"}) | {"start", "tui"}
     if args.only - set(GROUPS):
         parser.error(f"--only takes some of {','.join(GROUPS)}")
     args.books = {}
@@ -209,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         }, indent=1), encoding="utf-8")
         text = render(results, command, seconds, when, lines)
     args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.only != set(GROUPS):
+        text = _section(args.out, args.only_text, text)
     args.out.write_text(text, encoding="utf-8")
     _log(f"wrote {args.out}")
     return 0

@@ -48,6 +48,7 @@ class AccountPage:
     book_size: int
     offset: int
     limit: int
+    exact: bool = True  # False: `total` is a floor (the console counts a broad filter's matches after painting)
 
     def to_json(self) -> dict[str, Any]:
         """The page as `accounts --json` prints it."""

@@ -80,6 +80,15 @@ class PageLoaded(WorkerResult):
 
 
 @dataclass
+class MatchesCounted(WorkerResult):
+    """Every match of a broad filter, counted after its first page was painted."""
+
+    text: str
+    code: str | None
+    total: int
+
+
+@dataclass
 class FreshnessLoaded(WorkerResult):
     """How current the book's prices and custodian file are."""
 

@@ -35,10 +35,15 @@ class DiagnosticsList(Static):
 
     def __init__(self, diagnostics: list[Diagnostic], reconciliation: str = "", **kwargs) -> None:
         super().__init__(**kwargs)
+        self.show(diagnostics, reconciliation)
+
+    def show(self, diagnostics: list[Diagnostic], reconciliation: str = "") -> None:
+        """Another account's (or a reloaded account's) diagnostics, in place."""
         self.diagnostics = diagnostics
         self.reconciliation = reconciliation
         self.border_title = f"Diagnostics ({len(diagnostics)})"
         self.set_class(bool(diagnostics), "-problems")
+        self.refresh(layout=True)
 
     def render(self) -> str:
         custodian = f"\n[dim]Custodian: {escape(self.reconciliation)}[/]" if self.reconciliation else ""

@@ -21,15 +21,22 @@ class MarginPanel(Static):
     }
     """
 
-    def __init__(self, figures: MarginFigures, annual_rate: Decimal, house: Decimal | None = None, **kwargs) -> None:
+    def __init__(self, figures: MarginFigures | None, annual_rate: Decimal, house: Decimal | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
+        self.border_title = "Account margin"
+        self.show(figures, annual_rate, house)
+
+    def show(self, figures: MarginFigures | None, annual_rate: Decimal, house: Decimal | None = None) -> None:
+        """Another account's (or a reloaded account's) figures, in place; None while they load."""
         self.figures = figures
         self.annual_rate = annual_rate
         self.house = house
-        self.border_title = "Account margin"
+        self.refresh(layout=True)
 
     def render(self) -> str:
         m = self.figures
+        if m is None:
+            return "[dim]Loading…[/dim]"
         distance = call_distance_text(m.call_distance, m.debit)
         lines = [
             f"LMV {money(m.lmv)} · Debit {money(m.debit)} · Equity {money(m.equity)}",

@@ -35,6 +35,13 @@ class SleeveCard(Static, can_focus=True):
         self.set_class(sleeve.pending, "-pending")
         self._title(selected=False)
 
+    def show(self, sleeve: SleeveView) -> None:
+        """The same sleeve, reloaded: updated in place (a remount costs a layout of the whole detail)."""
+        self.sleeve = sleeve
+        self.set_class(sleeve.pending, "-pending")
+        self._title(selected=self.has_focus)
+        self.refresh(layout=True)
+
     def _title(self, selected: bool) -> None:
         """The selection is marked by shape (a pointer and a reversed title): pending already owns the colour."""
         title = f"{self.sleeve.id} · {self.sleeve.kind.upper()}"

@@ -1,6 +1,8 @@
 """The account browser: one SQL page at a time, filtered live as the operator types."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable, Header, Input, Static
@@ -9,13 +11,15 @@ from calc.vocabulary import DIAGNOSTIC_CODES
 from calc.views import AccountPage, BookFreshness
 from console.actions import bindings
 from console.footer import PriorityFooter
-from console.messages import AccountChanged, FreshnessLoaded, PageLoaded
+from console.messages import AccountChanged, FreshnessLoaded, MatchesCounted, PageLoaded
 from console.screens.base import ConsoleScreen
 from store.errors import InvalidInput
-from store.queries.accounts import SORTS, account_page, parse_filter
+from store.queries.accounts import SORTS, account_page, match_count, parse_filter
 from store.queries.freshness import book_freshness
 from widgets.account_table import AccountTable
 
+# A filter's matches are counted up to this many with its page ("1,000+"); the rest after the page is painted.
+COUNT_CAP = 1000
 SORT_LABELS = {"id": "id", "nav": "NAV ↓", "leverage": "saved leverage ↓", "call": "call distance ↑"}
 
 
@@ -34,6 +38,7 @@ class BrowserScreen(ConsoleScreen[None]):
         self.page: AccountPage | None = None
         self.page_code: str | None = None  # the code the page on screen was filtered by
         self.freshness: BookFreshness | None = None
+        self.book_size: int | None = None  # kept between keystrokes; None after a write: counted again
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -49,6 +54,7 @@ class BrowserScreen(ConsoleScreen[None]):
         self.load()
 
     def load(self) -> None:
+        self.book_size = None
         self.load_freshness()
         self.load_accounts()
 
@@ -60,7 +66,7 @@ class BrowserScreen(ConsoleScreen[None]):
             self.query_one("#status", Static).update(f"Filter: {error}")
             return
         self.load_page(self.filter_text, words, typed_code or self.code, self.sort, self.page_offset,
-                       self.app.page_size)
+                       self.app.page_size, self.book_size)
 
     @work(thread=True, exclusive=True, group="browser-freshness", exit_on_error=False, description="freshness")
     def load_freshness(self) -> None:
@@ -71,13 +77,31 @@ class BrowserScreen(ConsoleScreen[None]):
     @on(FreshnessLoaded)
     def _show_freshness(self, message: FreshnessLoaded) -> None:
         self.freshness = message.freshness
+        self.book_size = message.freshness.book_size
         self.sub_title = f"{self.app.sub_title} · {message.freshness.prices_line}"
         self._show_status()
 
     @work(thread=True, exclusive=True, group="browser-page", exit_on_error=False, description="browser-page")
-    def load_page(self, text: str, words: str, code: str | None, sort: str, offset: int, limit: int) -> None:
+    def load_page(self, text: str, words: str, code: str | None, sort: str, offset: int, limit: int,
+                  book_size: int | None) -> None:
         with self.store_failures(), self.app.open_store() as store:
-            self.deliver(PageLoaded(account_page(store, words, limit, offset, code=code, sort=sort), text, code))
+            page = account_page(store, words, limit, offset, code=code, sort=sort, book_size=book_size,
+                                count_cap=COUNT_CAP)
+            self.deliver(PageLoaded(page, text, code))
+
+    @work(thread=True, exclusive=True, group="browser-count", exit_on_error=False, description="browser-count")
+    def count_matches(self, text: str, words: str, code: str | None, book_size: int) -> None:
+        """A broad filter's every match, counted once its first page is on screen (the status said "1,000+")."""
+        with self.store_failures(), self.app.open_store() as store:
+            self.deliver(MatchesCounted(text, code, match_count(store, words, code, book_size)))
+
+    @on(MatchesCounted)
+    def _counted(self, message: MatchesCounted) -> None:
+        page = self.page
+        if page is None or page.exact or message.text != self.filter_text or message.code != self.page_code:
+            return  # the filter moved on: its own count is on its way
+        self.page = replace(page, total=message.total, exact=True)
+        self._show_status()
 
     @on(PageLoaded)
     def _show(self, message: PageLoaded) -> None:
@@ -85,12 +109,16 @@ class BrowserScreen(ConsoleScreen[None]):
         if text != self.filter_text:
             return  # a newer keystroke's page is on its way
         self.page, self.page_code = page, message.code
+        self.book_size = page.book_size
         table = self.query_one(AccountTable)
         row = table.cursor_row
         table.show_rows(page.rows)
         if page.rows:
             table.move_cursor(row=min(row, len(page.rows) - 1))
         self._show_status()
+        if not page.exact:
+            words, _ = parse_filter(text)
+            self.call_after_refresh(self.count_matches, text, words, message.code, page.book_size)
 
     def _show_status(self) -> None:
         page = self.page
@@ -98,13 +126,14 @@ class BrowserScreen(ConsoleScreen[None]):
             return
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
-        scope = f"{page.total:,} match '{self.filter_text}'" if self.filter_text else "all"
+        total = f"{page.total:,}" + ("" if page.exact else "+")
+        scope = f"{total} match '{self.filter_text}'" if self.filter_text else "all"
         if self.page_code and "code:" not in self.filter_text.lower():
             scope += f" with {self.page_code}"
         order = f" · by {SORT_LABELS[self.sort]}" if self.sort != "id" else ""
         reconciled = f" ({self.freshness.reconciled_today:,} reconciled today)" if self.freshness else ""
         self.query_one("#status", Static).update(
-            f"{page.book_size:,} accounts{reconciled} · {scope}{order} · rows {first:,}-{last:,} of {page.total:,}"
+            f"{page.book_size:,} accounts{reconciled} · {scope}{order} · rows {first:,}-{last:,} of {total}"
             + (" · n/p" if page.total > page.limit else ""))
 
     @on(Input.Changed, "#filter")
@@ -161,7 +190,8 @@ class BrowserScreen(ConsoleScreen[None]):
             return
         limit = self.page.limit
         target = self.page_offset + step * limit
-        if target < 0 or target >= max(self.page.total, 1):
+        end = max(self.page.total, 1) if self.page.exact else self.page.offset + limit + 1  # a floor: one more page
+        if target < 0 or target >= end:
             self.notify("No more pages that way.", severity="information", timeout=2)
             return
         self.page_offset = target

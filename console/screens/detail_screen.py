@@ -5,7 +5,6 @@ from decimal import Decimal
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.events import DescendantFocus
 from textual.widgets import Header, Static
 
@@ -23,8 +22,7 @@ from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
 from store.sleeves import revert_target, set_track_manager
 from store.troubleshoot import troubleshoot, versions
-from widgets.diagnostics_list import DiagnosticsList
-from widgets.margin_panel import MarginPanel
+from widgets.detail_body import DetailBody
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
 
@@ -46,7 +44,7 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         yield Header()
         yield Static(f"{self.account_id} · loading…", id="account-title", classes="title")
         yield Static("", id="banner")
-        yield VerticalScroll(id="detail-body")
+        yield DetailBody(id="detail-body")
         yield PriorityFooter()
 
     def on_mount(self) -> None:
@@ -71,12 +69,7 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         banner = pending_banner(a)
         self.query_one("#banner", Static).update(banner)
         self.query_one("#banner").set_class(bool(banner), "-visible")
-        body = self.query_one("#detail-body", VerticalScroll)
-        await body.remove_children()
-        cards = [SleeveCard(s, id=f"sleeve-{s.id}") for s in detail.sleeves]
-        panel = MarginPanel(detail.margin, detail.annual_rate, a.house_maintenance, id="margin")
-        diagnostics = DiagnosticsList(detail.diagnostics, detail.reconciliation, id="diagnostics")
-        await body.mount_all([*cards, panel, RiskPanel(id="risk"), diagnostics])
+        cards = await self.query_one(DetailBody).show(detail)
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)

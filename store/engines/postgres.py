@@ -49,6 +49,7 @@ DERIVED_TABLES = ("term_counts", "book_size")  # kept by triggers from the accou
 # estimated, 99,999 found, then sorted). Collecting leaves it the index (no {rowid}: SQLite's planner hint).
 SEARCH_COLLECT = "a.search @@ to_tsquery('simple', unaccent(:q))"
 SEARCH_PROBE = f"({SEARCH_COLLECT}) IS TRUE"
+SEARCH_FIRST = None  # no cheap first-k-in-rowid-order: the total comes from the kept counts above
 BUSY = (pg_errors.LockNotAvailable, pg_errors.QueryCanceled, pg_errors.DeadlockDetected,
         pg_errors.SerializationFailure)
 _INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)

@@ -19,6 +19,9 @@ SEARCH_COUNT = "SELECT count(*) FROM accounts_fts WHERE accounts_fts MATCH :q"
 ACCOUNT_COUNT = "SELECT count(*) FROM accounts"  # the smallest index's b-tree: fast enough on SQLite
 SEARCH_PROBE = "EXISTS (SELECT 1 FROM accounts_fts f WHERE f.accounts_fts MATCH :q AND f.rowid = a.rowid)"
 SEARCH_COLLECT = "{rowid} IN (SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q)"  # rowid: a.rowid or +a.rowid
+# The first :k matches in rowid order: FTS5 yields its matches in rowid order, so this stops after k
+# (0.1 ms for "s" at 1,000,000 accounts, where counting every match takes 31 ms).
+SEARCH_FIRST = "SELECT rowid FROM accounts_fts WHERE accounts_fts MATCH :q ORDER BY rowid LIMIT :k"
 
 
 def search_terms(words: list[str]) -> str:

@@ -15,6 +15,9 @@ from store.errors import InvalidInput
 from store.mapping import account_row_from_row
 
 PROBE_WALK_LIMIT = 500
+# A broad filter's id-ordered page is taken from its first matches in rowid order when the id index walk that
+# proves it (see _page_by_id) passes at most about this many accounts (~8 ms at 1,000,000).
+PROOF_WALK_LIMIT = 150_000
 # What a page row shows and sorts by, read from the accounts before the stale badge is found for each of them.
 PAGE_COLUMNS = ("a.id, a.name, a.custodian, a.type, a.margin_enabled, a.nav_cents, a.max_saved_leverage, "
                 "a.max_applied_leverage, a.diag_codes, a.call_distance")
@@ -68,53 +71,124 @@ def stale_cutoff(store: Store) -> str:
 
 
 def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0, code: str | None = None,
-                 sort: str = "id") -> AccountPage:
-    """One page of the account browser, filtered in SQL (FTS5 prefix terms, a diagnostic code) and sorted."""
+                 sort: str = "id", book_size: int | None = None, count_cap: int | None = None) -> AccountPage:
+    """One page of the account browser, filtered in SQL (FTS5 prefix terms, a diagnostic code) and sorted.
+
+    `book_size`: the book's account count when the caller keeps it (the console does: counting a million accounts
+    costs 15 ms a keystroke). `count_cap`: count a filter's matches only up to this many; past it the page says
+    `exact=False` and `total` is a floor (the console counts the rest after painting, see `match_count`).
+    """
     if limit < 1 or offset < 0:
         raise InvalidInput("limit must be at least 1 and offset at least 0")
     if sort not in SORTS:
         raise InvalidInput(f"unknown sort {sort!r}: one of {', '.join(SORTS)}")
     search = store.conn.dialect
     query = fts_query(text, search)
+    params: dict[str, Any] = {"cutoff": stale_cutoff(store), "limit": limit, "offset": offset}
+    if book_size is None:
+        book_size = store.account_count()
+    conditions: list[str] = []
+    if code is not None:
+        params["code"] = diagnostic_code(code)
+        conditions.append(_code_condition(params["code"], search))
+    exact, total = True, book_size
+    if query is not None:
+        params["q"] = query
+        first = _first_matches(store, search, params, max(count_cap + 1 if count_cap else 0, offset + limit))
+        if first is not None and len(first) < params["k"]:
+            # Every match is in hand: the page is chosen among them by rowid, the full-text index is not asked again.
+            total = len(first)
+            conditions.append(f"a.rowid IN ({', '.join(str(r) for r in first) or 'NULL'})")
+        elif first is not None and count_cap is not None:
+            exact, total = False, max(count_cap, offset + limit)  # a floor: the console counts the rest once the page is painted
+            if code is None and sort == "id":
+                ids = _page_by_id(store, first, offset, limit)
+                if ids is not None:
+                    return _page(store, ids, params, sort, total, book_size, offset, limit, exact)
+            conditions.append(_walk_condition(search, text, code, sort, offset + limit, book_size, total))
+        else:
+            total = store.scalar(search.SEARCH_COUNT, params)
+            conditions.append(_walk_condition(search, text, code, sort, offset + limit, book_size, total))
+    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+    if code is not None:
+        exact, total = True, store.scalar(f"SELECT count(*) FROM accounts a {where}", params)
+    if not total:
+        return AccountPage(rows=[], total=0, book_size=book_size, offset=offset, limit=limit)
+    # The page's rows first, their columns (the stale-price probe above all) for those rows only: a sort must not
+    # compute them for every match (280,000 of them for "fide" at 1,000,000 accounts).
+    chosen = f"SELECT {PAGE_COLUMNS} FROM accounts a {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
+    return _page(store, chosen, params, sort, total, book_size, offset, limit, exact)
+
+def _code_condition(code: str, search: Any) -> str:
+    coded = "a.id IN (SELECT account_id FROM account_diagnostics WHERE code = :code)"
+    if code != "STALE_PRICES":
+        return coded
+    # Stale prices depend on the clock, not on a write: they are found live, as the browser's badge is, from
+    # the few stale symbols outward (positions by symbol), never by probing every account.
+    # (CROSS JOIN fixes that order: left to itself SQLite scans every position, 320 ms -> 5 ms at 100,000.)
+    stale_ids = (f"a.id IN (SELECT s.account_id FROM prices pr {search.ORDERED_JOIN} positions p "
+                 "ON p.symbol = pr.symbol JOIN sleeves s ON s.id = p.sleeve_id WHERE pr.as_of < :cutoff)")
+    return f"({coded} OR {stale_ids})"
+
+
+def _first_matches(store: Store, search: Any, params: dict[str, Any], k: int) -> list[int] | None:
+    """The first `k` matches' rowids in rowid order (fewer: all of them), or None where the engine has no cheap way."""
+    params["k"] = k
+    if search.SEARCH_FIRST is None:
+        return None
+    return [r[0] for r in store.conn.execute(search.SEARCH_FIRST, params).fetchall()]
+
+
+def _page_by_id(store: Store, first: list[int], offset: int, limit: int) -> list[int] | None:
+    """The id-ordered page among a broad filter's matches, from its first matches in rowid order, or None.
+
+    Exact when no account past the last of those rowids has an id before the page's last: the id index is walked
+    from its start to the first such account, which in a book whose ids were added in order is right after them.
+    """
+    if max(first) > PROOF_WALK_LIMIT:
+        return None  # the matches start deep in the book (ids typed digit by digit): the walk would be long
+    found = store.conn.execute(f"SELECT rowid, id FROM accounts WHERE rowid IN ({', '.join(map(str, first))}) "
+                               "ORDER BY id LIMIT ?", [offset + limit]).fetchall()
+    if len(found) < offset + limit:
+        return None
+    beyond = store.scalar("SELECT id FROM accounts WHERE +rowid > ? ORDER BY id LIMIT 1", [max(first)])
+    if beyond is not None and beyond < found[-1][1]:
+        return None
+    return [r[0] for r in found[offset:]]
+
+
+def _walk_condition(search: Any, text: str, code: str | None, sort: str, end: int, book_size: int,
+                    total: int) -> str:
+    """How the matches are found when there are many: probing per row in id order, or collecting them first."""
+    # A broad filter ("s") finds its first page soonest by walking the id index and probing the
+    # full-text index per row; a narrow one by collecting its few matches first. Probing is only
+    # cheap for prefixes the index stores (1-3 characters): a longer prefix costs ~2 ms a probe.
+    rows_walked = end * book_size / max(total, 1)
+    short_prefixes = all(len(w) <= search.SEARCH_PREFIX_MAX for w in filter_words(text))
+    if total and short_prefixes and rows_walked <= PROBE_WALK_LIMIT and code is None and sort == "id":
+        return search.SEARCH_PROBE
+    # With a code, its short list drives the plan and each row is checked against the matches ("+" keeps
+    # SQLite from walking the rowids and re-probing the code list: 2.5 s -> 6 ms at 100,000 accounts).
+    rowid = "+a.rowid" if code is not None else "a.rowid"
+    return search.SEARCH_COLLECT.format(rowid=rowid)
+
+
+def _page(store: Store, chosen: str | list[int], params: dict[str, Any], sort: str, total: int, book_size: int,
+          offset: int, limit: int, exact: bool) -> AccountPage:
+    """The page's rows with their stale badge: `chosen` is the page's query, or its rowids (already offset)."""
+    if not isinstance(chosen, str):
+        chosen = (f"SELECT {PAGE_COLUMNS} FROM accounts a WHERE a.rowid IN ({', '.join(map(str, chosen))}) "
+                  f"ORDER BY {SORTS[sort]} LIMIT :limit")
     stale_sql = ("EXISTS (SELECT 1 FROM sleeves s JOIN positions p ON p.sleeve_id = s.id JOIN prices pr "
                  "ON pr.symbol = p.symbol WHERE s.account_id = a.id AND pr.as_of < :cutoff)")
     columns = f"a.id, a.name, a.custodian, a.type, a.margin_enabled, a.nav_cents, a.max_saved_leverage, " \
               f"a.max_applied_leverage AS max_applied, a.diag_codes, {stale_sql} AS stale"
-    params: dict[str, Any] = {"cutoff": stale_cutoff(store), "limit": limit, "offset": offset}
-    book_size = store.account_count()
-    conditions: list[str] = []
-    if code is not None:
-        params["code"] = diagnostic_code(code)
-        coded = "a.id IN (SELECT account_id FROM account_diagnostics WHERE code = :code)"
-        # Stale prices depend on the clock, not on a write: they are found live, as the browser's badge is, from
-        # the few stale symbols outward (positions by symbol), never by probing every account.
-        # (CROSS JOIN fixes that order: left to itself SQLite scans every position, 320 ms -> 5 ms at 100,000.)
-        stale_ids = (f"a.id IN (SELECT s.account_id FROM prices pr {search.ORDERED_JOIN} positions p "
-                     "ON p.symbol = pr.symbol JOIN sleeves s ON s.id = p.sleeve_id WHERE pr.as_of < :cutoff)")
-        conditions.append(f"({coded} OR {stale_ids})" if params["code"] == "STALE_PRICES" else coded)
-    if query is None:
-        total = book_size
-    else:
-        params["q"] = query
-        total = store.scalar(search.SEARCH_COUNT, params)
-        # A broad filter ("s") finds its first page soonest by walking the id index and probing the
-        # full-text index per row; a narrow one by collecting its few matches first. Probing is only
-        # cheap for prefixes the index stores (1-3 characters): a longer prefix costs ~2 ms a probe.
-        rows_walked = (offset + limit) * book_size / max(total, 1)
-        short_prefixes = all(len(w) <= search.SEARCH_PREFIX_MAX for w in filter_words(text))
-        if total and short_prefixes and rows_walked <= PROBE_WALK_LIMIT and code is None and sort == "id":
-            conditions.append(search.SEARCH_PROBE)
-        else:
-            # With a code, its short list drives the plan and each row is checked against the matches ("+" keeps
-            # SQLite from walking the rowids and re-probing the code list: 2.5 s -> 6 ms at 100,000 accounts).
-            rowid = "+a.rowid" if code is not None else "a.rowid"
-            conditions.append(search.SEARCH_COLLECT.format(rowid=rowid))
-    where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    if code is not None:
-        total = store.scalar(f"SELECT count(*) FROM accounts a {where}", params)
-    # The page's rows first, then their stale badge: PostgreSQL plans a subquery in the columns for every row the
-    # scan might return and, for 100,000, collects every stale account instead (a hashed subplan: 50-90 ms a page).
-    page = f"SELECT {PAGE_COLUMNS} FROM accounts a {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
-    found = store.rows(f"SELECT {columns} FROM ({page}) a ORDER BY {SORTS[sort]}", params) if total else []
-    return AccountPage(rows=[account_row_from_row(r, bool(r["stale"])) for r in found],
-                       total=total, book_size=book_size, offset=offset, limit=limit)
+    # The page as a derived table with its own LIMIT: PostgreSQL would otherwise plan the stale probe for every row
+    # the scan might return and, for 100,000, collect every stale account instead (a hashed subplan: 50-90 ms a page).
+    found = store.rows(f"SELECT {columns} FROM ({chosen}) a ORDER BY {SORTS[sort]}", params)
+    return AccountPage(rows=[account_row_from_row(r, bool(r["stale"])) for r in found], total=total,
+                       book_size=book_size, offset=offset, limit=limit, exact=exact)
+
+def match_count(store: Store, text: str, code: str | None = None, book_size: int | None = None) -> int:
+    """Every match of the browser's filter (what a page with `exact=False` did not count)."""
+    return account_page(store, text, 1, 0, code=code, book_size=book_size).total

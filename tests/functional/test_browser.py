@@ -210,3 +210,29 @@ async def test_paging_within_a_filter(demo_db, make_app, notes):
         await settle(pilot)
         assert "rows 11-20 of 20" in status(app)
         assert "No more pages that way." in notes.messages
+
+
+async def test_a_broad_filter_is_counted_after_its_page(demo_db, make_app, monkeypatch):
+    """Issue 17 item 3: the page comes with a capped count ("5+"), every match is counted once it is painted."""
+    from console.messages import MatchesCounted, PageLoaded
+    from console.screens import browser_screen
+
+    monkeypatch.setattr(browser_screen, "COUNT_CAP", 5)
+    seen: list[object] = []
+    app = make_app(page_size=10)
+    async with app.run_test(size=(80, 24), message_hook=seen.append) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "s")
+        await settle(pilot)
+        pages = [m.page for m in seen if isinstance(m, PageLoaded) and m.text == "s"]
+        counted = [m.total for m in seen if isinstance(m, MatchesCounted)]
+        assert pages and pages[-1].total >= 5
+        if not pages[-1].exact:  # SQLite: capped with the page, counted after it
+            assert counted and set(counted) == {20}  # (the hook sees it on the screen and on the App)
+        assert "20 match 's'" in status(app) and "rows 1-10 of 20" in status(app)
+        await pilot.press("enter", "n")  # the pages of a broad filter page on as before
+        await settle(pilot)
+        assert "rows 11-20 of 20" in status(app)
+        await pilot.press("n")
+        await settle(pilot)
+        assert "rows 11-20 of 20" in status(app)  # no page past the counted end

@@ -61,3 +61,28 @@ def test_daily_bench_runs_on_a_100_account_book(tmp_path: Path) -> None:
         "| reconcile: every account, the reports as stored"]
     assert all(r.rstrip(" |").endswith("x") for r in rows)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["daily-100.db"]  # scratch copies removed
+
+
+@pytest.mark.slow
+def test_bench_only_browse_replaces_its_own_section(tmp_path: Path) -> None:
+    out = tmp_path / "PERFORMANCE.md"
+    out.write_text("# Performance at book scale\n\nthe full run's tables\n", encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MARGIN_CONSOLE_")}
+    for _ in range(2):  # a second partial run replaces the first one's section
+        done = subprocess.run(
+            [sys.executable, "-m", "bench.run", "--sizes", "200", "--repeat", "1", "--samples", "3", "--no-tmux",
+             "--only", "browse", "--out", str(out), "--books-dir", str(tmp_path / "books")],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=240,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Performance at book scale\n\nthe full run's tables\n")
+    assert text.count("<!-- bench.run --only browse: begin -->") == 1
+    assert text.count("## Partial run: --only browse") == 1
+    from bench.report import FIGURES
+
+    label = {f.key: f.label for f in FIGURES}
+    for key in ("filter_tui", "filter_sql", "detail_tui"):
+        row = next(line for line in text.splitlines() if line.startswith(f"| {label[key]} | "))
+        assert not row.startswith(f"| {label[key]} | 0 |"), key  # measured
+    assert f"| {label['batch']} | 0 |" in text  # not measured in a browse run
