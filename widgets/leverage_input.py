@@ -1,12 +1,12 @@
 """A numeric input that leaves letter keys to the screen's bindings (e.g. `t` for track manager)."""
 from __future__ import annotations
 
-from textual.widgets import Input
+from widgets.typed_input import TypedInput
 
 NUMERIC = frozenset("0123456789.")
 
 
-class LeverageInput(Input):
+class LeverageInput(TypedInput):
     """Accepts digits and a point; every other printable key stays free for bindings."""
 
     def __init__(self, **kwargs) -> None:

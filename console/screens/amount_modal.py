@@ -12,6 +12,7 @@ from textual.widgets import Button, Input, Label
 from calc.amounts import amount_problem
 from calc.views import AccountDetail
 from console.screens.base import BUTTON_MOVES, ButtonMoves, ConsoleModal
+from widgets.typed_input import TypedInput
 
 
 class PositiveMoney(Validator):
@@ -69,7 +70,7 @@ class AmountModal(ButtonMoves, ConsoleModal[Decimal | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Label(f"{self.kind.title()} ACR on {self.sleeve_id}: amount in dollars")
-            yield Input(placeholder="e.g. 2500", id="amount", validators=[PositiveMoney(), self.reach],
+            yield TypedInput(placeholder="e.g. 2500", id="amount", validators=[PositiveMoney(), self.reach],
                         restrict=r"[0-9.,]*")
             yield Label("", id="amount-error")
             with Horizontal(classes="dialog-buttons"):

@@ -17,6 +17,7 @@ from store.errors import InvalidInput
 from store.queries.accounts import SORTS, account_page, match_count, parse_filter
 from store.queries.freshness import book_freshness
 from widgets.account_table import AccountTable
+from widgets.typed_input import TypedInput
 
 # A filter's matches are counted up to this many with its page ("1,000+"); the rest after the page is painted.
 COUNT_CAP = 1000
@@ -42,7 +43,7 @@ class BrowserScreen(ConsoleScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Input(placeholder="Filter: id, name or custodian, or code:CALL (enter browses, escape clears)",
+        yield TypedInput(placeholder="Filter: id, name or custodian, or code:CALL (enter browses, escape clears)",
                     id="filter")
         yield AccountTable(id="accounts")
         yield Static("Loading the book…", id="status", classes="status-line")

@@ -7,6 +7,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Input, Label
 
 from console.screens.base import BUTTON_MOVES, ButtonMoves, ConsoleModal
+from widgets.typed_input import TypedInput
 
 
 class ReasonModal(ButtonMoves, ConsoleModal[str | None]):
@@ -22,7 +23,7 @@ class ReasonModal(ButtonMoves, ConsoleModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="reason-dialog"):
             yield Label(self.title_text, id="reason-title")
-            yield Input(placeholder="Why? e.g. advisor confirmed on the call, custodian ticket pending", id="reason")
+            yield TypedInput(placeholder="Why? e.g. advisor confirmed on the call, custodian ticket pending", id="reason")
             yield Label("", id="reason-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Cancel", id="cancel")
