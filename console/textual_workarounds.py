@@ -66,14 +66,24 @@ class TextualWorkarounds:
 
         Textual keeps a watcher (and so the whole removed widget) on the watched object until the watched
         value changes (textual#6666): every DetailScreen's Header stays on the app's title, and every
-        recomposed FooterKey on its Footer's `compact`. Re-announcing those values is how Textual prunes
-        closed watchers; it changes nothing on screen.
+        recomposed FooterKey of a stock Footer on its `compact`. Textual drops a closed watcher when it next
+        announces the value; dropping the same ones here, without announcing, costs no watcher calls and no
+        restyling of the live keys (re-announcing `compact` restyled every key of every footer on the stack).
         """
-        self.app.mutate_reactive(App.title)
-        self.app.mutate_reactive(App.sub_title)
+        prune_closed_watchers(self.app)
         for screen in self.app.screen_stack:
             for footer in screen.query(Footer):
-                footer.mutate_reactive(Footer.compact)
+                prune_closed_watchers(footer)
+
+
+def prune_closed_watchers(watched: object) -> None:
+    """Drop the watchers on `watched` whose widget is closing or closed, as Textual's own check of watchers
+    does before it calls the rest (`Reactive._check_watchers`); a missing store of watchers means nothing to do."""
+    watchers = getattr(watched, "__watchers", None)  # set by textual.reactive._watch under this literal name
+    if not isinstance(watchers, dict):
+        return
+    for callbacks in watchers.values():
+        callbacks[:] = [(node, callback) for node, callback in callbacks if not getattr(node, "_closing", False)]
 
 
 def clear_styles_cache() -> None:
