@@ -7,8 +7,11 @@ sees the same console, the same book and the same rules as an SSH session on thi
 from __future__ import annotations
 
 import ipaddress
+import os
 import shlex
+import signal
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -16,6 +19,7 @@ from store.settings import Settings
 
 CONSOLE_ENTRY = "from console.cli import main; main()"
 TITLE = "margin-console"
+CONSOLES_GRACE = 3.0  # seconds the consoles get to quit once the server has stopped
 
 
 def is_local(host: str) -> bool:
@@ -53,3 +57,37 @@ def serve(settings: Settings, host: str, port: int, url: str | None = None, opti
 
     Server(console_command(settings, options), host=host, port=port, title=TITLE,
            public_url=url or public_url(host, port)).serve()
+    wait_for_consoles(CONSOLES_GRACE)
+
+
+def wait_for_consoles(grace: float) -> None:
+    """Return once every console this server started has ended; past `grace` seconds, end those left.
+
+    textual-serve returns as soon as its web server stops, while each browser's console is still quitting (its
+    websocket closed a moment before): a ctrl+c or a service manager's SIGTERM would leave consoles, with the
+    book open, running behind a server that is gone.
+    """
+    deadline = time.monotonic() + grace
+    while _children():
+        if time.monotonic() >= deadline:
+            for pid in _children():
+                os.kill(pid, signal.SIGKILL)
+            deadline = float("inf")  # killed: now only wait for them to be reaped
+        try:
+            os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        time.sleep(0.02)
+
+
+def _children() -> list[int]:
+    """This process's live children (Linux's /proc; elsewhere none are known and nothing is waited for)."""
+    found = []
+    for entry in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = entry.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended while we looked
+        if fields[0] != "Z" and int(fields[1]) == os.getpid():
+            found.append(int(entry.parent.name))
+    return found
