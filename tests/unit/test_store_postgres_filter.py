@@ -1,13 +1,14 @@
 """Issue 16 item 3 and its leftovers on a PostgreSQL server: the filter's terms and counts follow every write,
-migration 9 is safe to rerun, and every text column sorts in byte order (as SQLite's BINARY) whatever the
-server's locale. The filter's meaning on both engines is checked in test_filter_semantics.py."""
+migrations 9 and 10 are safe to rerun, the filter's query is a constant in the page's plan, and every text column
+sorts in byte order (as SQLite's BINARY) whatever the server's locale. The filter's meaning on both engines is
+checked in test_filter_semantics.py."""
 from __future__ import annotations
 
 import psycopg
 import pytest
 
-from store.core import Store
 from store.book import import_book
+from store.core import Store
 from store.engines.postgres_sql import PLAIN_INSERT, batches, positional
 from store.engines.postgres_terms import NOT_BYTE_ORDER
 from store.operators import list_operators
