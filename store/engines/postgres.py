@@ -47,7 +47,7 @@ DERIVED_TABLES = ("term_counts", "book_size")  # kept by triggers from the accou
 # Probing walks the accounts in the page's order and tests each row's vector (about a microsecond a row): IS TRUE
 # keeps the planner off the GIN index, whose estimate for a short prefix can be 500 times too low ("A-0": 175 rows
 # estimated, 99,999 found, then sorted). Collecting leaves it the index (no {rowid}: SQLite's planner hint).
-SEARCH_COLLECT = "a.search @@ to_tsquery('simple', unaccent(:q))"
+SEARCH_COLLECT = "a.search @@ account_query(:q)"  # folded to a constant at plan time (migration 10)
 SEARCH_PROBE = f"({SEARCH_COLLECT}) IS TRUE"
 SEARCH_FIRST = None  # no cheap first-k-in-rowid-order: the total comes from the kept counts above
 BUSY = (pg_errors.LockNotAvailable, pg_errors.QueryCanceled, pg_errors.DeadlockDetected,
