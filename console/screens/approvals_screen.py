@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from calc.approvals import build_orders, orders_text
 from calc.formatting import lev
 from calc.views import AcrRecord
 from calc.vocabulary import kind_title
 from console.actions import bindings
+from console.footer import PriorityFooter
 from console.messages import (
     AccountChanged,
     ApprovalDecided,
@@ -44,7 +45,7 @@ class ApprovalsScreen(ConsoleScreen[None]):
         with VerticalScroll(id="approval-body"):
             yield Static("", id="approval-request", markup=False)
             yield RiskPanel(id="approval-risk", empty="Highlight an ACR to see its risk.")
-        yield Footer()
+        yield PriorityFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", DataTable)
