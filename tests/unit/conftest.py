@@ -157,3 +157,17 @@ def story(run, db_path) -> Path:
 def built(run, story) -> dict[str, Any]:
     """The story's one-dollar ACR (JSON)."""
     return as_json(run("acr", "A-1001-M1", "--kind", "one-dollar", *ACK, "--json"))
+
+
+@pytest.fixture
+def pg_url(pg_cluster) -> str:
+    """A fresh, empty database on the session's throwaway PostgreSQL cluster."""
+    return pg_cluster.fresh_url()
+
+
+@pytest.fixture
+def pg_book(pg_url):
+    """The story's book on that database."""
+    with Store(pg_url, clock=fixed_clock) as s:
+        import_book(s, story_data(), "alice")
+        yield s

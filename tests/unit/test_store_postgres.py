@@ -30,21 +30,9 @@ from tests.unit.conftest import ACK, as_json, count, ok, snapshot, story_data
 ALL = frozenset(ACK_IDS)
 
 
-@pytest.fixture
-def url(pg_cluster) -> str:
-    return pg_cluster.fresh_url()
-
-
-@pytest.fixture
-def book(url):
-    with Store(url, clock=fixed_clock) as s:
-        import_book(s, story_data(), "alice")
-        yield s
-
-
-def superuser(pg_cluster, url: str) -> psycopg.Connection:
+def superuser(pg_cluster, pg_url: str) -> psycopg.Connection:
     """The cluster's superuser on the test's database (what a DBA, or an attacker with the server, holds)."""
-    return psycopg.connect(url.replace(f"{APP_ROLE}@", "postgres@"), autocommit=True)
+    return psycopg.connect(pg_url.replace(f"{APP_ROLE}@", "postgres@"), autocommit=True)
 
 
 def test_placeholders_become_psycopgs_and_literals_stay_as_written():
@@ -54,31 +42,31 @@ def test_placeholders_become_psycopgs_and_literals_stay_as_written():
     assert translate("SELECT x::text FROM t") == "SELECT x::text FROM t"
 
 
-def test_a_new_book_records_every_migration_once(url, pg_cluster):
-    Store(url).close()
-    Store(url).close()  # reopening runs nothing again
-    with psycopg.connect(url) as raw:
+def test_a_new_book_records_every_migration_once(pg_url, pg_cluster):
+    Store(pg_url).close()
+    Store(pg_url).close()  # reopening runs nothing again
+    with psycopg.connect(pg_url) as raw:
         versions = [r[0] for r in raw.execute("SELECT version FROM margin_console_schema ORDER BY version")]
     assert versions == list(range(1, store.db.SCHEMA_VERSION + 1))
 
 
-def test_a_book_of_a_newer_console_is_refused_unchanged(url, pg_cluster):
-    Store(url).close()
-    with superuser(pg_cluster, url) as raw:
+def test_a_book_of_a_newer_console_is_refused_unchanged(pg_url, pg_cluster):
+    Store(pg_url).close()
+    with superuser(pg_cluster, pg_url) as raw:
         raw.execute("INSERT INTO margin_console_schema (version) VALUES (%s)", [store.db.SCHEMA_VERSION + 1])
-    before = snapshot(url)
+    before = snapshot(pg_url)
     with pytest.raises(NewerSchema, match="newer margin-console"):
-        Store(url)
-    assert snapshot(url) == before
+        Store(pg_url)
+    assert snapshot(pg_url) == before
 
 
 def test_another_programs_database_is_refused(pg_cluster):
-    url = pg_cluster.fresh_url()
-    with superuser(pg_cluster, url) as raw:
+    pg_url = pg_cluster.fresh_url()
+    with superuser(pg_cluster, pg_url) as raw:
         raw.execute("DROP TABLE margin_console_schema CASCADE")
         raw.execute("CREATE TABLE payroll (id INTEGER)")
     with pytest.raises(InvalidInput, match="not a margin-console book"):
-        Store(url)
+        Store(pg_url)
 
 
 @pytest.mark.parametrize("statement", [
@@ -86,53 +74,53 @@ def test_another_programs_database_is_refused(pg_cluster):
     ("INSERT INTO audit (id, at, operator, action) VALUES (1, 'x', 'm', 'x') ON CONFLICT (id) DO UPDATE "
      "SET operator = 'mallory'"),
 ])
-def test_the_application_role_cannot_change_the_audit_log(book, url, statement):
-    before = snapshot(url)["audit"]
-    with psycopg.connect(url, autocommit=True) as raw, pytest.raises(psycopg.errors.InsufficientPrivilege):
+def test_the_application_role_cannot_change_the_audit_log(pg_book, pg_url, statement):
+    before = snapshot(pg_url)["audit"]
+    with psycopg.connect(pg_url, autocommit=True) as raw, pytest.raises(psycopg.errors.InsufficientPrivilege):
         raw.execute(statement)
     with pytest.raises(Refused, match="append-only"):  # through the store's connection: one clear line
-        book.conn.execute(statement)
-    assert snapshot(url)["audit"] == before
+        pg_book.conn.execute(statement)
+    assert snapshot(pg_url)["audit"] == before
 
 
 @pytest.mark.parametrize("statement", ["UPDATE audit SET operator = 'mallory'", "DELETE FROM audit", "TRUNCATE audit"])
-def test_the_trigger_refuses_even_a_superuser(book, url, pg_cluster, statement):
-    with superuser(pg_cluster, url) as raw, pytest.raises(psycopg.errors.RaiseException, match="append-only"):
+def test_the_trigger_refuses_even_a_superuser(pg_book, pg_url, pg_cluster, statement):
+    with superuser(pg_cluster, pg_url) as raw, pytest.raises(psycopg.errors.RaiseException, match="append-only"):
         raw.execute(statement)
 
 
-def test_an_edit_behind_a_disabled_trigger_breaks_the_chain(book, url, pg_cluster):
-    set_leverage(book, "A-1001-M1", Decimal("1.25"), "bob")
-    assert verify_chain(book).ok and verify_chain(book).rows == 2
-    with superuser(pg_cluster, url) as raw:
+def test_an_edit_behind_a_disabled_trigger_breaks_the_chain(pg_book, pg_url, pg_cluster):
+    set_leverage(pg_book, "A-1001-M1", Decimal("1.25"), "bob")
+    assert verify_chain(pg_book).ok and verify_chain(pg_book).rows == 2
+    with superuser(pg_cluster, pg_url) as raw:
         raw.execute("ALTER TABLE audit DISABLE TRIGGER audit_no_update")
         raw.execute("UPDATE audit SET detail = '{}' WHERE id = 1")
-    report = verify_chain(book)
+    report = verify_chain(pg_book)
     assert not report.ok and report.broken_id == 1
 
 
-def test_a_writer_held_past_the_busy_timeout_is_busy_and_writes_nothing(url, pg_cluster):
-    with Store(url, Settings(busy_timeout_ms=300), fixed_clock) as s:
+def test_a_writer_held_past_the_busy_timeout_is_busy_and_writes_nothing(pg_url, pg_cluster):
+    with Store(pg_url, Settings(busy_timeout_ms=300), fixed_clock) as s:
         import_book(s, story_data(), "alice")
-        before = snapshot(url)
-        with psycopg.connect(url, autocommit=True) as holder:
+        before = snapshot(pg_url)
+        with psycopg.connect(pg_url, autocommit=True) as holder:
             holder.execute("BEGIN")
             holder.execute("SELECT pg_advisory_xact_lock(%s)", [WRITE_LOCK])  # another host's write in progress
             with pytest.raises(Busy, match=r"locked by another writer \(waited 0.3 s\)"):
                 set_leverage(s, "A-1001-M1", Decimal("1.25"), "bob")
             holder.execute("ROLLBACK")
-        assert snapshot(url) == before
+        assert snapshot(pg_url) == before
         assert not s.conn.in_transaction
         set_leverage(s, "A-1001-M1", Decimal("1.25"), "bob")  # the lock released: the write goes through
 
 
-def test_one_request_key_fired_from_eight_connections_makes_one_acr(book, url):
+def test_one_request_key_fired_from_eight_connections_makes_one_acr(pg_book, pg_url):
     results, errors = [], []
     start = threading.Barrier(8)
 
     def fire() -> None:
         try:
-            with Store(url, clock=fixed_clock) as own:
+            with Store(pg_url, clock=fixed_clock) as own:
                 start.wait()
                 results.append(fire_acr(own, "A-1001-M1", "one-dollar", "alice", acknowledged=ALL,
                                         request_key="desk-1").id)
@@ -145,21 +133,21 @@ def test_one_request_key_fired_from_eight_connections_makes_one_acr(book, url):
     for t in threads:
         t.join()
     assert errors == [] and len(results) == 8 and len(set(results)) == 1
-    assert book.scalar("SELECT count(*) FROM acrs") == 1
-    assert [a.action for a in audit_trail(book)].count("acr-built") == 1
-    assert verify_chain(book).ok
+    assert pg_book.scalar("SELECT count(*) FROM acrs") == 1
+    assert [a.action for a in audit_trail(pg_book)].count("acr-built") == 1
+    assert verify_chain(pg_book).ok
 
 
-def test_a_read_only_session_reads_and_refuses_writes(book, url):
-    with Store(url, Settings(read_only=True), fixed_clock) as viewer:
+def test_a_read_only_session_reads_and_refuses_writes(pg_book, pg_url):
+    with Store(pg_url, Settings(read_only=True), fixed_clock) as viewer:
         assert viewer.account_count() == 3
-        before = snapshot(url)
+        before = snapshot(pg_url)
         with pytest.raises(Refused, match="read-only"):
             set_leverage(viewer, "A-1001-M1", Decimal("1.25"), "bob")
-        assert snapshot(url) == before
+        assert snapshot(pg_url) == before
 
 
-def test_the_cli_on_a_server_url(url, tmp_path):
+def test_the_cli_on_a_server_url(pg_url, tmp_path):
     """`--db postgresql://...` is the one thing a desk changes to share a book."""
     from click.testing import CliRunner
 
@@ -167,29 +155,29 @@ def test_the_cli_on_a_server_url(url, tmp_path):
     from tests.unit.conftest import STORY_BOOK
 
     def run(*args: str):
-        return CliRunner().invoke(console.cli.cli, ["--db", url, *args], obj={"clock": fixed_clock},
+        return CliRunner().invoke(console.cli.cli, ["--db", pg_url, *args], obj={"clock": fixed_clock},
                                   env={"MARGIN_CONSOLE_OPERATOR": "alice"})
 
     ok(run("import", str(STORY_BOOK)))
-    assert count(url, "accounts") == 3  # on the server, not in a file named after the URL
+    assert count(pg_url, "accounts") == 3  # on the server, not in a file named after the URL
     acr = as_json(run("acr", "A-1001-M1", "--kind", "one-dollar", *ACK, "--json"))
     assert acr["status"] == "built"
     assert as_json(run("audit", "--verify", "--json"))["ok"] is True
     assert [a["id"] for a in as_json(run("accounts", "--filter", "jane", "--json"))["accounts"]] == ["A-1001"]
 
 
-def test_the_live_book_hears_another_hosts_write_and_not_a_rolled_back_one(book, url):
+def test_the_live_book_hears_another_hosts_write_and_not_a_rolled_back_one(pg_book, pg_url):
     """LISTEN/NOTIFY: a commit elsewhere moves data_version; a write that rolls back announces nothing."""
     from store.errors import Conflict
     from store.queries.audit import data_version
     from tests.unit.test_store_watch import moved
 
-    with Store(url, clock=fixed_clock) as watcher:
+    with Store(pg_url, clock=fixed_clock) as watcher:
         version = data_version(watcher)
         with pytest.raises(Conflict):  # a stale version: refused, rolled back, nothing announced
-            set_leverage(book, "A-1001-M1", Decimal("1.25"), "bob", expected_version=99)
+            set_leverage(pg_book, "A-1001-M1", Decimal("1.25"), "bob", expected_version=99)
         assert not moved(watcher, version, within=0.3)
-        set_leverage(book, "A-1001-M1", Decimal("1.25"), "bob")
+        set_leverage(pg_book, "A-1001-M1", Decimal("1.25"), "bob")
         assert moved(watcher, version)
 
 
