@@ -98,7 +98,7 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
         if first is not None and len(first) < params["k"]:
             # Every match is in hand: the page is chosen among them by rowid, the full-text index is not asked again.
             total = len(first)
-            conditions.append(f"a.rowid IN ({', '.join(str(r) for r in first) or 'NULL'})")
+            conditions.append(f"a.rowid IN ({_rowid_list(first)})")
         elif first is not None and count_cap is not None:
             exact, total = False, max(count_cap, offset + limit)  # a floor: the console counts the rest once the page is painted
             if code is None and sort == "id":
@@ -118,6 +118,12 @@ def account_page(store: Store, text: str = "", limit: int = 50, offset: int = 0,
     # compute them for every match (280,000 of them for "fide" at 1,000,000 accounts).
     chosen = f"SELECT {PAGE_COLUMNS} FROM accounts a {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset"
     return _page(store, chosen, params, sort, total, book_size, offset, limit, exact)
+
+
+def _rowid_list(rowids: list[int]) -> str:
+    """Rowids as an SQL list (`NULL` for none, which matches nothing): they come from the store, never from input."""
+    return ", ".join(map(str, rowids)) or "NULL"
+
 
 def _code_condition(code: str, search: Any) -> str:
     coded = "a.id IN (SELECT account_id FROM account_diagnostics WHERE code = :code)"
@@ -145,13 +151,14 @@ def _page_by_id(store: Store, first: list[int], offset: int, limit: int) -> list
     Exact when no account past the last of those rowids has an id before the page's last: the id index is walked
     from its start to the first such account, which in a book whose ids were added in order is right after them.
     """
-    if max(first) > PROOF_WALK_LIMIT:
+    last = first[-1]  # SEARCH_FIRST returns them in rowid order
+    if last > PROOF_WALK_LIMIT:
         return None  # the matches start deep in the book (ids typed digit by digit): the walk would be long
-    found = store.conn.execute(f"SELECT rowid, id FROM accounts WHERE rowid IN ({', '.join(map(str, first))}) "
+    found = store.conn.execute(f"SELECT rowid, id FROM accounts WHERE rowid IN ({_rowid_list(first)}) "
                                "ORDER BY id LIMIT ?", [offset + limit]).fetchall()
     if len(found) < offset + limit:
         return None
-    beyond = store.scalar("SELECT id FROM accounts WHERE +rowid > ? ORDER BY id LIMIT 1", [max(first)])
+    beyond = store.scalar("SELECT id FROM accounts WHERE +rowid > ? ORDER BY id LIMIT 1", [last])
     if beyond is not None and beyond < found[-1][1]:
         return None
     return [r[0] for r in found[offset:]]
@@ -177,7 +184,7 @@ def _page(store: Store, chosen: str | list[int], params: dict[str, Any], sort: s
           offset: int, limit: int, exact: bool) -> AccountPage:
     """The page's rows with their stale badge: `chosen` is the page's query, or its rowids (already offset)."""
     if not isinstance(chosen, str):
-        chosen = (f"SELECT {PAGE_COLUMNS} FROM accounts a WHERE a.rowid IN ({', '.join(map(str, chosen))}) "
+        chosen = (f"SELECT {PAGE_COLUMNS} FROM accounts a WHERE a.rowid IN ({_rowid_list(chosen)}) "
                   f"ORDER BY {SORTS[sort]} LIMIT :limit")
     stale_sql = ("EXISTS (SELECT 1 FROM sleeves s JOIN positions p ON p.sleeve_id = s.id JOIN prices pr "
                  "ON pr.symbol = p.symbol WHERE s.account_id = a.id AND pr.as_of < :cutoff)")
