@@ -12,8 +12,6 @@ from store.queries.accounts import account_page
 from store.queries.detail import account_detail
 
 
-
-
 def _visible_pages(book: Path, texts: list[str], rows: int) -> dict[str, list[tuple[str, ...]]]:
     """The first `rows` accounts each filter text shows, as the console's cell strings."""
     from calc.formatting import lev, money
