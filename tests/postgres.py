@@ -109,7 +109,7 @@ def _as_postgres(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(command, check=True, capture_output=True, text=True)
 
 
-def _alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -128,7 +128,7 @@ def reap_stale(binaries: Path, root: Path | None = None) -> list[Path]:
             owner = int((directory / OWNER).read_text())
         except (OSError, ValueError):
             continue
-        if _alive(owner):
+        if process_alive(owner):
             continue
         if (directory / "data" / "postmaster.pid").exists():
             try:

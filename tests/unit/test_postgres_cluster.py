@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.postgres import bindir, reap_stale
+from tests.postgres import bindir, process_alive, reap_stale
 
 ROOT = Path(__file__).resolve().parents[2]
 HOLDER = "from tests.postgres import Cluster; import time; c = Cluster().start(); print(c.dir, flush=True); time.sleep(120)"
@@ -39,18 +39,10 @@ def hold_a_cluster() -> tuple[subprocess.Popen[str], Path, int]:
     return holder, directory, server
 
 
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def gone(pid: int, seconds: float = 10) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not alive(pid):
+        if not process_alive(pid):
             return True
         time.sleep(0.05)
     return False
@@ -67,10 +59,10 @@ def test_a_killed_runs_cluster_is_reaped_by_the_next_and_a_live_one_is_not(binar
     holder, directory, server = hold_a_cluster()
     try:
         assert directory not in reap_stale(binaries, directory.parent)  # its owner is alive: left alone
-        assert alive(server) and directory.exists()
+        assert process_alive(server) and directory.exists()
     finally:
         holder.kill()
         holder.wait(timeout=30)
-    assert alive(server)  # SIGKILL: nothing could stop the server
+    assert process_alive(server)  # SIGKILL: nothing could stop the server
     assert directory in reap_stale(binaries, directory.parent)
     assert gone(server) and not directory.exists()
