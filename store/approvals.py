@@ -13,7 +13,8 @@ from calc.approvals import Actor, build_changed, build_orders, orders_text
 from calc.formatting import lev
 from calc.lifecycle import transition_refusal
 from calc.views import AcrPreview, AcrRecord
-from store.acrs import apply_build, checklist_json, outcome, preview_acr
+from store.acr_writes import checklist_json
+from store.acrs import apply_build, outcome, preview_acr
 from store.core import Store
 from store.errors import Conflict, InvalidInput, Refused
 from store.operators import require
