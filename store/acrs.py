@@ -207,9 +207,8 @@ def fire(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal
         if isinstance(planned, Fired):
             return planned
         writes = AcrWrites(store, state)
-        fired = writes.add(planned)
-        writes.flush()
-        return fired
+        writes.add(planned)
+        return writes.flush()[0]
 
 
 def plan(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from calc import Account
-from store.acr_writes import AcrWrites, Fired
+from store.acr_writes import AcrWrites, Fired, Planned
 from store.acrs import BookState, SleeveFacts, checked_acknowledgements, default_key, plan
 from store.core import Progress, Store
 from store.errors import StoreError
@@ -86,9 +86,12 @@ def rebalance_all_pending(store: Store, operator: str, acknowledged: frozenset[s
             facts = chunk_facts(store, chunk, state)
             accounts = _chunk_accounts(store, facts)
             writes = AcrWrites(store, state)
-            for sleeve_id in chunk:
-                _fire_one(store, sleeve_id, operator, acks, result, requesters, state, accounts, facts, writes)
-            writes.flush()
+            outcomes = [_plan_one(store, sleeve_id, operator, acks, result, requesters, state, accounts, facts,
+                                  writes) for sleeve_id in chunk]
+            written = iter(writes.flush())  # in the order the ACRs were queued
+            for outcome in outcomes:
+                if outcome is not None:
+                    _count(result, next(written) if isinstance(outcome, Planned) else outcome)
         if progress is not None:
             progress(len(chunk))
     result.seconds = time.perf_counter() - started
@@ -119,21 +122,28 @@ def _chunk_accounts(store: Store, facts: dict[str, SleeveFacts]) -> dict[str, Ac
     return {sleeve_id: by_id[account_id] for sleeve_id, account_id in owners.items()}
 
 
-def _fire_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult,
+def _plan_one(store: Store, sleeve_id: str, operator: str, acks: frozenset[str], result: BatchResult,
               requesters: tuple[str, ...], state: BookState, accounts: dict[str, Account],
-              facts: dict[str, SleeveFacts], writes: AcrWrites) -> None:
+              facts: dict[str, SleeveFacts], writes: AcrWrites) -> Planned | Fired | None:
+    """Check and build one sleeve's ACR and queue it on `writes` (Planned), or the replay of its request key
+    (Fired); None when the store refused it."""
     try:
         planned = plan(store, sleeve_id, "rebalance", operator, acknowledged=acks, requesters=requesters,
                        state=state, account=accounts.get(sleeve_id), facts=facts.get(sleeve_id))
-    except StoreError as error:  # raised before anything of this sleeve was written
+    except StoreError as error:  # raised before anything of this sleeve was written or queued
         result.refused += 1
         name = type(error).__name__
         result.refusals[name] = result.refusals.get(name, 0) + 1
         result.refused_sleeves.append((sleeve_id, " ".join(str(error).split())))
-        return
-    record = planned if isinstance(planned, Fired) else writes.add(planned)
-    if record.account is not None:  # the account as written: the next sleeve of it is built on this one
-        accounts.update({s.id: record.account for s in record.account.sleeves if s.id in accounts})
+        return None
+    if isinstance(planned, Fired):
+        return planned
+    written = writes.add(planned)  # the account as written: the next sleeve of it is built on this one
+    accounts.update({s.id: written for s in written.sleeves if s.id in accounts})
+    return planned
+
+
+def _count(result: BatchResult, record: Fired) -> None:
     result.acr_ids.append(record.acr_id)
     result.replayed += record.replayed
     if record.status == "failed":
