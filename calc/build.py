@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -10,7 +10,7 @@ from typing import Literal
 from calc.formatting import lev as fmt_lev
 from calc.formatting import cash as cash_text
 from calc.formatting import money
-from calc.margin import MarginFigures, account_margin
+from calc.margin import MarginFigures, account_margin, daily_interest
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
 from calc.money import ZERO
 from calc.targets import (
@@ -151,7 +151,9 @@ def build_acr(
     if apm_delta < 0 and (apm is None or apm.cash + apm_delta < 0):
         have = apm.cash if apm is not None else ZERO
         return _fail(base, "APM_INSUFFICIENT", f"APM cash {have} cannot fund {-apm_delta}")
-    moved = _replace_sleeve(account, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
+    moved = account  # a rebalance moves no cash: no copy of the account to build on (most of a batch)
+    if sleeve_delta:
+        moved = _replace_sleeve(moved, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
     if apm is not None and apm_delta:
         moved = _replace_sleeve(moved, apm.model_copy(update={"cash": apm.cash + apm_delta}))
     sleeve = moved.sleeve(sleeve_id)
@@ -205,6 +207,15 @@ def build_acr(
         return _fail_with(result, "MAINTENANCE",
                           f"equity {money(figures.equity)} < requirement {money(figures.requirement)}")
     return BuildResult(**result)
+
+
+def at_rate(build: BuildResult, annual_rate: Decimal) -> BuildResult:
+    """The same build with its projected debit's interest at another annual rate: the rate feeds nothing else
+    (orders, checks and failure codes do not depend on it), so a build at the debit's rate tier needs no rebuild."""
+    figures = build.projected_margin
+    if figures is None:
+        return build
+    return replace(build, projected_margin=replace(figures, daily_interest=daily_interest(figures.debit, annual_rate)))
 
 
 def rebalance_orders(sleeve: Sleeve, model: Model, prices: dict[str, Price], settings: CalcSettings) -> list[Order] | None:
