@@ -9,7 +9,7 @@ import click
 from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import settings as current_settings
 from store.engines import is_server
-from store.settings import Settings
+from store.settings import SPECS, Settings
 
 
 def _value(value: Any) -> Any:
@@ -44,7 +44,7 @@ def show(ctx: click.Context, as_json: bool) -> None:
     settings: Settings = current_settings(ctx)
     console_registry(settings)
     rows = {name: {"value": _value(getattr(settings, name)), "from": settings.origin(name)}
-            for name in Settings.model_fields}
+            for name in SPECS}
     if as_json:
         emit_json({"config": _value(settings.config), "settings": rows})
         return
