@@ -15,7 +15,8 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "calc.diagnostics": ("DIAGNOSTIC_FIXES", "Diagnostic", "diagnose", "diagnostic_codes"),
     "calc.margin": ("MarginFigures", "account_margin", "call_distance", "daily_interest", "security_maintenance",
                     "sleeve_call_distance", "trigger_value"),
-    "calc.models": ("Account", "CalcSettings", "Model", "Order", "Price", "Sleeve", "price_map"),
+    "calc.models": ("Account", "CalcSettings", "CustodianReport", "Model", "Order", "Price", "Sleeve",
+                    "price_map"),
     "calc.money": ("cents_int", "dec", "from_cents", "to_cents"),
     "calc.risk": ("DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress"),
     "calc.targets": ("actual_leverage", "invested_ratio", "market_value", "sleeve_equity", "target_quantities",
@@ -27,7 +28,8 @@ _HOME = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = [  # the same names as _HOMES (tests/unit/test_calc_imports.py)
     "ACK_IDS", "ACKNOWLEDGEMENTS", "ACR_KINDS", "DIAGNOSTIC_CODES", "DIAGNOSTIC_FIXES", "DIAGNOSTIC_TITLES",
     "FAILURE_FIXES", "FAILURE_REASONS", "KINDS_WITH_AMOUNT", "Account", "BuildResult", "CalcSettings",
-    "Checklist", "ChecklistItem", "Diagnostic", "MarginFigures", "Model", "Order", "Price", "Sleeve", "WhatIf",
+    "Checklist", "ChecklistItem", "CustodianReport", "Diagnostic", "MarginFigures", "Model", "Order", "Price",
+    "Sleeve", "WhatIf",
     "account_margin", "actual_leverage", "build_acr", "call_distance", "cents_int", "daily_interest", "dec",
     "diagnose", "diagnostic_codes", "evaluate_checklist", "from_cents", "invested_ratio", "market_value",
     "price_map", "security_maintenance", "sleeve_call_distance", "sleeve_equity", "target_quantities",
@@ -70,7 +72,7 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         sleeve_call_distance,
         trigger_value,
     )
-    from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, price_map
+    from calc.models import Account, CalcSettings, CustodianReport, Model, Order, Price, Sleeve, price_map
     from calc.money import cents_int, dec, from_cents, to_cents
     from calc.risk import DEFAULT_MOVES, RiskReport, RiskScenario, proposed_risk, risk_report, stress
     from calc.targets import (
