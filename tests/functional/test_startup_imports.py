@@ -1,4 +1,5 @@
-"""Issue 17 item 1: the console's first page is painted without pydantic (no settings model, no calc model).
+"""Issue 17 item 1: the console's first page is painted without pydantic (no settings model, no calc model) and
+without importlib.metadata.
 
 Proved in a fresh interpreter, as `margin-console --db BOOK` starts: the settings loaded, the operator resolved
 against the book, the app run headless until the browser shows the book's rows.
@@ -31,7 +32,8 @@ async def first_page() -> int:
 
 rows = asyncio.run(first_page())
 print(json.dumps({"rows": rows, "pydantic": sorted(m for m in sys.modules if m.split(".")[0] in
-                                                    ("pydantic", "pydantic_core", "pydantic_settings"))}))
+                                                    ("pydantic", "pydantic_core", "pydantic_settings")),
+                  "metadata": "importlib.metadata" in sys.modules}))
 """
 
 
@@ -42,3 +44,5 @@ def test_the_first_page_is_painted_without_pydantic(story_db: Path | str):
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     assert seen["rows"] > 0  # the page really was loaded
     assert seen["pydantic"] == []
+    if isinstance(story_db, Path):  # psycopg imports importlib.metadata itself, for a server's book
+        assert seen["metadata"] is False  # textual.__version__ would import it (and email, zipfile): 15-20 ms
