@@ -73,6 +73,7 @@ class Spec:
     description: str
     ge: Any = None
     le: Any = None
+    shown_default: str | None = None  # the default in words, where its value depends on the machine or the user
 
     def check(self, value: Any) -> Any:
         """The value converted to the setting's type and inside its bounds; Invalid says what is wrong."""
@@ -85,9 +86,9 @@ class Spec:
 
 
 def setting(kind: Kind, description: str, default: Any = None, factory: Callable[[], Any] | None = None,
-            ge: Any = None, le: Any = None) -> Any:
+            ge: Any = None, le: Any = None, shown_default: str | None = None) -> Any:
     """A field of Settings with its Spec: a default (or a factory for one computed at load), bounds, a description."""
-    spec = {"spec": Spec(kind, description, ge, le)}
+    spec = {"spec": Spec(kind, description, ge, le, shown_default)}
     if factory is not None:
         return field(default_factory=factory, metadata=spec)
     return field(default=default, metadata=spec)
@@ -115,7 +116,8 @@ class Settings:
 
     db: Path | str = setting(setting_kinds.BOOK, "The book: a SQLite file (a path or sqlite:///PATH) or "
                              "postgresql://... on a server several hosts share.", factory=default_db_path)
-    operator: str = setting(OPERATOR, "Who every write is attributed to.", factory=login_name)
+    operator: str = setting(OPERATOR, "Who every write is attributed to.", factory=login_name,
+                            shown_default="the login name")
     min_trade: Decimal = setting(setting_kinds.DECIMAL, "Orders below this notional are skipped.",
                                  Decimal(0), ge=0)
     max_price_age_days: int = setting(setting_kinds.INTEGER, "Prices older than this are stale.", 5, ge=0)
@@ -136,7 +138,8 @@ class Settings:
     theme: str = setting(setting_kinds.TEXT, "The console's Textual theme.", "textual-dark")
     keys: dict[str, str] = setting(setting_kinds.KEYMAP, "Action id -> keys (comma-separated), over the "
                                    "registry's defaults.", factory=dict)
-    config: Path | None = setting(setting_kinds.CONFIG_FILE, "The TOML config file these settings were read from.")
+    config: Path | None = setting(setting_kinds.CONFIG_FILE, "The TOML config file these settings were read from.",
+                                  shown_default="config.toml in the user config dir, if there is one")
 
     _origins: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 

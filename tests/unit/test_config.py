@@ -150,3 +150,18 @@ def test_config_show_never_prints_a_server_password():
     assert "s3cret" not in table.output and "postgresql://margin_app:***@db-host/book" in table.output
     data = shown(invoke("config", "show", "--json", MARGIN_CONSOLE_DB=url))
     assert data["settings"]["db"]["value"] == "postgresql://margin_app:***@db-host/book"
+
+
+def test_config_help_lists_every_setting_from_the_one_table():
+    """`config --help` reads the settings' table: each setting with its variable, kind, bounds and default."""
+    from store.settings import SPECS
+
+    result = invoke("config", "--help")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # the help is wrapped to the terminal's width
+    for name, spec in SPECS.items():
+        assert f"{name} (MARGIN_CONSOLE_{name.upper()}): {spec.kind.name}" in text
+        assert " ".join(spec.description.split()) in text
+    assert ("call_distance_warning (MARGIN_CONSOLE_CALL_DISTANCE_WARNING): a decimal number, at least 0, at most 1; "
+            "default 0.20.") in text
+    assert "read_only (MARGIN_CONSOLE_READ_ONLY): true or false; default false." in text
