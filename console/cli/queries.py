@@ -10,7 +10,7 @@ import click
 from calc.audit_summary import audit_summary
 from calc.formatting import call_distance_text, lev, money, pct
 from calc.views import OrderRecord
-from calc.vocabulary import DIAGNOSTIC_TITLES
+from calc.vocabulary import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from console.cli.output import (
     csv_option,
     emit_check,
@@ -129,7 +129,6 @@ def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_cs
 @click.pass_context
 def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> None:
     """Every diagnostic across the book, grouped by code, with the fix for each (--integrity: check the book)."""
-    from calc.diagnostics import DIAGNOSTIC_FIXES
     from store.queries.doctor import doctor_json, doctor_report, doctor_summary
 
     if integrity:
