@@ -85,6 +85,8 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
         self.query_one("#banner", Static).update(banner)
         self.query_one("#banner").set_class(bool(banner), "-visible")
         cards = await self.query_one(DetailBody).show(detail)
+        if detail.account.id != self.account_id:
+            return  # re-pointed while the cards mounted: the next account's result refills it
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)
