@@ -44,12 +44,20 @@ class TextualWorkarounds:
         self.app = app
         self.active = active
         self._gc_at = 0.0
+        self._freeze_next = False  # freeze what survives the next collection (once the app's screens are built)
 
     def install(self) -> None:
         """Everything alive now (modules, classes, the stylesheet) lives as long as the app: freezing it keeps
         every later full collection from walking it again."""
         if self.active:
             gc.freeze()
+
+    def freeze_after_next_collect(self) -> None:
+        """Ask for one more freeze, of what survives the next collection: called once, when a screen that lives as
+        long as the app (the kept detail screen) is built. Each collection after it walks about 10k objects
+        instead of 33k (8-14 ms instead of 11-29 ms at load 3). What is frozen is never collected, so this is
+        done once: the few frozen objects that later die in reference cycles stay, a bounded cost."""
+        self._freeze_next = True
 
     def uninstall(self) -> None:
         if self.active:
@@ -73,6 +81,9 @@ class TextualWorkarounds:
         self._prune_watchers()
         clear_styles_cache()
         gc.collect()
+        if self._freeze_next:
+            self._freeze_next = False
+            gc.freeze()
         self._gc_at = time.monotonic()
 
     def _prune_watchers(self) -> None:
@@ -88,6 +99,13 @@ class TextualWorkarounds:
         for screen in self.app.screen_stack:
             for footer in screen.query(Footer):
                 prune_closed_watchers(footer)
+
+
+def css_generation(app: App[object]) -> int | None:
+    """How many times the app's CSS has changed (a theme, say): the count Textual itself compares with a screen's
+    to know whether that screen's styles are current. None on another Textual version: nothing may rely on it."""
+    count = getattr(app, "_css_update_count", None) if ACTIVE else None
+    return count if isinstance(count, int) else None
 
 
 def prune_closed_watchers(watched: object) -> None:
