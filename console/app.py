@@ -4,12 +4,13 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import App
 
 from calc.approvals import Actor
 from calc.formatting import clock_time
 from console.actions import ActionSpec, bindings
+from console.key_hold import KeyHold, ReplayHeldKeys
 from console.keymap import console_registry
 from console.live_book import LiveBook
 from console.messages import AccountChanged, AccountWritten, BookChanged, StoreFailed, WorkerResult
@@ -46,6 +47,8 @@ class MarginConsoleApp(App[None]):
         # The registry under the operator's [keys]: help and palette read it, Textual's keymap moves the footer's.
         self.registry: tuple[ActionSpec, ...] = console_registry(settings)
         self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
+        force_quit = frozenset(k for spec in self.registry if spec.id == "force-quit" for k in spec.keys.split(","))
+        self.key_hold = KeyHold(self, force_quit)
         self.theme = settings.theme
         viewer = " · read-only" if settings.read_only else ""
         self.sub_title = f"{settings.operator} · {display_name(settings.db)}{viewer}"
@@ -81,6 +84,15 @@ class MarginConsoleApp(App[None]):
             self.live_book.stop()
         self.workarounds.uninstall()
 
+    async def on_event(self, event: events.Event) -> None:
+        if not self.key_hold.takes(event):
+            await super().on_event(event)
+
+    @on(ReplayHeldKeys)
+    async def _replay_held_keys(self) -> None:
+        for key in self.key_hold.take_held():
+            await super().on_event(key)
+
     @on(WorkerResult)
     def _result_shown(self) -> None:
         """Every worker result bubbles here once its screen has shown it."""
@@ -89,6 +101,7 @@ class MarginConsoleApp(App[None]):
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         """The one place a failed store call becomes what the operator reads."""
+        self.key_hold.drop()  # an account that failed to open: the keys typed for its screen reach no other
         error = message.error
         if isinstance(error, StoreError):
             self.notify(str(error), title=type(error).__name__, severity="error", timeout=8)
@@ -138,6 +151,7 @@ class MarginConsoleApp(App[None]):
         if screen in self.screen_stack:
             self.push_screen(DetailScreen(account_id))
         elif screen.is_mounted:
+            self.key_hold.start()  # keys typed until it is pushed are its own (released by the screen's push)
             screen.point_at(account_id)  # pushed by the screen once the account is on it
         else:
             self.push_screen(screen)

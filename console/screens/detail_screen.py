@@ -97,6 +97,7 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
             self.set_focus(target, scroll_visible=reload)  # now, so the first frame shows it
         self._focus_sleeve = None
         self.refilled()
+        self.app.key_hold.release()  # the keys typed while it was read are this screen's (console/key_hold.py)
         self.call_after_refresh(self.load_risk)  # after the first frame: its worker would share the GIL with it
 
     @work(thread=True, exclusive=True, group="risk", exit_on_error=False, description="risk")

@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import gc
+import sqlite3
+import threading
 
 from calc.troubleshoot import SYMPTOM_OF_CODE
-from console import textual_workarounds
+from console import key_hold, textual_workarounds
 from console.messages import AccountLoaded, FindingLoaded, RiskLoaded
+from console.screens import detail_screen
 from console.screens.acr_screen import AcrScreen
 from console.screens.detail_screen import DetailScreen
 from console.screens.editor_modal import LeverageEditor
@@ -18,6 +21,7 @@ from store.troubleshoot import troubleshoot
 from tests.conftest import Notes, fixed_clock, settle
 from tests.functional.test_detail import card, open_detail, text
 from tests.functional.test_live_book import live_app, other_operator_sets
+from widgets.account_table import AccountTable
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
@@ -217,3 +221,108 @@ async def test_the_kept_screen_is_frozen_out_of_later_collections_once(story_db,
             await settle(pilot)
         assert len(freezes) == 2  # and once after the kept screen was built, never again
     assert gc.isenabled()
+
+
+async def test_keys_typed_while_an_account_opens_reach_its_screen_not_the_browser(story_db, make_app, monkeypatch):
+    """The kept screen is pushed only once the account is on it; a key typed in between (Enter then Escape read
+    together, or typed ahead over a slow link) is meant for the account's screen. It used to reach the browser
+    (Escape cleared the filter there) and then the account opened anyway."""
+    gate = threading.Event()
+
+    def slow_detail(store, account_id):
+        gate.wait(10)  # the account is still being read while the keys arrive
+        return account_detail(store, account_id)
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")  # installs the kept screen
+        await pilot.press("escape")
+        await settle(pilot)
+        browser = app.screen
+        row = browser.query_one(AccountTable).cursor_row
+        monkeypatch.setattr(detail_screen, "account_detail", slow_detail)
+        app.open_account("A-1003")
+        await pilot.press("down", "escape")
+        assert app.screen is browser
+        assert browser.query_one(AccountTable).cursor_row == row  # the browser's cursor did not move
+        gate.set()
+        await settle(pilot)
+        assert app.screen is browser  # the account opened, then its screen took the escape
+        assert app.get_screen("detail").account_id == "A-1003"
+
+
+async def test_quit_is_never_held_behind_an_opening_account(story_db, make_app, monkeypatch):
+    """An account whose read hangs must not take the keyboard with it: ctrl+q still quits."""
+    gate = threading.Event()
+
+    def hung_detail(store, account_id):
+        gate.wait(10)
+        return account_detail(store, account_id)
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("escape")
+        await settle(pilot)
+        monkeypatch.setattr(detail_screen, "account_detail", hung_detail)
+        app.open_account("A-1003")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app._exit or not app.is_running
+        gate.set()
+
+
+async def test_keys_typed_for_an_account_that_fails_to_open_reach_no_other_screen(story_db, make_app, monkeypatch):
+    """The read fails: the error is shown, the keys typed for the account are dropped, and the keyboard is the
+    browser's again."""
+    gate = threading.Event()
+
+    def failing_detail(store, account_id):
+        gate.wait(10)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("escape")
+        await settle(pilot)
+        browser, table = app.screen, app.screen.query_one(AccountTable)
+        row = table.cursor_row
+        monkeypatch.setattr(detail_screen, "account_detail", failing_detail)
+        app.open_account("A-1003")
+        await pilot.press("down")
+        gate.set()
+        await settle(pilot)
+        assert app.screen is browser and table.cursor_row == row
+        assert not app.key_hold.holding
+        await pilot.press("down")
+        assert table.cursor_row == row + 1
+
+
+async def test_a_stuck_open_gives_the_keyboard_back(story_db, make_app, monkeypatch):
+    gate = threading.Event()
+
+    def stuck_detail(store, account_id):
+        gate.wait(10)
+        return account_detail(store, account_id)
+
+    monkeypatch.setattr(key_hold, "HOLD_LIMIT", 0.2)
+    app, notes = make_app(), Notes()
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one(AccountTable)
+        row = table.cursor_row
+        monkeypatch.setattr(detail_screen, "account_detail", stuck_detail)
+        app.open_account("A-1003")
+        await pilot.press("down")
+        for _ in range(100):  # not wait_for: it waits for workers, and this one is stuck
+            if not app.key_hold.holding:
+                break
+            await pilot.pause(0.02)
+        assert any("1 key(s) typed meanwhile were dropped" in m for m in notes.messages)
+        await pilot.press("down")
+        assert table.cursor_row == row + 1
+        gate.set()
+        await settle(pilot)
