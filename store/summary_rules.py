@@ -65,7 +65,7 @@ def note(conn: Any) -> str | None:
             "read-write once to refresh them")
 
 
-def bring_current(store: Store, started: Started | None = None, chunk: int = CHUNK) -> int:
+def bring_current(store: Store, started: Started | None = None, chunk: int | None = None) -> int:
     """On a writable open: recompute every account's summary if the book's were computed by other rules, then
     record this code's version and one audit row (when there were accounts). Returns how many were recomputed."""
     from store.summary import refresh_accounts  # the rules themselves: imported only when a recompute runs
@@ -73,7 +73,7 @@ def bring_current(store: Store, started: Started | None = None, chunk: int = CHU
     conn = store.conn
     if getattr(conn, "read_only", False) or summaries_current(conn):
         return 0
-    recorded = recorded_rules(conn)
+    recorded, chunk = recorded_rules(conn), chunk or CHUNK
     ids = [r[0] for r in conn.execute("SELECT id FROM accounts ORDER BY id").fetchall()]
     done = (started or stderr_progress)(len(ids), recorded) if ids else None
     today, settings = store.today(), store.calc_settings()
