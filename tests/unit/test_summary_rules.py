@@ -117,8 +117,8 @@ def test_a_read_only_open_says_so_and_writes_nothing(story_store, db_path):
     with Store(db_path, Settings(db=db_path, read_only=True), fixed_clock) as store:
         freshness = book_freshness(store)
         report = integrity_report(store)
-    note = (f"stale summaries (computed by rules v0, not this margin-console's rules v{SUMMARY_RULES}): open the "
-            "book read-write once to refresh them")
+    note = ("stale summaries: open the book read-write once to refresh them (computed by rules v0, not this "
+            f"margin-console's rules v{SUMMARY_RULES})")
     assert freshness.stale_summaries == note and freshness.prices_line.startswith(note + " · prices as of ")
     assert freshness.to_json()["stale_summaries"] == note
     lines = [p.line for p in report.problems]
@@ -133,11 +133,11 @@ def test_the_read_only_doctor_notes_it_and_its_integrity_check_fails(run, story,
     before = snapshot(db_path)
     doctor = run("--read-only", "doctor")
     assert doctor.exit_code == 0 and doctor.output.startswith(
-        "Stale summaries (computed by an older margin-console, not this margin-console's rules v")
-    assert as_json(run("--read-only", "doctor", "--json"))["freshness"]["stale_summaries"].startswith(
-        "stale summaries (computed by an older margin-console")
+        "Stale summaries: open the book read-write once to refresh them (computed by an older margin-console, not")
+    assert "(computed by an older margin-console" in as_json(
+        run("--read-only", "doctor", "--json"))["freshness"]["stale_summaries"]
     checked = run("--read-only", "doctor", "--integrity")
-    assert checked.exit_code == 1 and "summaries: stale summaries (computed by an older" in checked.output
+    assert checked.exit_code == 1 and "summaries: stale summaries: open the book read-write once" in checked.output
     assert snapshot(db_path) == before
     assert run("doctor", "--integrity").exit_code == 0  # a writable open recomputed them first
     assert as_json(run("doctor", "--json"))["freshness"]["stale_summaries"] is None
