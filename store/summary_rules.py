@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from store.db import write
+from store.settings import login_name
 
 if TYPE_CHECKING:
     from store.core import Store
@@ -101,7 +102,9 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
 def _finish(store: Store, recorded: int | None, accounts: int) -> None:
     """The last chunk's transaction: the version, and the audit row saying the summaries were recomputed."""
     record_rules(store.conn, SUMMARY_RULES)
-    store.audit(store.settings.operator, "summaries-recomputed", None, None,
+    # No operator asked for it (like a migration, any writable open runs it): the row names the process's login,
+    # which --operator cannot claim, as the one who opened the book.
+    store.audit(login_name(), "summaries-recomputed", None, None,
                 {"from": recorded, "to": SUMMARY_RULES, "accounts": accounts})
 
 

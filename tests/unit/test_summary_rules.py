@@ -17,7 +17,7 @@ from store.demo_data import DEFAULT_TODAY
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.freshness import book_freshness
 from store.queries.integrity import integrity_report, summary_problems
-from store.settings import Settings
+from store.settings import Settings, login_name
 from store.summary import summarize
 from store.summary_rules import SUMMARY_RULES, recorded_rules
 from tests.conftest import fixed_clock
@@ -71,7 +71,7 @@ def test_an_older_book_is_recomputed_on_a_writable_open(story_store, db_path, ve
         assert summary_problems(store) == [] and integrity_report(store).ok
         assert recorded_rules(store.conn) == SUMMARY_RULES
         last = audit_trail(store)[0]
-        assert last.action == "summaries-recomputed" and last.account_id is None
+        assert last.action == "summaries-recomputed" and last.account_id is None and last.operator == login_name()
         assert last.detail == {"from": version, "to": SUMMARY_RULES, "accounts": 3}
         assert verify_chain(store).ok
     assert f"recomputing 3 account summaries for rules v{SUMMARY_RULES}" in capsys.readouterr().err
