@@ -69,8 +69,6 @@ def note(conn: Any) -> str | None:
 def bring_current(store: Store, started: Started | None = None, chunk: int | None = None) -> int:
     """On a writable open: recompute every account's summary if the book's were computed by other rules, then
     record this code's version and one audit row (when there were accounts). Returns how many were recomputed."""
-    from store.summary import refresh_accounts  # the rules themselves: imported only when a recompute runs
-
     conn = store.conn
     if getattr(conn, "read_only", False):
         return 0
@@ -80,6 +78,9 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
         return 0
     if recorded == SUMMARY_RULES:
         return 0
+    # The rules themselves (calc's diagnostics), imported only when a recompute runs: not on every open.
+    from store.summary import refresh_accounts
+
     chunk = chunk or CHUNK
     ids = [r[0] for r in conn.execute("SELECT id FROM accounts ORDER BY id").fetchall()]
     done = (started or stderr_progress)(len(ids), recorded) if ids else None
