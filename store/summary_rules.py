@@ -114,11 +114,14 @@ def stderr_progress(accounts: int, recorded: int | None) -> Progress:
     was = "unrecorded" if recorded is None else f"v{recorded}"
     print(f"recomputing {accounts:,} account summaries for rules v{SUMMARY_RULES} (the book's were {was})",
           file=sys.stderr, flush=True)
-    began = time.monotonic()
+    began, tty = time.monotonic(), sys.stderr.isatty()
+    back = "\r" if tty else ""  # back over the count line a terminal was shown
 
     def done(count: int) -> None:
         if count == accounts:
-            print(f"recomputed {accounts:,} account summaries in {time.monotonic() - began:.1f} s",
-                  file=sys.stderr, flush=True)
+            print(f"{back}recomputed {accounts:,} account summaries in "
+                  f"{time.monotonic() - began:.1f} s", file=sys.stderr, flush=True)
+        elif tty:  # a terminal sees the count move (a log gets the two lines only)
+            print(f"{back}  {count:,} of {accounts:,}", end="", file=sys.stderr, flush=True)
 
     return done
