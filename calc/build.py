@@ -20,36 +20,12 @@ from calc.targets import (
     target_quantities,
     target_values,
 )
+from calc.vocabulary import FAILURE_FIXES, FAILURE_REASONS  # words: their home is the vocabulary
 
 AcrKind = Literal["rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation"]
 ACR_KINDS: tuple[str, ...] = ("rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation")
 KINDS_WITH_AMOUNT = frozenset({"deposit", "withdrawal", "allocation", "liquidation"})
 ONE_DOLLAR = Decimal("1")
-
-FAILURE_REASONS: dict[str, str] = {
-    "MARGIN_NOT_ENABLED": "the sleeve would carry a margin debit but the account cannot margin",
-    "LEVERAGE_OUT_OF_RANGE": "the leverage is below 1.0 or above the account's maximum",
-    "MISSING_PRICE": "a symbol the build needs has no price",
-    "STALE_PRICE": "a symbol the build needs has a price older than the allowed age",
-    "REGT_INITIAL": "projected equity is below the Reg T initial requirement",
-    "MAINTENANCE": "projected equity is below the maintenance requirement",
-    "NAV_NOT_POSITIVE": "the sleeve's equity is zero or negative",
-    "APM_INSUFFICIENT": "the APM does not hold enough cash for this allocation",
-    "NO_TRADES": "the change is smaller than the minimum trade: no order would build",
-}
-
-FAILURE_FIXES: dict[str, str] = {
-    "MARGIN_NOT_ENABLED": "Confirm margin with the custodian, or set the target back to 1.0.",
-    "LEVERAGE_OUT_OF_RANGE": "Save a leverage between 1.0 and the account's maximum.",
-    "MISSING_PRICE": "Load a price for the symbol, then fire again.",
-    "STALE_PRICE": "Refresh prices, then fire again.",
-    "REGT_INITIAL": "Lower the leverage or add cash before firing.",
-    "MAINTENANCE": "Lower the leverage or add cash before firing.",
-    "NAV_NOT_POSITIVE": "Fund the sleeve before applying leverage.",
-    "APM_INSUFFICIENT": "Add cash to the APM or allocate a smaller amount.",
-    "NO_TRADES": "Save a larger leverage change, or lower the minimum trade; the saved leverage stays pending "
-                 "(u puts it back).",
-}
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,11 @@ def test_active_only_on_the_textual_they_were_written_for():
     assert textual_workarounds.ACTIVE == textual.__version__.startswith("8.2.")
 
 
+def test_the_version_read_without_importlib_metadata_is_the_installed_one():
+    """The dist-info directory's name says what importlib.metadata says (which the console's start avoids)."""
+    assert textual_workarounds.textual_version() == textual.__version__
+
+
 def test_inactive_workarounds_do_nothing(make_app, monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
