@@ -141,11 +141,16 @@ class BookFreshness:
     oldest_price: date | None
     reconciled_today: int
     book_size: int
+    # Why the stored summaries (diagnostics, NAV, leverage columns) cannot be trusted, when they were computed by
+    # other rules and this open could not recompute them (store/summary_rules.py note); None: they are current.
+    stale_summaries: str | None = None
 
     @property
     def prices_line(self) -> str:
-        """`prices as of 2026-11-29`: short enough to follow the operator and book in the header at 80 columns."""
-        return "no prices loaded" if self.prices_as_of is None else f"prices as of {self.prices_as_of.isoformat()}"
+        """`prices as of 2026-11-29`: short enough to follow the operator and book in the header at 80 columns
+        (after the stale summaries' warning, which comes first: what the screen lists may be wrong)."""
+        prices = "no prices loaded" if self.prices_as_of is None else f"prices as of {self.prices_as_of.isoformat()}"
+        return prices if self.stale_summaries is None else f"{self.stale_summaries} · {prices}"
 
     @property
     def custodian_line(self) -> str:
@@ -161,7 +166,8 @@ class BookFreshness:
     def to_json(self) -> dict[str, Any]:
         return json_value({"today": self.today, "prices_as_of": self.prices_as_of, "oldest_price": self.oldest_price,
                            "reconciled_today": self.reconciled_today,
-                           "not_reconciled_today": self.book_size - self.reconciled_today})
+                           "not_reconciled_today": self.book_size - self.reconciled_today,
+                           "stale_summaries": self.stale_summaries})
 
 
 @dataclass(frozen=True)

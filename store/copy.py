@@ -19,7 +19,7 @@ from store.queries.audit import verify_chain
 # migration that adds a table adds it here; test_store_copy.py fails on a table this list does not name.
 TABLES = ("operators", "policy", "prices", "models", "rates", "accounts", "sleeves", "positions",
           "account_diagnostics", "custodian_reports", "custodian_positions", "walkthrough_runs", "acrs", "orders",
-          "walkthrough_steps", "audit")
+          "walkthrough_steps", "audit", "summary_rules")
 CHUNK = 5000
 
 
@@ -41,6 +41,9 @@ def copy_book(source: Path | str, destination: Path | str, operator: str, settin
             raise Refused(f"{dst.path} already holds a book; copy only fills an empty one (nothing was copied)")
         counts: dict[str, int] = {}
         with src.snapshot(), dst.transaction():
+            # The empty destination recorded this code's rules when it opened; its summaries are the source's, so
+            # the source's record (summary_rules, copied below) is the one that tells the truth about them.
+            dst.execute("DELETE FROM summary_rules")
             for table in TABLES:
                 counts[table] = _copy_table(src, dst, table, progress)
             dst.conn.dialect.after_copy(dst.conn)

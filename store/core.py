@@ -17,6 +17,7 @@ from store.chain import append_audit
 from store.db import write
 from store.engines import book_location, connect, display_name
 from store.settings import Settings
+from store.summary_rules import bring_current
 
 if TYPE_CHECKING:
     from calc.models import CalcSettings
@@ -42,6 +43,13 @@ class Store:
         self.path: Path | str = location if isinstance(location, Path) else display_name(location)  # no password
         self.clock = clock or utc_now
         self.conn: sqlite3.Connection = connect(location, self.settings.busy_timeout_ms, self.settings.read_only)
+        try:
+            # Summaries stored by other rules are recomputed before anything reads them (a read-only open cannot:
+            # its readers say so instead; store/summary_rules.py).
+            bring_current(self)
+        except BaseException:
+            self.conn.close()
+            raise
 
     def close(self) -> None:
         self.conn.close()

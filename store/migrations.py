@@ -310,6 +310,10 @@ MIGRATIONS: list[Migration] = [
     # 10: PostgreSQL only: the filter's query folded once per statement, not once per row a plan tests
     # (store/engines/postgres_terms.py QUERY). FTS5's MATCH takes its query once already.
     PerEngine(sqlite="", postgres=QUERY),
+    # 11: the version of the rules the stored summaries were computed by (store/summary.py SUMMARY_RULES), one row;
+    # no row yet: an older margin-console computed them, so the next writable open recomputes every account
+    # (store/summary_rules.py). Both engines run this SQL; safe to rerun.
+    "CREATE TABLE IF NOT EXISTS summary_rules (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);",
 ]
 
 

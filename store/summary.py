@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from calc import Account, CalcSettings, Diagnostic, Model, Price, account_margin, diagnose
 from calc.money import cents_int
 from store.mapping import load_account, load_accounts, load_models, load_prices
+from store.summary_rules import SUMMARY_RULES  # noqa: F401 - the rules version, read beside the rules it versions
 
 if TYPE_CHECKING:
     from store.core import Store
@@ -57,6 +58,8 @@ SUMMARY_COLUMNS = tuple(Summary(0, 1.0, 1.0, None, []).columns())
 _UPDATE = f"UPDATE accounts SET {', '.join(f'{c} = ?' for c in SUMMARY_COLUMNS)} WHERE id = ?"
 
 
+# SUMMARY_RULES is the version of the rules `summarize` applies: bump it (in store/summary_rules.py, which every open
+# reads without importing calc) whenever what `summarize` stores changes; tests/unit/test_summary_rules.py says so.
 def summarize(account: Account, prices: dict[str, Price], models: dict[str, Model], today: date,
               settings: CalcSettings) -> Summary:
     """The one computation of an account's stored summary, used by every write path and by the checks."""

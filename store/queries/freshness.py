@@ -1,10 +1,12 @@
-"""How current the book's data is: the price dates and how many accounts today's custodian file covered."""
+"""How current the book's data is: the price dates, how many accounts today's custodian file covered, and whether
+the stored summaries were computed by this code's rules."""
 from __future__ import annotations
 
 from datetime import date
 
 from calc.views import BookFreshness
 from store.core import Store
+from store.summary_rules import note
 
 
 def book_freshness(store: Store) -> BookFreshness:
@@ -12,7 +14,7 @@ def book_freshness(store: Store) -> BookFreshness:
     today = store.today()
     newest, oldest = store.execute("SELECT max(as_of), min(as_of) FROM prices").fetchone()
     reconciled = store.scalar("SELECT count(*) FROM custodian_reports WHERE as_of >= ?", [today.isoformat()])
-    return BookFreshness(today, _day(newest), _day(oldest), reconciled, store.account_count())
+    return BookFreshness(today, _day(newest), _day(oldest), reconciled, store.account_count(), note(store.conn))
 
 
 def _day(text: str | None) -> date | None:

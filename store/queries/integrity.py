@@ -16,6 +16,7 @@ from store.core import Store
 from store.mapping import load_models, load_prices
 from store.queries.audit import verify_chain
 from store.summary import summary_differences
+from store.summary_rules import note as rules_note
 
 
 def storage_problems(store: Store) -> list[str]:
@@ -55,10 +56,11 @@ def acr_problems(store: Store) -> list[str]:
 
 
 def summary_problems(store: Store) -> list[str]:
-    """Every account whose stored summary differs from a fresh computation, with what differs."""
+    """Every account whose stored summary differs from a fresh computation, with what differs; first, whether they
+    were computed by other rules than this code's (a read-only open of an older book cannot recompute them)."""
     prices, models = load_prices(store.conn), load_models(store.conn)
     today, settings = store.today(), store.calc_settings()
-    found: list[str] = []
+    found: list[str] = [line for line in [rules_note(store.conn)] if line]
     for (account_id,) in store.execute("SELECT id FROM accounts ORDER BY id").fetchall():
         found += [f"{account_id} {d}" for d in
                   summary_differences(store.conn, account_id, today, settings, prices, models)]

@@ -52,7 +52,7 @@ def test_the_counts_follow_a_rename_and_a_removal(pg_book):
 
 def test_migration_9_reruns_to_the_same_counts(pg_book, pg_url):
     before = [account_page(pg_book, t).total for t in TEXTS]
-    pg_book.execute("DELETE FROM margin_console_schema WHERE version = 9")  # as a file whose user_version was lowered
+    pg_book.execute("DELETE FROM margin_console_schema WHERE version >= 9")  # as a file whose user_version was lowered
     with Store(pg_url, clock=fixed_clock) as again:
         assert [account_page(again, t).total for t in TEXTS] == before
         assert_counts_agree(again)
@@ -74,7 +74,7 @@ def test_the_filter_query_is_folded_once_per_statement_not_computed_per_row(pg_b
 
 
 def test_migration_10_reruns(pg_book, pg_url):
-    pg_book.execute("DELETE FROM margin_console_schema WHERE version = 10")
+    pg_book.execute("DELETE FROM margin_console_schema WHERE version >= 10")  # 10 and every later one
     with Store(pg_url, clock=fixed_clock) as again:
         assert [account_page(again, t).total for t in TEXTS] == [account_page(pg_book, t).total for t in TEXTS]
         assert again.scalar("SELECT count(*) FROM margin_console_schema WHERE version = 10") == 1

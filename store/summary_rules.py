@@ -1,0 +1,127 @@
+"""Which rules computed a book's stored summaries, and the recompute that brings them to this code's rules.
+
+The browser and the doctor read the stored summaries (store/summary.py) while the detail computes fresh; a book
+written by an older margin-console keeps the causes its rules wrote, so the two would disagree. The book records
+the version of the rules its summaries were computed by (migration 11, one row); a writable open of a book recorded
+under another version (or none: every book made before the record existed) recomputes every account with
+`refresh_accounts`, the one computation, in chunked transactions, and records the version in the last one. A kill
+in the middle leaves the old version recorded (each chunk is whole), so the next open does the job again.
+A read-only open cannot write: the doctor, its integrity check and the browser's header say so instead (`note`).
+"""
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from store.db import write
+from store.settings import login_name
+
+if TYPE_CHECKING:
+    from store.core import Store
+
+# The version of the rules store/summary.py `summarize` applies (calc's margin figures and diagnostics, with their
+# detail texts). Bump it whenever a rule's stored output changes: the next writable open of every book recomputes
+# its summaries. tests/unit/test_summary_rules.py pins it to a digest of a fixed book's summaries. It lives here,
+# not in store/summary.py, so that every open can compare it without importing the rules (calc's diagnostics).
+SUMMARY_RULES = 1
+CHUNK = 2000  # accounts per transaction: a chunk of the 100,000-account book commits in well under a second
+# How a recompute reports: started(accounts, recorded version) once, then done(accounts so far) after each chunk.
+Progress = Callable[[int], None]
+Started = Callable[[int, "int | None"], Progress]
+
+
+def recorded_rules(conn: Any) -> int | None:
+    """The rules version the book's summaries were computed by (None: not recorded, an older margin-console's)."""
+    row = conn.execute("SELECT version FROM summary_rules WHERE id = 1").fetchone()
+    return None if row is None else int(row[0])
+
+
+def record_rules(conn: Any, version: int | None) -> None:
+    """Record that every stored summary was computed by `version`'s rules (None: unknown; inside a transaction)."""
+    conn.execute("DELETE FROM summary_rules")
+    if version is not None:
+        conn.execute("INSERT INTO summary_rules (id, version) VALUES (1, ?)", [version])
+
+
+def has_record(conn: Any) -> bool:
+    """Whether the book has migration 11's table (a test may open a book migrated only part of the way)."""
+    return bool(conn.dialect.table_columns(conn, "summary_rules"))
+
+
+def summaries_current(conn: Any) -> bool:
+    """Whether the stored summaries were computed by this code's rules."""
+    return not has_record(conn) or recorded_rules(conn) == SUMMARY_RULES
+
+
+def note(conn: Any) -> str | None:
+    """What an operator reading stored summaries on this book must know (None: they are this code's)."""
+    if summaries_current(conn):
+        return None
+    recorded = recorded_rules(conn)
+    was = "an older margin-console" if recorded is None else f"rules v{recorded}"
+    # Its point first: a header at 80 columns shows only the beginning.
+    return (f"stale summaries: open the book read-write once to refresh them (computed by {was}, not this "
+            f"margin-console's rules v{SUMMARY_RULES})")
+
+
+def bring_current(store: Store, started: Started | None = None, chunk: int | None = None) -> int:
+    """On a writable open: recompute every account's summary if the book's were computed by other rules, then
+    record this code's version and one audit row (when there were accounts). Returns how many were recomputed."""
+    conn = store.conn
+    if getattr(conn, "read_only", False):
+        return 0
+    try:  # one query on every open (a table lookup first would be a second round trip to a server)
+        recorded = recorded_rules(conn)
+    except conn.dialect.DatabaseError:  # no migration 11: a test's book migrated only part of the way
+        return 0
+    if recorded == SUMMARY_RULES:
+        return 0
+    # The rules themselves (calc's diagnostics), imported only when a recompute runs: not on every open.
+    from store.summary import refresh_accounts
+
+    chunk = chunk or CHUNK
+    ids = [r[0] for r in conn.execute("SELECT id FROM accounts ORDER BY id").fetchall()]
+    done = (started or stderr_progress)(len(ids), recorded) if ids else None
+    today, settings = store.today(), store.calc_settings()
+    for start in range(0, len(ids), chunk):
+        with write(conn):
+            if recorded_rules(conn) == SUMMARY_RULES:  # another process opened the book and finished first
+                return start
+            refresh_accounts(conn, ids[start:start + chunk], today, settings, chunk=500)
+            if start + chunk >= len(ids):
+                _finish(store, recorded, len(ids))
+        if done is not None:
+            done(min(start + chunk, len(ids)))
+    if not ids:  # a new (or empty) book: nothing computed by other rules, nothing worth an audit row
+        with write(conn):
+            record_rules(conn, SUMMARY_RULES)
+    return len(ids)
+
+
+def _finish(store: Store, recorded: int | None, accounts: int) -> None:
+    """The last chunk's transaction: the version, and the audit row saying the summaries were recomputed."""
+    record_rules(store.conn, SUMMARY_RULES)
+    # No operator asked for it (like a migration, any writable open runs it): the row names the process's login,
+    # which --operator cannot claim, as the one who opened the book.
+    store.audit(login_name(), "summaries-recomputed", None, None,
+                {"from": recorded, "to": SUMMARY_RULES, "accounts": accounts})
+
+
+def stderr_progress(accounts: int, recorded: int | None) -> Progress:
+    """One line on stderr when the recompute starts and one when it ends (stdout stays the command's output)."""
+    was = "unrecorded" if recorded is None else f"v{recorded}"
+    print(f"recomputing {accounts:,} account summaries for rules v{SUMMARY_RULES} (the book's were {was})",
+          file=sys.stderr, flush=True)
+    began, tty = time.monotonic(), sys.stderr.isatty()
+    back = "\r" if tty else ""  # back over the count line a terminal was shown
+
+    def done(count: int) -> None:
+        if count == accounts:
+            print(f"{back}recomputed {accounts:,} account summaries in "
+                  f"{time.monotonic() - began:.1f} s", file=sys.stderr, flush=True)
+        elif tty:  # a terminal sees the count move (a log gets the two lines only)
+            print(f"{back}  {count:,} of {accounts:,}", end="", file=sys.stderr, flush=True)
+
+    return done
