@@ -16,6 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from store.db import write
+from store.errors import NewerSchema
 from store.settings import login_name
 
 if TYPE_CHECKING:
@@ -60,6 +61,9 @@ def note(conn: Any) -> str | None:
     if summaries_current(conn):
         return None
     recorded = recorded_rules(conn)
+    if recorded is not None and recorded > SUMMARY_RULES:
+        return (f"newer summaries: a newer margin-console computed them (rules v{recorded}, this one's v"
+                f"{SUMMARY_RULES}); upgrade, as this one's detail may give other causes")
     was = "an older margin-console" if recorded is None else f"rules v{recorded}"
     # Its point first: a header at 80 columns shows only the beginning.
     return (f"stale summaries: open the book read-write once to refresh them (computed by {was}, not this "
@@ -78,6 +82,10 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
         return 0
     if recorded == SUMMARY_RULES:
         return 0
+    if recorded is not None and recorded > SUMMARY_RULES:
+        # Recomputing would put this older code's causes back, and the newer code would redo it on its next open.
+        raise NewerSchema(f"the book's summaries were computed by a newer margin-console (rules v{recorded} > "
+                          f"v{SUMMARY_RULES}): upgrade margin-console to write to it")
     # The rules themselves (calc's diagnostics), imported only when a recompute runs: not on every open.
     from store.summary import refresh_accounts
 

@@ -14,6 +14,7 @@ from store.book import generate_demo
 from store.core import Store
 from store.demo import generate_book
 from store.demo_data import DEFAULT_TODAY
+from store.errors import NewerSchema
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.freshness import book_freshness
 from store.queries.integrity import integrity_report, summary_problems
@@ -161,3 +162,24 @@ def test_migration_11_is_safe_to_rerun_and_keeps_the_record(story_store, db_path
     with Store(db_path, clock=fixed_clock) as store:
         assert recorded_rules(store.conn) == SUMMARY_RULES
         assert not [r for r in audit_trail(store) if r.action == "summaries-recomputed"]
+
+
+def test_a_book_of_newer_rules_is_refused_not_recomputed_back(story_store, db_path):
+    """An older margin-console opening a book a newer one recomputed would put the older rules' causes back (and
+    the newer one would recompute them again on its next open): it is refused, as a newer schema is."""
+    story_store.close()
+    make_old(db_path, SUMMARY_RULES + 1)
+    before = raw_rows(db_path, "SELECT account_id, code, detail FROM account_diagnostics ORDER BY rowid")
+    with pytest.raises(NewerSchema, match=f"rules v{SUMMARY_RULES + 1} > v{SUMMARY_RULES}"):
+        Store(db_path, clock=fixed_clock)
+    assert raw_rows(db_path, "SELECT account_id, code, detail FROM account_diagnostics ORDER BY rowid") == before
+    assert raw_rows(db_path, "SELECT version FROM summary_rules") == [(SUMMARY_RULES + 1,)]
+
+
+def test_a_read_only_open_of_newer_rules_says_to_upgrade(story_store, db_path):
+    story_store.close()
+    make_old(db_path, SUMMARY_RULES + 1)
+    with Store(db_path, Settings(db=db_path, read_only=True), fixed_clock) as store:
+        freshness = book_freshness(store)
+    assert freshness.stale_summaries.startswith(f"newer summaries: a newer margin-console computed them (rules "
+                                                f"v{SUMMARY_RULES + 1}, this one's v{SUMMARY_RULES}); upgrade")
