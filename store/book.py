@@ -112,23 +112,31 @@ TableRows = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
 def account_rows(accounts: Iterable[Account], prices: dict[str, Price], models: dict[str, Model], today: date,
                  settings: CalcSettings, stamp: tuple[str, str, str]) -> TableRows:
     """The rows of validated accounts in every account table, each account with its stored summary."""
-    found: dict[str, list[dict[str, Any]]] = {table: [] for table in ACCOUNT_TABLES}
+    columns: dict[str, tuple[str, ...]] = {"positions": ("sleeve_id", "symbol", "quantity"),
+                                           "account_diagnostics": ("account_id", "code", "sleeve_id", "detail")}
+    found: dict[str, list[tuple[Any, ...]]] = {table: [] for table in ACCOUNT_TABLES}
+    account_list, sleeves, positions, diagnostics, reports, held = found.values()
+
+    def values(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+        # mapping's rows are dicts with the same keys in the same order: the first gives the table's columns.
+        if table not in columns:
+            columns[table] = tuple(row)
+        return tuple(row.values())
+
     for account in accounts:
         summary = summarize(account, prices, models, today, settings)
         row = account_to_row(account)
         row.update(summary.columns())
-        found["accounts"].append(row)
+        account_list.append(values("accounts", row))
         for seq, sleeve in enumerate(account.sleeves):
-            found["sleeves"].append(sleeve_to_row(sleeve, account.id, seq))
-            found["positions"].extend({"sleeve_id": sleeve.id, "symbol": sym, "quantity": str(q)}
-                                      for sym, q in sleeve.positions.items())
-        found["account_diagnostics"].extend({"account_id": account.id, "code": d.code, "sleeve_id": d.sleeve_id,
-                                             "detail": d.detail} for d in summary.cached)
+            sleeves.append(values("sleeves", sleeve_to_row(sleeve, account.id, seq)))
+            positions.extend((sleeve.id, sym, str(q)) for sym, q in sleeve.positions.items())
+        diagnostics.extend((account.id, d.code, d.sleeve_id, d.detail) for d in summary.cached)
         if account.custodian_report is not None:
-            head, held = custodian_report_rows(account.id, account.custodian_report, *stamp)
-            found["custodian_reports"].append(head)
-            found["custodian_positions"].extend(held)
-    return {table: (tuple(rows[0]), [tuple(r.values()) for r in rows]) for table, rows in found.items() if rows}
+            head, shares = custodian_report_rows(account.id, account.custodian_report, *stamp)
+            reports.append(values("custodian_reports", head))
+            held.extend(values("custodian_positions", r) for r in shares)
+    return {table: (columns[table], rows) for table, rows in found.items() if rows}
 
 
 def insert_account_rows(conn: sqlite3.Connection, rows: TableRows) -> None:
