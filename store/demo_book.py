@@ -13,6 +13,7 @@ inserted in order, so the book is the same row for row whatever the number of wo
 from __future__ import annotations
 
 import gc
+import marshal
 import multiprocessing
 import os
 from collections import deque
@@ -106,14 +107,14 @@ def _batches(job: DemoJob, workers: int) -> Iterator[TableRows]:
     pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start_worker,
                                initargs=(job,))
     try:
-        pending: deque[Future[TableRows]] = deque(
+        pending: deque[Future[bytes]] = deque(
             pool.submit(_worker_rows, *r) for r in islice(ranges, workers * IN_FLIGHT))
         while pending:
-            rows = pending.popleft().result()
+            sent = pending.popleft().result()
             following = next(ranges, None)
             if following is not None:
                 pending.append(pool.submit(_worker_rows, *following))
-            yield rows
+            yield marshal.loads(sent)  # bytes our own worker made (below), never from outside
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -126,10 +127,12 @@ def _start_worker(job: DemoJob) -> None:
     _job = job
 
 
-def _worker_rows(start: int, stop: int) -> TableRows:
+def _worker_rows(start: int, stop: int) -> bytes:
+    """A batch's rows as marshal bytes: tuples of str, int, float and None, which marshal writes in a third of the
+    time pickle takes (pickle's memo), and the pool then pickles one bytes object."""
     assert _job is not None, "a demo worker runs batches only after _start_worker"
     with _collector_paused():
-        return batch_rows(_job, start, stop)
+        return marshal.dumps(batch_rows(_job, start, stop))
 
 
 @contextmanager

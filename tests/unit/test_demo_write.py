@@ -1,14 +1,23 @@
 """Writing the demo book (store/book.py `generate_demo`): the same book for a seed, however it is written."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import sqlite3
 from pathlib import Path
 from typing import Any
 
-from store.book import generate_demo
+import pytest
+
+import store.demo_book as demo_book_module
+from calc import CalcSettings
+from store.book import generate_demo, write_book
+from store.book_file import parse_book
 from store.core import Store
+from store.demo import demo_models, demo_prices, generate_book
+from store.demo_book import DemoJob, batch_rows
 from tests.conftest import fixed_clock
+from tests.unit.conftest import snapshot
 
 # sha256 of each table of the seed-7 300-account demo book (rows in rowid order, or key order for WITHOUT ROWID
 # tables; the tables the demo writes, so a migration that adds an empty table changes nothing here), as the streaming
@@ -66,3 +75,61 @@ def test_the_demo_book_for_a_seed_is_the_book_it_always_was(tmp_path: Path):
     digests = table_digests(demo_book(tmp_path / "demo.db", PINNED_SIZE))
     changed = [name for name in PINNED if PINNED[name] != digests.get(name)]
     assert not changed, f"tables that differ from the pinned demo book: {changed}"
+
+
+@pytest.mark.sqlite_only
+def test_worker_processes_write_the_same_book_as_one_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(demo_book_module, "BATCH", 100)  # 8 batches for 2 workers, 2 each in flight: order is tested
+    alone = table_rows(demo_book(tmp_path / "alone.db", 750, seed=3, workers=0))
+    shared = table_rows(demo_book(tmp_path / "shared.db", 750, seed=3, workers=2))
+    assert len(alone["accounts"]) == 750
+    assert [name for name in alone if alone[name] != shared[name]] == []
+
+
+def test_the_demo_is_the_validated_import_of_the_generated_book(db_path, open_store, engine: str, request,
+                                                               tmp_path: Path):
+    """The demo skips pydantic for the accounts its own generator made: the book is the one the validating import
+    writes from the same dicts (the same rows, summaries and audit row), on either engine."""
+    other = tmp_path / "reference.db" if engine == "sqlite" else request.getfixturevalue("pg_cluster").fresh_url()
+    demo, reference = open_store(), open_store(other)
+    counts = generate_demo(demo, 150, 5, "tester", workers=0)
+    book = generate_book(150, seed=5, today=reference.today())
+    with reference.transaction():
+        write_book(reference.conn, parse_book(book), reference.today(), reference.calc_settings(),
+                   stamp=(reference.now(), "tester", "demo seed=5"))
+        reference.audit("tester", "demo seed=5", None, None, counts)
+    assert snapshot(db_path) == snapshot(other)
+    assert counts == {"prices": 40, "models": 14, "rates": 21, "accounts": 150,
+                      "sleeves": sum(len(a["sleeves"]) for a in book["accounts"])}
+
+
+def test_the_last_batch_of_a_million_account_book_is_made():
+    """Issue 17: `demo --accounts 1000000` must work; its last batch holds accounts 999,991..1,000,000."""
+    today = fixed_clock().date()
+    head = parse_book({"prices": demo_prices(7, today), "models": demo_models(7, today)})
+    job = DemoJob(1_000_000, 7, today, {p.symbol: p for p in head.prices}, {m.id: m for m in head.models},
+                  CalcSettings(), ("2026-11-20T12:00:00+00:00", "tester", "demo seed=7"))
+    rows = batch_rows(job, 999_990, 1_000_000)
+    columns, accounts = rows["accounts"]
+    assert [r[columns.index("id")] for r in accounts] == [f"A-{i:07d}" for i in range(999_991, 1_000_001)]
+
+
+def test_a_failed_batch_writes_nothing(open_store, monkeypatch: pytest.MonkeyPatch):
+    store = open_store()
+    made = demo_book_module.batch_rows
+    calls = []
+
+    def failing(job: DemoJob, start: int, stop: int):  # the second batch fails, after the first was inserted
+        calls.append(start)
+        if len(calls) == 2:
+            raise RuntimeError("disk on fire")
+        return made(job, start, stop)
+
+    monkeypatch.setattr(demo_book_module, "BATCH", 50)
+    monkeypatch.setattr(demo_book_module, "batch_rows", failing)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        generate_demo(store, 120, 7, "tester", workers=0)
+    assert store.account_count() == 0
+    assert store.scalar("SELECT count(*) FROM audit") == 0
+    assert store.scalar("SELECT count(*) FROM prices") == 0
+    assert gc.isenabled()
