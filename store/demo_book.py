@@ -138,7 +138,8 @@ def _worker_rows(start: int, stop: int) -> bytes:
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cyclic garbage collector off while a batch is made and written: the rows make no cycles, and its
-    passes over a growing heap of rows cost a third of a batch's time."""
+    passes over the objects alive cost as much as the work (building 20,000 accounts' models: 57 us an account
+    with it on, 25 us off)."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -10,12 +10,13 @@ from typing import Any
 import pytest
 
 import store.demo_book as demo_book_module
-from calc import CalcSettings
+from calc import Account, CalcSettings
 from store.book import generate_demo, write_book
 from store.book_file import parse_book
 from store.core import Store
-from store.demo import demo_models, demo_prices, generate_book
+from store.demo import demo_models, demo_prices, generate_book, iter_accounts_with_intent
 from store.demo_book import DemoJob, batch_rows
+from store.mapping import account_from_book
 from tests.conftest import fixed_clock
 from tests.unit.conftest import snapshot
 
@@ -133,3 +134,12 @@ def test_a_failed_batch_writes_nothing(open_store, monkeypatch: pytest.MonkeyPat
     assert store.scalar("SELECT count(*) FROM audit") == 0
     assert store.scalar("SELECT count(*) FROM prices") == 0
     assert gc.isenabled()
+
+
+def test_accounts_built_without_validation_are_the_validated_ones():
+    """mapping.account_from_book skips pydantic for the demo's own dicts: every value, to the Decimal's exponent
+    ("1.0" is not "1"), is what validation makes of the same dict, defaults included (an APM names no leverage)."""
+    for _, data in iter_accounts_with_intent(300, seed=9):
+        built, validated = account_from_book(data), Account.model_validate(data)
+        assert built == validated
+        assert repr(built) == repr(validated)
