@@ -16,6 +16,7 @@ import gc
 import marshal
 import multiprocessing
 import os
+import signal
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -125,6 +126,9 @@ _job: DemoJob | None = None  # the worker process's job, set once when it starts
 def _start_worker(job: DemoJob) -> None:
     global _job
     _job = job
+    # Ctrl-C reaches the whole process group: the parent alone handles it (the demo rolls back, "aborted", the pool
+    # ends); a worker finishes the batch in hand and exits with the pool.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _worker_rows(start: int, stop: int) -> bytes:
