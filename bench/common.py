@@ -27,7 +27,7 @@ def fixed_clock() -> datetime:
     return FIXED_NOW
 
 
-def settings_for(db: Path | str):  # -> store.settings.Settings (imported here: it pulls in pydantic)
+def settings_for(db: Path | str):  # -> store.settings.Settings (imported here: the probes stay light)
     from store.settings import Settings
 
     return Settings(db=Path(db), operator=OPERATOR)

@@ -177,15 +177,18 @@ async def _tui(book: Path, detail_ids: list[str]) -> dict[str, Samples]:
         await app.workers.wait_for_complete()
         await pilot.pause()
 
-        def detail_shown() -> bool:
-            screen = app.screen
+        def detail_shown(account_id: str) -> bool:
+            screen = app.screen  # one detail screen is kept and refilled: it must show this account
             if not isinstance(screen, DetailScreen) or screen.detail is None or not screen.query(SleeveCard):
+                return False
+            if screen.detail.account.id != account_id:
                 return False
             found = screen.query("#diagnostics")
             return bool(found) and found.first().region.area > 0
 
         for account_id in detail_ids:
-            detail_samples.add(await painted(detail_shown, lambda: app.open_account(account_id)))  # noqa: B023
+            detail_samples.add(await painted(lambda: detail_shown(account_id),  # noqa: B023
+                                             lambda: app.open_account(account_id)))  # noqa: B023
             await app.workers.wait_for_complete()
             await pilot.pause()
             app.pop_screen()

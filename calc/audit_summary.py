@@ -4,7 +4,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from calc.build import cash_movement
 from calc.formatting import lev, money
 from calc.vocabulary import ACR_KIND_SHORT
 
@@ -18,6 +17,8 @@ def audit_summary(detail: dict[str, Any]) -> str:
     if "kind" in d:
         parts.append(ACR_KIND_SHORT.get(d["kind"], d["kind"]))
     if d.get("amount") is not None and "kind" in d:
+        from calc.build import cash_movement  # the ACR rules and their models: only for a row with an amount
+
         parts.append(f"amount {money(abs(cash_movement(d['kind'], Decimal(str(d['amount'])))[0]))}")
     if d.get("leverage") is not None:
         parts.append(f"at {lev(Decimal(str(d['leverage'])))}")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Literal
@@ -10,7 +10,7 @@ from typing import Literal
 from calc.formatting import lev as fmt_lev
 from calc.formatting import cash as cash_text
 from calc.formatting import money
-from calc.margin import MarginFigures, account_margin
+from calc.margin import MarginFigures, account_margin, daily_interest
 from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
 from calc.money import ZERO
 from calc.targets import (
@@ -20,36 +20,12 @@ from calc.targets import (
     target_quantities,
     target_values,
 )
+from calc.vocabulary import FAILURE_FIXES, FAILURE_REASONS  # words: their home is the vocabulary
 
 AcrKind = Literal["rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation"]
 ACR_KINDS: tuple[str, ...] = ("rebalance", "one-dollar", "deposit", "withdrawal", "allocation", "liquidation")
 KINDS_WITH_AMOUNT = frozenset({"deposit", "withdrawal", "allocation", "liquidation"})
 ONE_DOLLAR = Decimal("1")
-
-FAILURE_REASONS: dict[str, str] = {
-    "MARGIN_NOT_ENABLED": "the sleeve would carry a margin debit but the account cannot margin",
-    "LEVERAGE_OUT_OF_RANGE": "the leverage is below 1.0 or above the account's maximum",
-    "MISSING_PRICE": "a symbol the build needs has no price",
-    "STALE_PRICE": "a symbol the build needs has a price older than the allowed age",
-    "REGT_INITIAL": "projected equity is below the Reg T initial requirement",
-    "MAINTENANCE": "projected equity is below the maintenance requirement",
-    "NAV_NOT_POSITIVE": "the sleeve's equity is zero or negative",
-    "APM_INSUFFICIENT": "the APM does not hold enough cash for this allocation",
-    "NO_TRADES": "the change is smaller than the minimum trade: no order would build",
-}
-
-FAILURE_FIXES: dict[str, str] = {
-    "MARGIN_NOT_ENABLED": "Confirm margin with the custodian, or set the target back to 1.0.",
-    "LEVERAGE_OUT_OF_RANGE": "Save a leverage between 1.0 and the account's maximum.",
-    "MISSING_PRICE": "Load a price for the symbol, then fire again.",
-    "STALE_PRICE": "Refresh prices, then fire again.",
-    "REGT_INITIAL": "Lower the leverage or add cash before firing.",
-    "MAINTENANCE": "Lower the leverage or add cash before firing.",
-    "NAV_NOT_POSITIVE": "Fund the sleeve before applying leverage.",
-    "APM_INSUFFICIENT": "Add cash to the APM or allocate a smaller amount.",
-    "NO_TRADES": "Save a larger leverage change, or lower the minimum trade; the saved leverage stays pending "
-                 "(u puts it back).",
-}
 
 
 @dataclass(frozen=True)
@@ -151,7 +127,9 @@ def build_acr(
     if apm_delta < 0 and (apm is None or apm.cash + apm_delta < 0):
         have = apm.cash if apm is not None else ZERO
         return _fail(base, "APM_INSUFFICIENT", f"APM cash {have} cannot fund {-apm_delta}")
-    moved = _replace_sleeve(account, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
+    moved = account  # a rebalance moves no cash: no copy of the account to build on (most of a batch)
+    if sleeve_delta:
+        moved = _replace_sleeve(moved, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
     if apm is not None and apm_delta:
         moved = _replace_sleeve(moved, apm.model_copy(update={"cash": apm.cash + apm_delta}))
     sleeve = moved.sleeve(sleeve_id)
@@ -205,6 +183,15 @@ def build_acr(
         return _fail_with(result, "MAINTENANCE",
                           f"equity {money(figures.equity)} < requirement {money(figures.requirement)}")
     return BuildResult(**result)
+
+
+def at_rate(build: BuildResult, annual_rate: Decimal) -> BuildResult:
+    """The same build with its projected debit's interest at another annual rate: the rate feeds nothing else
+    (orders, checks and failure codes do not depend on it), so a build at the debit's rate tier needs no rebuild."""
+    figures = build.projected_margin
+    if figures is None:
+        return build
+    return replace(build, projected_margin=replace(figures, daily_interest=daily_interest(figures.debit, annual_rate)))
 
 
 def rebalance_orders(sleeve: Sleeve, model: Model, prices: dict[str, Price], settings: CalcSettings) -> list[Order] | None:

@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
-from calc.build import ACR_KINDS, FAILURE_FIXES, BuildResult
-from calc.diagnostics import cause_fix, cause_label, negative_apm_cause
+from calc.build import ACR_KINDS, BuildResult
+from calc.diagnostic import cause_fix, cause_label
+from calc.diagnostics import negative_apm_cause
 from calc.formatting import call_distance_text, cash, lev, money
 from calc.models import Account, Sleeve
 from calc.money import ONE, ZERO
-from calc.vocabulary import ACTIVATED_STATUSES, kind_title
+from calc.vocabulary import ACTIVATED_STATUSES, FAILURE_FIXES, kind_title
 
 Status = Literal["passed", "failed", "awaiting", "acknowledged"]
 

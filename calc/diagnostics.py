@@ -1,86 +1,21 @@
 """Diagnostics: why an account is not leveraging as intended, each with the source document's fix."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from calc.build import FAILURE_FIXES, rebalance_orders
+from calc.build import rebalance_orders
+from calc.diagnostic import Diagnostic, cause_label
 from calc.formatting import lev, money
 from calc.margin import MarginFigures, account_margin
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE
 from calc.reconcile import differences
 from calc.targets import actual_leverage, invested_ratio
-from calc.vocabulary import DIAGNOSTIC_CODES, DIAGNOSTIC_TITLES
+from calc.vocabulary import DIAGNOSTIC_CODES
 
-# A code's fix when the data names no cause; the doctor's heading for the code.
-DIAGNOSTIC_FIXES: dict[str, str] = {
-    "NEGATIVE_APM": "Fund the APM (fees, residue), or move margin carried there into the model sleeve.",
-    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1.",
-    "MARGIN_NOT_ENABLED": FAILURE_FIXES["MARGIN_NOT_ENABLED"],
-    "MARGIN_CALL": "Cure the call: deposit cash, deposit securities, or sell.",
-    "LOW_CALL_DISTANCE": "Reduce leverage or add cash.",
-    "TACTICAL_TRACK_OFF": "Turn track manager ON.",
-    "DRIFT": "Rebalance.",
-    "STALE_PRICES": "Refresh prices.",
-    "MISSING_PRICE": "Load a price for it.",
-    "OUT_OF_SYNC": "Book the difference to a sleeve or investigate the trade.",
-}
-
-
-FUND_APM_FIX = "Fund the APM: a deposit into the APM, or a liquidation from a model sleeve into the APM."
-MOVE_EXPOSURE_FIX = ("Move the exposure into the model sleeve: sell the APM's holdings, allocate the proceeds, "
-                     "save the multiplier on the model sleeve and rebalance.")
-# The causes the data can name, per code: cause -> (the label the detail ends with, the fix for that cause).
-# One home: the detail, the doctor, the troubleshooter and the walkthrough read the cause's fix from here.
-CAUSES: dict[str, dict[str, tuple[str, str]]] = {
-    "NEGATIVE_APM": {
-        "residue": ("fractional-share residue", FUND_APM_FIX),
-        "fees": ("account-level fees booked to the APM", FUND_APM_FIX),
-        "margin": ("margin debit carried at the account level", MOVE_EXPOSURE_FIX),
-        "unknown": ("cause unknown: too large for fees, and this account cannot margin", FUND_APM_FIX),
-    },
-    "DRIFT": {
-        "below-minimum": ("a rebalance builds no order: every difference is below the minimum trade",
-                          "None the console can trade: lower the minimum trade, or wait for a larger move."),
-    },
-}
 # A fee larger than this with nothing bought is not called a fee: the cause is "unknown".
 FEE_CEILING = Decimal("2500")
-
-
-def cause_fix(code: str, cause: str = "") -> str:
-    """The fix for a code and the cause its data names (the code's own fix when there is no cause)."""
-    return CAUSES.get(code, {}).get(cause, ("", DIAGNOSTIC_FIXES[code]))[1]
-
-
-@dataclass(frozen=True)
-class Diagnostic:
-    """One finding on an account or one of its sleeves; `cause` is a key of CAUSES[code] when the data names one."""
-
-    code: str
-    detail: str
-    sleeve_id: str | None = None
-    cause: str = ""
-
-    @property
-    def fix(self) -> str:
-        return cause_fix(self.code, self.cause)
-
-    @classmethod
-    def stored(cls, code: str, detail: str, sleeve_id: str | None = None) -> Diagnostic:
-        """A diagnostic read back from its stored row: the cause is the label its detail ends with."""
-        cause = next((key for key, (label, _) in CAUSES.get(code, {}).items() if detail.endswith(f"({label})")), "")
-        return cls(code, detail, sleeve_id, cause)
-
-    @property
-    def title(self) -> str:
-        return DIAGNOSTIC_TITLES[self.code]
-
-    def to_json(self) -> dict[str, str | None]:
-        """The diagnostic as `show --json` prints it, with its fix."""
-        return {"code": self.code, "sleeve_id": self.sleeve_id, "detail": self.detail, "fix": self.fix}
 
 
 def stale_symbols(account: Account, prices: dict[str, Price], today: date, max_age_days: int) -> list[str]:
@@ -124,10 +59,6 @@ def negative_apm_cause(account: Account) -> str:
     if -apm.cash <= FEE_CEILING:
         return "fees"
     return "margin" if account.type == "margin" else "unknown"
-
-
-def cause_label(code: str, cause: str) -> str:
-    return CAUSES[code][cause][0]
 
 
 def sleeve_drift(sleeve: Sleeve, prices: dict[str, Price], models: dict[str, Model],

@@ -8,19 +8,14 @@ from typing import Any, Literal
 
 from calc.build import build_acr, rebalance_orders
 from calc.checklist import Checklist, evaluate_checklist
-from calc.diagnostics import (
-    DIAGNOSTIC_FIXES,
-    cause_fix,
-    cause_label,
-    negative_apm_cause,
-    sleeve_drift,
-)
+from calc.diagnostic import cause_fix, cause_label
+from calc.diagnostics import negative_apm_cause, sleeve_drift
 from calc.formatting import lev, money
 from calc.models import Account, CalcSettings, Model, Price, Sleeve
 from calc.money import ONE, ZERO, json_value
 from calc.reconcile import differences, reconcile_status, reconciled_on
 from calc.targets import actual_leverage, market_value
-from calc.vocabulary import kind_title
+from calc.vocabulary import DIAGNOSTIC_FIXES, kind_title
 
 Symptom = Literal["nothing-happened", "negative-apm", "not-leveraging", "cannot-acr"]
 # What `f` performs for a finding (and, through the finding, for the detail's diagnostic): one per fix.

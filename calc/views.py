@@ -17,7 +17,7 @@ from calc.money import json_value
 if TYPE_CHECKING:
     from calc.build import BuildResult
     from calc.checklist import Checklist
-    from calc.diagnostics import Diagnostic
+    from calc.diagnostic import Diagnostic
     from calc.margin import MarginFigures
     from calc.models import Account
 
@@ -301,7 +301,7 @@ class DoctorReport:
 
     def to_json(self) -> dict[str, Any]:
         """The report as `doctor --json` prints it: per code, the accounts counted, the fix, the findings."""
-        from calc.diagnostics import DIAGNOSTIC_FIXES
+        from calc.vocabulary import DIAGNOSTIC_FIXES
 
         return {"book_size": self.book_size,
                 "freshness": self.freshness.to_json() if self.freshness else None,

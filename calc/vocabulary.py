@@ -91,6 +91,65 @@ DIAGNOSTIC_BADGES: dict[str, str] = {
     "OUT_OF_SYNC": "SYNC",
 }
 
+# What an ACR's build failed on, and what fixes it (calc/build.py's failure codes).
+FAILURE_REASONS: dict[str, str] = {
+    "MARGIN_NOT_ENABLED": "the sleeve would carry a margin debit but the account cannot margin",
+    "LEVERAGE_OUT_OF_RANGE": "the leverage is below 1.0 or above the account's maximum",
+    "MISSING_PRICE": "a symbol the build needs has no price",
+    "STALE_PRICE": "a symbol the build needs has a price older than the allowed age",
+    "REGT_INITIAL": "projected equity is below the Reg T initial requirement",
+    "MAINTENANCE": "projected equity is below the maintenance requirement",
+    "NAV_NOT_POSITIVE": "the sleeve's equity is zero or negative",
+    "APM_INSUFFICIENT": "the APM does not hold enough cash for this allocation",
+    "NO_TRADES": "the change is smaller than the minimum trade: no order would build",
+}
+
+FAILURE_FIXES: dict[str, str] = {
+    "MARGIN_NOT_ENABLED": "Confirm margin with the custodian, or set the target back to 1.0.",
+    "LEVERAGE_OUT_OF_RANGE": "Save a leverage between 1.0 and the account's maximum.",
+    "MISSING_PRICE": "Load a price for the symbol, then fire again.",
+    "STALE_PRICE": "Refresh prices, then fire again.",
+    "REGT_INITIAL": "Lower the leverage or add cash before firing.",
+    "MAINTENANCE": "Lower the leverage or add cash before firing.",
+    "NAV_NOT_POSITIVE": "Fund the sleeve before applying leverage.",
+    "APM_INSUFFICIENT": "Add cash to the APM or allocate a smaller amount.",
+    "NO_TRADES": "Save a larger leverage change, or lower the minimum trade; the saved leverage stays pending "
+                 "(u puts it back).",
+}
+
+# A code's fix when the data names no cause; the doctor's heading for the code.
+DIAGNOSTIC_FIXES: dict[str, str] = {
+    "NEGATIVE_APM": "Fund the APM (fees, residue), or move margin carried there into the model sleeve.",
+    "PENDING_LEVERAGE": "Rebalance, fire an ACR, or allocate $1.",
+    "MARGIN_NOT_ENABLED": FAILURE_FIXES["MARGIN_NOT_ENABLED"],
+    "MARGIN_CALL": "Cure the call: deposit cash, deposit securities, or sell.",
+    "LOW_CALL_DISTANCE": "Reduce leverage or add cash.",
+    "TACTICAL_TRACK_OFF": "Turn track manager ON.",
+    "DRIFT": "Rebalance.",
+    "STALE_PRICES": "Refresh prices.",
+    "MISSING_PRICE": "Load a price for it.",
+    "OUT_OF_SYNC": "Book the difference to a sleeve or investigate the trade.",
+}
+
+
+FUND_APM_FIX = "Fund the APM: a deposit into the APM, or a liquidation from a model sleeve into the APM."
+MOVE_EXPOSURE_FIX = ("Move the exposure into the model sleeve: sell the APM's holdings, allocate the proceeds, "
+                     "save the multiplier on the model sleeve and rebalance.")
+# The causes the data can name, per code: cause -> (the label the detail ends with, the fix for that cause).
+# One home: the detail, the doctor, the troubleshooter and the walkthrough read the cause's fix from here.
+CAUSES: dict[str, dict[str, tuple[str, str]]] = {
+    "NEGATIVE_APM": {
+        "residue": ("fractional-share residue", FUND_APM_FIX),
+        "fees": ("account-level fees booked to the APM", FUND_APM_FIX),
+        "margin": ("margin debit carried at the account level", MOVE_EXPOSURE_FIX),
+        "unknown": ("cause unknown: too large for fees, and this account cannot margin", FUND_APM_FIX),
+    },
+    "DRIFT": {
+        "below-minimum": ("a rebalance builds no order: every difference is below the minimum trade",
+                          "None the console can trade: lower the minimum trade, or wait for a larger move."),
+    },
+}
+
 
 def kind_title(kind: str) -> str:
     """An ACR kind's title; an unknown kind (a newer book) reads as its id rather than failing."""

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Protocol
 
-from calc.build import FAILURE_FIXES
 from calc.checklist import ChecklistItem, RunAcr, quick_checklist
 from calc.formatting import lev
 from calc.models import Account, leverage_cap, leverage_problem
 from calc.money import ONE, ZERO
+from calc.vocabulary import FAILURE_FIXES
 
 STEPS: tuple[str, ...] = ("leverage", "activate", "checklist")
 STEP_TITLES: dict[str, str] = {

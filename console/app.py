@@ -127,9 +127,20 @@ class MarginConsoleApp(App[None]):
                             title="Book changed", timeout=8)
 
     def open_account(self, account_id: str) -> None:
+        """One detail screen is kept and re-pointed per open (an update, not a compose); a second is made only
+        when the kept one is already on the stack (an account opened from the doctor above another's detail)."""
         from console.screens.detail_screen import DetailScreen
 
-        self.push_screen(DetailScreen(account_id))
+        if not self.is_screen_installed("detail"):
+            self.install_screen(DetailScreen(account_id), "detail")
+            self.workarounds.freeze_after_next_collect()  # the kept screen lives as long as the app
+        screen = self.get_screen("detail", DetailScreen)
+        if screen in self.screen_stack:
+            self.push_screen(DetailScreen(account_id))
+        elif screen.is_mounted:
+            screen.point_at(account_id)  # pushed by the screen once the account is on it
+        else:
+            self.push_screen(screen)
 
     def action_help(self) -> None:
         from console.screens.help_screen import HelpScreen

@@ -169,6 +169,7 @@ class FindingLoaded(WorkerResult):
     finding: Finding
     account_version: int = 0
     sleeve_versions: dict[str, int] | None = None
+    account_id: str = ""  # the account it was read for (a screen kept between accounts drops another's)
 
 
 @dataclass

@@ -5,8 +5,7 @@ with another sleeve, kind or amount is refused (KeyReused), the way payment APIs
 """
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +14,7 @@ from calc import (
     KINDS_WITH_AMOUNT,
     Account,
     BuildResult,
+    CalcSettings,
     Checklist,
     Model,
     Price,
@@ -22,21 +22,22 @@ from calc import (
     build_acr,
     evaluate_checklist,
 )
-from calc.approvals import Policy, four_eyes_reasons, previewed_build
-from calc.build import cash_movement
+from calc.approvals import Policy, four_eyes_reasons
+from calc.build import at_rate
 from calc.checklist import acknowledgement_problem
 from calc.formatting import lev, money
+from calc.models import account_debit
 from calc.money import cents_int, from_cents
 from calc.views import AcrPreview, AcrRecord, Reviewed
+from store.acr_writes import AcrWrites, Fired, Planned
 from store.core import Store
 from store.errors import Conflict, InvalidInput, KeyReused, Refused
 from store.mapping import load_account, load_models, load_prices
 from store.operators import get_policy
 from store.queries.orders import find_acr
 from store.queries.walkthrough import open_run
-from store.rates import account_settings, annual_rate
+from store.rates import Tiers, rate_tiers, tier_rate
 from store.sleeves import check_account_version, check_version, refuse_unless_model, sleeve_row
-from store.summary import summarize, write_summary
 
 
 def checked_amount(kind: str, amount: Decimal) -> Decimal:
@@ -63,7 +64,7 @@ def checked_acknowledgements(acknowledged: frozenset[str] | set[str]) -> frozens
 
 @dataclass(frozen=True)
 class BookState:
-    """What every ACR reads and no ACR changes: prices, models and the four-eyes policy.
+    """What every ACR reads and no ACR changes: prices, models, rate tiers and the four-eyes policy.
 
     Read once per transaction: a batch holds the write lock for a chunk of sleeves, so one read serves them all.
     """
@@ -73,25 +74,32 @@ class BookState:
     policy: Policy
     prices_stamp: str  # newest price date and price count: part of a default request key
     open_runs: bool = True  # False: no walkthrough is open anywhere, so no ACR here belongs to one
+    rates: Tiers = field(default_factory=dict)
+    _settings: dict[Decimal, CalcSettings] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def read(cls, store: Store) -> BookState:
         newest, count = store.execute("SELECT max(as_of), count(*) FROM prices").fetchone()
         open_runs = store.scalar("SELECT 1 FROM walkthrough_runs WHERE status = 'open' LIMIT 1") is not None
         return cls(load_prices(store.conn), load_models(store.conn), get_policy(store), f"{newest}/{count}",
-                   open_runs)
+                   open_runs, rate_tiers(store))
+
+    def settings(self, store: Store, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
+        """The store's calc settings at this rate, built once per rate (a pydantic model each time otherwise)."""
+        found = self._settings.get(annual_rate)
+        if found is None:
+            found = self._settings[annual_rate] = store.calc_settings(annual_rate)
+        return found
 
 
 @dataclass(frozen=True)
-class Fired:
-    """What one fire wrote: the ACR and its outcome, and the account as it stands after the write."""
+class SleeveFacts:
+    """What a fire reads before building: the sleeve's row, its account's version and the ACR already fired under
+    its default request key (a batch reads them for a whole chunk in three queries)."""
 
-    acr_id: int
-    status: str
-    code: str | None
-    orders: int
-    replayed: bool = False
-    account: Account | None = None  # None when replayed: nothing was written, the caller's account still holds
+    row: dict[str, Any]
+    account_version: int
+    existing: int | None
 
 
 def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decimal(0),
@@ -107,7 +115,8 @@ def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decim
         sleeve = account.sleeve(sleeve_id).model_copy(update={"track_manager": track_manager})
         account = account.model_copy(update={"sleeves": [sleeve if s.id == sleeve_id else s
                                                          for s in account.sleeves]})
-    state = BookState(load_prices(store.conn), load_models(store.conn), Policy(), "")
+    state = BookState(load_prices(store.conn), load_models(store.conn), Policy(), "",
+                      rates=rate_tiers(store, account.custodian))
     return _preview(store, state, account, sleeve_id, kind, amount, acknowledged, leverage,
                     sleeve_versions[sleeve_id], account_version)
 
@@ -115,15 +124,14 @@ def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decim
 def _preview(store: Store, state: BookState, account: Account, sleeve_id: str, kind: str, amount: Decimal,
              acknowledged: frozenset[str] | set[str], leverage: Decimal | None, sleeve_version: int,
              account_version: int) -> AcrPreview:
-    """The build at the rate the account's debit pays (rebuilt at the projected debit's tier) and its checklist."""
-    settings = account_settings(store, account)
+    """The build at the rate the account's debit pays (at the projected debit's tier) and its checklist."""
+    settings = state.settings(store, tier_rate(state.rates, account.custodian, account_debit(account)))
     build = build_acr(account, sleeve_id, kind, state.prices, state.models, store.today(), settings, amount, leverage)
     if build.projected_margin is not None:
-        # Interest on the projected debit is charged at that debit's tier, not today's.
-        rate = annual_rate(store, account.custodian, build.projected_margin.debit)
+        # Interest on the projected debit is charged at that debit's tier, not today's: only the interest moves.
+        rate = tier_rate(state.rates, account.custodian, build.projected_margin.debit)
         if rate != settings.annual_rate:
-            build = build_acr(account, sleeve_id, kind, state.prices, state.models, store.today(),
-                              store.calc_settings(rate), amount, leverage)
+            build = at_rate(build, rate)
     return AcrPreview(account, sleeve_id, kind, amount, build,
                       evaluate_checklist(account, sleeve_id, kind, build, acknowledged), sleeve_version,
                       account_version)
@@ -136,10 +144,10 @@ def default_request_key(store: Store, sleeve_id: str, kind: str, amount: Decimal
     price load changes; a retried command returns the first ACR, failed or built.
     """
     row = sleeve_row(store, sleeve_id)
-    return _default_key(store, row, _account_version(store, row), kind, amount, BookState.read(store).prices_stamp)
+    return default_key(store, row, _account_version(store, row), kind, amount, BookState.read(store).prices_stamp)
 
 
-def _default_key(store: Store, row: dict[str, Any], account_version: int, kind: str, amount: Decimal,
+def default_key(store: Store, row: dict[str, Any], account_version: int, kind: str, amount: Decimal,
                  prices_stamp: str) -> str:
     return (f"auto:{row['id']}:{kind}:{amount}:t{row['target_version']}:a{account_version}:"
             f"p{prices_stamp}:{store.today().isoformat()}")
@@ -189,71 +197,66 @@ def fire_acr(store: Store, sleeve_id: str, kind: str, operator: str, amount: Dec
 def fire(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
          acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
          expected_version: int | None = None, walkthrough_run: int | None = None,
-         reviewed: Reviewed | None = None, requesters: tuple[str, ...] = (), resubmit_of: int | None = None,
-         state: BookState | None = None, account: Account | None = None) -> Fired:
-    """`fire_acr` without reading the ACR back; what a batch calls per sleeve.
+         reviewed: Reviewed | None = None, requesters: tuple[str, ...] = (),
+         resubmit_of: int | None = None) -> Fired:
+    """`fire_acr` without reading the ACR back: `plan` then write it (store/acr_writes.py), in one transaction."""
+    with store.transaction():
+        state = BookState.read(store)
+        planned = plan(store, sleeve_id, kind, operator, amount, acknowledged, request_key, expected_version,
+                       walkthrough_run, reviewed, requesters, resubmit_of, state)
+        if isinstance(planned, Fired):
+            return planned
+        writes = AcrWrites(store, state)
+        writes.add(planned)
+        return writes.flush()[0]
 
-    `state` is the book's prices, models and policy read in the caller's transaction (None: read them here);
-    `account` is the sleeve's account as it stands in that transaction (None: load it here). The account is
-    loaded once: the summary refresh after the write reuses it with the write applied.
+
+def plan(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal = Decimal(0),
+         acknowledged: frozenset[str] | set[str] = frozenset(), request_key: str | None = None,
+         expected_version: int | None = None, walkthrough_run: int | None = None,
+         reviewed: Reviewed | None = None, requesters: tuple[str, ...] = (), resubmit_of: int | None = None,
+         state: BookState | None = None, account: Account | None = None,
+         facts: SleeveFacts | None = None) -> Planned | Fired:
+    """Every check and the build of one ACR, writing nothing: the ACR to write, or the first ACR of a repeated
+    request key (Fired, replayed). A refusal raises a StoreError with nothing written, so a batch needs no
+    savepoint to keep one refused sleeve out of its chunk.
+
+    `state` is the book's prices, models and policy read in the caller's write transaction (None: read them here);
+    `account` the sleeve's account as it stands in that transaction (None: load it here); `facts` the sleeve's row,
+    account version and default-key ACR read with the rest of a batch's chunk (None: read them here).
     """
     amount = checked_amount(kind, amount)
     acknowledged = checked_acknowledgements(acknowledged)
-    with store.transaction():
-        state = state or BookState.read(store)
-        row = sleeve_row(store, sleeve_id)
-        account_version = _account_version(store, row)
-        key = request_key or _default_key(store, row, account_version, kind, amount, state.prices_stamp)
-        existing = store.scalar("SELECT id FROM acrs WHERE request_key = ?", [key])
-        if existing is not None:
-            return _replay(store, key, existing, sleeve_id, kind, amount)
-        refuse_unless_model(sleeve_id, row["kind"])
-        check_version(row, expected_version)
-        if walkthrough_run is None and state.open_runs:  # fired while a walkthrough is open on the sleeve: its ACR
-            walkthrough_run = open_run(store, sleeve_id)
-        if account is None:
-            loaded = load_account(store.conn, row["account_id"])
-            assert loaded is not None
-            account = loaded[0]
-        preview = _preview(store, state, account, sleeve_id, kind, amount, acknowledged, None, row["version"],
-                           account_version)
-        if reviewed is not None:
-            _check_reviewed(store, row, preview, reviewed)
-        build, checklist = preview.build, preview.checklist
-        if not checklist.failed and checklist.awaiting:
-            raise Refused("the checklist has open items: " + "; ".join(
-                f"{i.id} ({i.title})" for i in checklist.awaiting) + ". Acknowledge them (--ack all) to fire")
-        now = store.now()
-        code, status, reason = outcome(build, checklist)
-        reasons = [] if code else four_eyes(state, preview)
-        if reasons:
-            status = "awaiting_approval"
-        built = status in ("built", "complete")
-        # A built ACR keeps the applied leverage it replaces (prior_applied), for a cancel or an expiry to restore.
-        cursor = store.execute(
-            "INSERT INTO acrs (request_key, account_id, sleeve_id, kind, amount_cents, leverage, status, code, "
-            "reason, checklist, operator, created_at, updated_at, walkthrough_run, requesters, preview, "
-            "resubmit_of, prior_applied) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [key, row["account_id"], sleeve_id, kind, cents_int(amount), str(build.leverage), status, code,
-             reason, json.dumps(checklist_json(checklist)), operator, now, now, walkthrough_run,
-             json.dumps(list(requesters or (operator,))),
-             json.dumps(previewed_build(build, reasons)) if reasons else None, resubmit_of,
-             row["applied_leverage"] if built else None])
-        acr_id = int(cursor.lastrowid or 0)
-        if built:
-            account = apply_build(store, acr_id, row, preview, operator, now, state, prior_recorded=True)
-        detail: dict[str, Any] = {"acr": acr_id, "kind": kind, "amount": str(amount), "leverage": str(build.leverage),
-                                  "code": code, "orders": len(build.orders) if built else 0,
-                                  "acknowledged": sorted(acknowledged)}
-        if walkthrough_run is not None:
-            detail["walkthrough_run"] = walkthrough_run
-        if resubmit_of is not None:
-            detail["resubmit_of"] = resubmit_of
-        if reasons:
-            detail["four_eyes"] = reasons
-        action = "acr-failed" if code else "acr-requested" if reasons else "acr-built"
-        store.audit(operator, action, row["account_id"], sleeve_id, detail)
-        return Fired(acr_id, status, code, len(build.orders) if built else 0, account=account)
+    state = state or BookState.read(store)
+    row = facts.row if facts is not None else sleeve_row(store, sleeve_id)
+    account_version = facts.account_version if facts is not None else _account_version(store, row)
+    key = request_key or default_key(store, row, account_version, kind, amount, state.prices_stamp)
+    existing = facts.existing if facts is not None and request_key is None else \
+        store.scalar("SELECT id FROM acrs WHERE request_key = ?", [key])
+    if existing is not None:
+        return _replay(store, key, existing, sleeve_id, kind, amount)
+    refuse_unless_model(sleeve_id, row["kind"])
+    check_version(row, expected_version)
+    if walkthrough_run is None and state.open_runs:  # fired while a walkthrough is open on the sleeve: its ACR
+        walkthrough_run = open_run(store, sleeve_id)
+    if account is None:
+        loaded = load_account(store.conn, row["account_id"])
+        assert loaded is not None
+        account = loaded[0]
+    preview = _preview(store, state, account, sleeve_id, kind, amount, acknowledged, None, row["version"],
+                       account_version)
+    if reviewed is not None:
+        _check_reviewed(store, row, preview, reviewed)
+    checklist = preview.checklist
+    if not checklist.failed and checklist.awaiting:
+        raise Refused("the checklist has open items: " + "; ".join(
+            f"{i.id} ({i.title})" for i in checklist.awaiting) + ". Acknowledge them (--ack all) to fire")
+    code, status, reason = outcome(preview.build, checklist)
+    reasons = [] if code else four_eyes(state, preview)
+    if reasons:
+        status = "awaiting_approval"
+    return Planned(key, row, preview, operator, store.now(), code, status, reason, reasons, walkthrough_run,
+                   tuple(requesters or (operator,)), resubmit_of, acknowledged)
 
 
 def outcome(build: BuildResult, checklist: Checklist) -> tuple[str | None, str, str]:
@@ -288,43 +291,13 @@ def _check_reviewed(store: Store, row: dict[str, Any], preview: AcrPreview, revi
 
 
 def apply_build(store: Store, acr_id: int, row: dict[str, Any], preview: AcrPreview, operator: str,
-                now: str, state: BookState | None = None, prior_recorded: bool = False) -> Account:
-    """Write the orders, move the ACR's cash and make the saved leverage the applied one (the applied leverage it
-    replaces is kept on the ACR, for a cancel or an expiry to restore, unless the ACR was written with it);
-    returns the account as written."""
-    build = preview.build
-    if not prior_recorded:
-        store.execute("UPDATE acrs SET prior_applied = (SELECT applied_leverage FROM sleeves WHERE id = ?) "
-                      "WHERE id = ?", [row["id"], acr_id])
-    store.conn.executemany(
-        "INSERT INTO orders (acr_id, seq, sleeve_id, symbol, side, quantity, price) VALUES (?,?,?,?,?,?,?)",
-        [(acr_id, seq, o.sleeve_id, o.symbol, o.side, str(o.quantity), str(o.price))
-         for seq, o in enumerate(build.orders)])
-    sleeve_delta, apm_delta = cash_movement(preview.kind, preview.amount)
-    store.execute(
-        "UPDATE sleeves SET applied_leverage = ?, cash_cents = cash_cents + ?, version = version + 1, "
-        "updated_by = ?, updated_at = ? WHERE id = ?",
-        [str(build.leverage), cents_int(sleeve_delta), operator, now, row["id"]])
-    apm = preview.account.apm
-    if apm_delta:
-        assert apm is not None  # the build refuses APM-funded kinds without an APM
-        store.execute("UPDATE sleeves SET cash_cents = cash_cents + ?, version = version + 1, updated_by = ?, "
-                      "updated_at = ? WHERE id = ?", [cents_int(apm_delta), operator, now, apm.id])
-    # The summary is computed from the previewed account with these writes applied, not from a reload: the same
-    # values a reload would read (positions do not move until fills; cash moves in whole cents).
-    moved = {row["id"]: (sleeve_delta, build.leverage), **({apm.id: (apm_delta, None)} if apm_delta and apm else {})}
-    account = preview.account.model_copy(update={"sleeves": [
-        s if s.id not in moved else s.model_copy(update={
-            "cash": from_cents(cents_int(s.cash) + cents_int(moved[s.id][0])),
-            "applied_leverage": moved[s.id][1] if moved[s.id][1] is not None else s.applied_leverage})
-        for s in preview.account.sleeves]})
-    state = state or BookState(load_prices(store.conn), load_models(store.conn), Policy(), "")
-    write_summary(store.conn, account.id, summarize(account, state.prices, state.models, store.today(),
-                                                     store.calc_settings()))
+                now: str, state: BookState | None = None) -> Account:
+    """Write an ACR's build now (an approval: the ACR row exists): its orders, its cash, the saved leverage made the
+    applied one (the applied leverage it replaces is kept on the ACR, for a cancel or an expiry to restore) and
+    the account's summary; returns the account as written."""
+    store.execute("UPDATE acrs SET prior_applied = (SELECT applied_leverage FROM sleeves WHERE id = ?) "
+                  "WHERE id = ?", [row["id"], acr_id])
+    writes = AcrWrites(store, state or BookState(load_prices(store.conn), load_models(store.conn), Policy(), ""))
+    account = writes.apply(acr_id, row, preview, operator, now)
+    writes.flush()
     return account
-
-
-def checklist_json(checklist: Checklist) -> list[dict[str, Any]]:
-    """The checklist as stored with the ACR (what the operator was shown and acknowledged)."""
-    return [{"id": i.id, "title": i.title, "evaluated": i.evaluated, "status": i.status, "detail": i.detail,
-             "fix": i.fix, "code": i.code} for i in checklist.items]

@@ -6,14 +6,14 @@ with the state the first left.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from calc.approvals import Actor, build_changed, build_orders, orders_text
 from calc.formatting import lev
 from calc.lifecycle import transition_refusal
 from calc.views import AcrPreview, AcrRecord
-from store.acrs import apply_build, checklist_json, outcome, preview_acr
+from store.acr_writes import checklist_text
+from store.acrs import apply_build, outcome, preview_acr
 from store.core import Store
 from store.errors import Conflict, InvalidInput, Refused
 from store.operators import require
@@ -95,7 +95,7 @@ def _write_approval(store: Store, acr: AcrRecord, preview: AcrPreview, actor: Ac
     now = store.now()
     _decide(store, acr.id, "status = ?, code = ?, reason = ?, checklist = ?, leverage = ?, decided_by = ?, "
             "decided_at = ?, updated_at = ?",
-            [status, code, reason, json.dumps(checklist_json(preview.checklist)), str(preview.build.leverage),
+            [status, code, reason, checklist_text(preview.checklist), str(preview.build.leverage),
              actor.recorded, now, now])
     if code is None:
         row = store.rows("SELECT * FROM sleeves WHERE id = ?", [acr.sleeve_id])[0]

@@ -13,6 +13,9 @@ from typing import Any
 GENESIS = "0" * 64  # the prev_hash of the first row
 CONTENT = ("at", "operator", "action", "account_id", "sleeve_id", "detail", "id")
 CONTENT_SQL = ", ".join(CONTENT)
+INSERT = f"INSERT INTO audit ({CONTENT_SQL}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+# One row to append: at, operator, action, account_id, sleeve_id, detail (stored as sorted-key JSON).
+AuditRow = tuple[str, str, str, "str | None", "str | None", dict[str, Any]]
 
 
 def link_hash(prev_hash: str, content: tuple[Any, ...]) -> str:
@@ -27,6 +30,23 @@ def chain_head(conn: sqlite3.Connection) -> tuple[int, str]:
     if row is None:
         return 0, GENESIS
     return int(row[0]), row[1] or ""
+
+
+def append_audit(conn: sqlite3.Connection, rows: list[AuditRow]) -> int:
+    """Append rows in order, each chained to the one before, in one statement (inside the caller's write
+    transaction, which holds the book's write lock: the head read here stays the head); the last row's id."""
+    last_id, prev_hash = chain_head(conn)
+    values = []
+    for at, operator, action, account_id, sleeve_id, detail in rows:
+        last_id += 1
+        content = (at, operator, action, account_id, sleeve_id, json.dumps(detail, default=str, sort_keys=True),
+                   last_id)
+        digest = link_hash(prev_hash, content)
+        values.append((*content, prev_hash, digest))
+        prev_hash = digest
+    conn.executemany(INSERT, values)
+    conn.dialect.announce(conn, last_id)  # type: ignore[attr-defined]  # the live book: once per statement
+    return last_id
 
 
 def chain_existing_rows(conn: sqlite3.Connection) -> None:

@@ -1,8 +1,8 @@
 """The config file: which TOML file is read, what is wrong in it, and where a key sits in it.
 
-Precedence is flag > environment > file > default (store/settings.py, whose ConfigFileSource is pydantic-settings'
-TOML source over this file); this module finds the file and words every error about it, naming the file, the line
-and the key. It imports no pydantic: the command line's help names CONFIG_ENV without loading the settings.
+Precedence is flag > environment > file > default (store/settings.py); this module finds the file, reads it and
+words every error about it, naming the file, the line and the key. It imports nothing of the settings: the
+command line's help names CONFIG_ENV without loading them.
 """
 from __future__ import annotations
 
@@ -49,6 +49,20 @@ def config_path(flag: Path | str | None) -> tuple[Path | None, str]:
         named = "--config" if origin == "flag" else CONFIG_ENV
         raise ConfigError(f"config file {path} (from {named}) does not exist or is not a file")
     return path, origin
+
+
+def read(path: Path | None, known: set[str]) -> dict[str, Any]:
+    """The settings the file sets, by name ({} without a file); ConfigError for a file that cannot be read, is not
+    TOML or sets something the settings do not have."""
+    if path is None:
+        return {}
+    try:
+        with path.open("rb") as file:
+            data = tomllib.load(file)
+    except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
+        raise unreadable(path, error) from None
+    check_keys(data, known, path)
+    return data
 
 
 def check_keys(data: dict[str, Any], known: set[str], path: Path | None) -> None:

@@ -5,7 +5,6 @@ plain functions that take a Store, the way sqlite-utils keeps a thin Database an
 """
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store.chain import CONTENT_SQL, chain_head, link_hash
+from store.chain import append_audit
 from store.db import write
 from store.engines import book_location, connect, display_name
 from store.settings import Settings
@@ -104,14 +103,7 @@ class Store:
         The write transaction is BEGIN IMMEDIATE, so reading the chain's head and appending cannot interleave.
         """
         with self.transaction():
-            last_id, prev_hash = chain_head(self.conn)
-            content = (self.now(), operator, action, account_id, sleeve_id,
-                       json.dumps(detail, default=str, sort_keys=True), last_id + 1)
-            self.conn.execute(
-                f"INSERT INTO audit ({CONTENT_SQL}, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [*content, prev_hash, link_hash(prev_hash, content)])
-            self.conn.dialect.announce(self.conn, last_id + 1)  # type: ignore[attr-defined]  # the live book
-        return last_id + 1
+            return append_audit(self.conn, [(self.now(), operator, action, account_id, sleeve_id, detail)])
 
     def account_count(self) -> int:
         """How many accounts the book holds (the engine's cheapest exact count)."""

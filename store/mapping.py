@@ -8,19 +8,22 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel
-
-from calc import DIAGNOSTIC_CODES, FAILURE_FIXES, Account, Model, Price, Sleeve
+import calc
 from calc.approvals import AcrLifecycle
 from calc.lifecycle import LIFECYCLE_FIXES
-from calc.models import REGT_MAX_LEVERAGE, CustodianReport
 from calc.money import ONE, ZERO, cents_int, dec, from_cents
 from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord
+from calc.vocabulary import DIAGNOSTIC_CODES
 
 if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+    from calc.models import Account, CustodianReport, Model, Price, Sleeve
     from calc.run_views import StepRecord
 
-_M = TypeVar("_M", bound=BaseModel)
+# The calc models are reached through `calc.` (its names load on first use): the browser's first page and the
+# audit trail map rows to plain views, and building the pydantic models would cost the console's start ~30 ms.
+_M = TypeVar("_M", bound="BaseModel")
 
 
 def price_from_row(row: dict[str, Any]) -> Price:
@@ -33,7 +36,7 @@ def _price(symbol: str, price: str, as_of: str, marginable: int, maintenance: st
            leverage_factor: str | None) -> Price:
     """One Price per distinct row: Price is frozen, and validating it is most of the cost of loading prices,
     which every detail, ACR and summary refresh does."""
-    return Price(
+    return calc.Price(
         symbol=symbol,
         price=Decimal(price),
         as_of=date.fromisoformat(as_of),
@@ -61,7 +64,7 @@ def model_from_row(row: dict[str, Any]) -> Model:
 @lru_cache(maxsize=1024)
 def _model(id: str, name: str, manager: str, tactical: int, cash: str, weights: str) -> Model:
     """One Model per distinct row (frozen, and never mutated by its readers), like `_price`."""
-    return Model(
+    return calc.Model(
         id=id, name=name, manager=manager, tactical=bool(tactical),
         cash=Decimal(cash), weights={k: Decimal(v) for k, v in json.loads(weights).items()},
     )
@@ -112,13 +115,13 @@ def load_account(conn: sqlite3.Connection, account_id: str) -> tuple[Account, di
     for p in _rows(conn, "SELECT p.sleeve_id, p.symbol, p.quantity FROM positions p JOIN sleeves s "
                        "ON s.id = p.sleeve_id WHERE s.account_id = ?", [account_id]):
         positions[p["sleeve_id"]][p["symbol"]] = Decimal(p["quantity"])
-    account = Account(
+    account = calc.Account(
         id=acc["id"], name=acc["name"], custodian=acc["custodian"], type=acc["type"],
         margin_enabled=bool(acc["margin_enabled"]), house_maintenance=Decimal(acc["house_maintenance"]),
         max_leverage=Decimal(acc["max_leverage"]),
         custodian_report=load_custodian_reports(conn, [account_id]).get(account_id),
         sleeves=[
-            Sleeve(
+            calc.Sleeve(
                 id=s["id"], kind=s["kind"], model=s["model"], cash=from_cents(s["cash_cents"]),
                 positions=positions[s["id"]], leverage=Decimal(s["leverage"]),
                 applied_leverage=Decimal(s["applied_leverage"]), track_manager=bool(s["track_manager"]),
@@ -152,7 +155,7 @@ def load_accounts(conn: sqlite3.Connection, account_ids: list[str]) -> list[Acco
     for acc_id, name, custodian, type_, margin_enabled, house, max_leverage in conn.execute(
             "SELECT id, name, custodian, type, margin_enabled, house_maintenance, max_leverage FROM accounts "
             f"WHERE id IN ({marks}) ORDER BY id", account_ids):
-        accounts.append(_trusted(Account, {
+        accounts.append(_trusted(calc.Account, {
             "id": acc_id, "name": name, "custodian": custodian, "type": type_,
             "margin_enabled": bool(margin_enabled), "house_maintenance": _decimal(house),
             "max_leverage": _decimal(max_leverage), "maintenance_exemption": None,
@@ -169,7 +172,7 @@ def load_custodian_reports(conn: sqlite3.Connection, account_ids: list[str]) -> 
             f"SELECT account_id, symbol, quantity FROM custodian_positions WHERE account_id IN ({marks})",
             account_ids):
         held.setdefault(account_id, {})[symbol] = _decimal(quantity)
-    return {account_id: _trusted(CustodianReport, {
+    return {account_id: _trusted(calc.CustodianReport, {
                 "as_of": date.fromisoformat(as_of), "positions": held.get(account_id, {}),
                 "cash": None if cash is None else _decimal(cash)})
             for account_id, as_of, cash in conn.execute(
@@ -182,14 +185,14 @@ def account_from_book(data: dict[str, Any]) -> Account:
     account against validation's 34 here. tests/unit/test_demo_write.py proves the demo's book equals the validated
     import's."""
     report = data.get("custodian_report")
-    return _trusted(Account, {
+    return _trusted(calc.Account, {
         "id": data["id"], "name": data.get("name", ""), "custodian": data.get("custodian", ""),
         "type": data.get("type", "margin"), "margin_enabled": data.get("margin_enabled", False),
-        "house_maintenance": _given(data, "house_maintenance", _DEFAULT_HOUSE),
+        "house_maintenance": _given(data, "house_maintenance", _account_default("house_maintenance")),
         "maintenance_exemption": data.get("maintenance_exemption"),
-        "max_leverage": _given(data, "max_leverage", REGT_MAX_LEVERAGE),
+        "max_leverage": _given(data, "max_leverage", _account_default("max_leverage")),
         "sleeves": [_book_sleeve(s) for s in data.get("sleeves", ())],
-        "custodian_report": None if report is None else _trusted(CustodianReport, {
+        "custodian_report": None if report is None else _trusted(calc.CustodianReport, {
             "as_of": _date(report["as_of"]), "positions": _shares(report.get("positions", {})),
             "cash": None if report.get("cash") is None else dec(report["cash"])})})
 
@@ -197,14 +200,18 @@ def account_from_book(data: dict[str, Any]) -> Account:
 def _book_sleeve(data: dict[str, Any]) -> Sleeve:
     leverage = _given(data, "leverage", ONE)
     applied = data.get("applied_leverage")
-    return _trusted(Sleeve, {
+    return _trusted(calc.Sleeve, {
         "id": data["id"], "kind": data["kind"], "model": data.get("model"), "cash": _given(data, "cash", ZERO),
         "positions": _shares(data.get("positions", {})), "leverage": leverage,
         "applied_leverage": leverage if applied is None else _number(applied),
         "track_manager": data.get("track_manager", True), "cash_reserve": _given(data, "cash_reserve", ZERO)})
 
 
-_DEFAULT_HOUSE = Account.model_fields["house_maintenance"].default
+@lru_cache(maxsize=8)
+def _account_default(field: str) -> Any:
+    return calc.Account.model_fields[field].default
+
+
 # A float and an int that are equal (1.0, 1) are different Decimals ("1.0", "1"): typed, so each keeps its own.
 _number = lru_cache(maxsize=4096, typed=True)(dec)
 _date = lru_cache(maxsize=64)(date.fromisoformat)
@@ -235,7 +242,7 @@ _decimal = lru_cache(maxsize=65536)(Decimal)
 
 def _trusted_sleeve(s: tuple[Any, ...], positions: dict[str, dict[str, Decimal]]) -> Sleeve:
     """A sleeve from its row (account_id, id, kind, model, cash_cents, leverage, applied, track, reserve)."""
-    return _trusted(Sleeve, {
+    return _trusted(calc.Sleeve, {
         "id": s[1], "kind": s[2], "model": s[3], "cash": from_cents(s[4]), "positions": positions.get(s[1], {}),
         "leverage": _decimal(s[5]), "applied_leverage": _decimal(s[6]), "track_manager": bool(s[7]),
         "cash_reserve": _decimal(s[8])})
@@ -290,7 +297,7 @@ def acr_from_row(r: dict[str, Any], orders: list[OrderRecord], replayed: bool = 
     return AcrRecord(
         id=r["id"], request_key=r["request_key"], account_id=r["account_id"], sleeve_id=r["sleeve_id"],
         kind=r["kind"], amount=from_cents(r["amount_cents"]), leverage=Decimal(r["leverage"]), status=r["status"],
-        code=r["code"], reason=r["reason"], fix=FAILURE_FIXES.get(r["code"] or "") or LIFECYCLE_FIXES.get(r["code"] or "", ""),
+        code=r["code"], reason=r["reason"], fix=calc.FAILURE_FIXES.get(r["code"] or "") or LIFECYCLE_FIXES.get(r["code"] or "", ""),
         checklist=json.loads(r["checklist"]), operator=r["operator"], created_at=r["created_at"],
         orders=orders, replayed=replayed, walkthrough_run=r.get("walkthrough_run"), lifecycle=AcrLifecycle(
             requesters=tuple(json.loads(r.get("requesters") or "[]")) or (r["operator"],),

@@ -8,12 +8,28 @@ from calc.models import account_debit
 from calc.money import cents_int
 from store.core import Store
 
+Tiers = dict[str, list[tuple[int, Decimal]]]  # custodian -> (minimum debit in cents, annual rate), highest first
+
+
+def rate_tiers(store: Store, custodian: str | None = None) -> Tiers:
+    """The rate table (one custodian's, or every custodian's: a batch reads it once for all its ACRs)."""
+    where, params = ("WHERE custodian = ?", [custodian]) if custodian is not None else ("", [])
+    tiers: Tiers = {}
+    for name, minimum, rate in store.execute(
+            f"SELECT custodian, min_debit_cents, annual_rate FROM rates {where} ORDER BY min_debit_cents DESC", params):
+        tiers.setdefault(name, []).append((int(minimum), Decimal(rate)))
+    return tiers
+
+
+def tier_rate(tiers: Tiers, custodian: str, debit: Decimal) -> Decimal:
+    """The rate of the highest tier this debit reaches (0 when the custodian has no table)."""
+    debit_cents = cents_int(debit)
+    return next((rate for minimum, rate in tiers.get(custodian, ()) if minimum <= debit_cents), Decimal(0))
+
 
 def annual_rate(store: Store, custodian: str, debit: Decimal) -> Decimal:
     """The custodian's tiered margin rate for a debit of this size (0 when the book has no table)."""
-    rate = store.scalar("SELECT annual_rate FROM rates WHERE custodian = ? AND min_debit_cents <= ? "
-                        "ORDER BY min_debit_cents DESC LIMIT 1", [custodian, cents_int(debit)])
-    return Decimal(rate) if rate is not None else Decimal(0)
+    return tier_rate(rate_tiers(store, custodian), custodian, debit)
 
 
 def account_settings(store: Store, account: Account) -> CalcSettings:

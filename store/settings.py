@@ -1,31 +1,32 @@
-"""Settings: flags over the environment (prefix MARGIN_CONSOLE_) over the TOML config file over defaults."""
+"""Settings: flags over the environment (prefix MARGIN_CONSOLE_) over the TOML config file over defaults.
+
+A stdlib loader rather than pydantic-settings: every command and the console load the settings before anything
+else, and pydantic-settings with the pydantic under it cost ~100 ms of every start (issue 17). The fields of
+`Settings` below are the one table of settings (name, type, default, bounds, description) that the loader, the
+`config` command and its help read; store/setting_kinds.py checks and converts each value, wherever it was set.
+"""
 from __future__ import annotations
 
+import dataclasses
 import getpass
 import os
-import tomllib
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_data_dir
-from pydantic import Field, PrivateAttr, ValidationError, field_validator
-from pydantic_settings import (
-    BaseSettings,
-    EnvSettingsSource,
-    PydanticBaseSettingsSource,
-    SettingsConfigDict,
-    TomlConfigSettingsSource,
-)
 
-from store import config_file
+from store import config_file, setting_kinds
 from store.config_file import CONFIG_ENV, ConfigError, config_path
-from store.engines import book_location
+from store.setting_kinds import Invalid, Kind
 
 if TYPE_CHECKING:
     from calc.models import CalcSettings
 
+ENV_PREFIX = "MARGIN_CONSOLE_"
 ORIGINS = ("default", "file", "env", "flag")  # lowest to highest precedence
 # Control, format (e.g. right-to-left overrides) and line/paragraph separators: they forge or hide audit lines.
 CONTROL_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp"})
@@ -64,47 +65,94 @@ def operator_name_problem(name: str) -> str | None:
     return None
 
 
-class Settings(BaseSettings):
-    """Where the book lives, who the operator is, the rule thresholds, and how the console looks and behaves."""
+@dataclass(frozen=True)
+class Spec:
+    """One setting's row of the table: how its value is read and checked, its bounds and what it is for."""
 
-    model_config = SettingsConfigDict(env_prefix="MARGIN_CONSOLE_", extra="ignore")
+    kind: Kind
+    description: str
+    ge: Any = None
+    le: Any = None
+    shown_default: str | None = None  # the default in words, where its value depends on the machine or the user
 
-    db: Path | str = Field(default_factory=default_db_path,
-                           description="The book: a SQLite file (a path or sqlite:///PATH) or postgresql://... "
-                                       "on a server several hosts share.")
-    operator: str = Field(default_factory=login_name, description="Who every write is attributed to.")
-    min_trade: Decimal = Field(default=Decimal(0), ge=0, description="Orders below this notional are skipped.")
-    max_price_age_days: int = Field(default=5, ge=0, description="Prices older than this are stale.")
-    call_distance_warning: Decimal = Field(default=Decimal("0.20"), ge=0, le=1,
-                                           description="LOW_CALL_DISTANCE below this fraction.")
-    drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0, description="DRIFT beyond this leverage gap.")
-    fill_price_band: Decimal = Field(default=Decimal("0.50"), ge=0,
-                                     description="A fill price may differ from its order's price by this fraction.")
-    price_move_band: Decimal = Field(default=Decimal("0.50"), ge=0,
-                                     description="A loaded price may move from the stored one by this fraction "
-                                                 "unless the moves are accepted.")
-    reconcile_cash_tolerance: Decimal = Field(default=Decimal("1.00"), ge=0,
-                                              description="Custodian and sleeve cash may differ by this much.")
-    busy_timeout_ms: int = Field(default=5000, ge=0, description="How long a write waits for a lock.")
-    live_seconds: float = Field(default=1.0, ge=0, le=60,
-                                description="How often the console looks for other operators' writes (0: never).")
-    read_only: bool = Field(default=False, description="Open the book without any write path (viewers).")
-    theme: str = Field(default="textual-dark", description="The console's Textual theme.")
-    keys: dict[str, str] = Field(default_factory=dict,
-                                 description="Action id -> keys (comma-separated), over the registry's defaults.")
-    config: Path | None = Field(default=None, description="The TOML config file these settings were read from.")
+    def check(self, value: Any) -> Any:
+        """The value converted to the setting's type and inside its bounds; Invalid says what is wrong."""
+        value = self.kind.parse(value)
+        if self.ge is not None and value < self.ge:
+            raise Invalid(f"must be at least {self.ge} (got {setting_kinds.shown(value)})")
+        if self.le is not None and value > self.le:
+            raise Invalid(f"must be at most {self.le} (got {setting_kinds.shown(value)})")
+        return value
 
-    _origins: dict[str, str] = PrivateAttr(default_factory=dict)
 
-    @classmethod
-    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
-                                   env_settings: PydanticBaseSettingsSource,
-                                   dotenv_settings: PydanticBaseSettingsSource,
-                                   file_secret_settings: PydanticBaseSettingsSource,
-                                   ) -> tuple[PydanticBaseSettingsSource, ...]:
-        """Flags (init arguments), then the environment, then the config file; no .env, no secrets dir."""
-        flag = getattr(init_settings, "init_kwargs", {}).get("config")
-        return init_settings, env_settings, ConfigFileSource(settings_cls, config_path(flag)[0])
+def setting(kind: Kind, description: str, default: Any = None, factory: Callable[[], Any] | None = None,
+            ge: Any = None, le: Any = None, shown_default: str | None = None) -> Any:
+    """A field of Settings with its Spec: a default (or a factory for one computed at load), bounds, a description."""
+    spec = {"spec": Spec(kind, description, ge, le, shown_default)}
+    if factory is not None:
+        return field(default_factory=factory, metadata=spec)
+    return field(default=default, metadata=spec)
+
+
+def _operator(value: Any) -> str:
+    """The one check of an operator name (--operator, MARGIN_CONSOLE_OPERATOR): the audit log records it."""
+    name = setting_kinds.parse_text(value)
+    problem = operator_name_problem(name)
+    if problem:
+        raise Invalid(problem)
+    return name
+
+
+OPERATOR = Kind("an operator name", _operator)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the book lives, who the operator is, the rule thresholds, and how the console looks and behaves.
+
+    `Settings(name=value, ...)` is those values over the defaults, each checked (ConfigError if one is bad), and
+    reads neither the environment nor a file; `Settings.load` is what a command or the console starts with.
+    """
+
+    db: Path | str = setting(setting_kinds.BOOK, "The book: a SQLite file (a path or sqlite:///PATH) or "
+                             "postgresql://... on a server several hosts share.", factory=default_db_path)
+    operator: str = setting(OPERATOR, "Who every write is attributed to.", factory=login_name,
+                            shown_default="the login name")
+    min_trade: Decimal = setting(setting_kinds.DECIMAL, "Orders below this notional are skipped.",
+                                 Decimal(0), ge=0)
+    max_price_age_days: int = setting(setting_kinds.INTEGER, "Prices older than this are stale.", 5, ge=0)
+    call_distance_warning: Decimal = setting(setting_kinds.DECIMAL, "LOW_CALL_DISTANCE below this fraction.",
+                                             Decimal("0.20"), ge=0, le=1)
+    drift_tolerance: Decimal = setting(setting_kinds.DECIMAL, "DRIFT beyond this leverage gap.",
+                                       Decimal("0.05"), ge=0)
+    fill_price_band: Decimal = setting(setting_kinds.DECIMAL, "A fill price may differ from its order's price by "
+                                       "this fraction.", Decimal("0.50"), ge=0)
+    price_move_band: Decimal = setting(setting_kinds.DECIMAL, "A loaded price may move from the stored one by "
+                                       "this fraction unless the moves are accepted.", Decimal("0.50"), ge=0)
+    reconcile_cash_tolerance: Decimal = setting(setting_kinds.DECIMAL, "Custodian and sleeve cash may differ by "
+                                                "this much.", Decimal("1.00"), ge=0)
+    busy_timeout_ms: int = setting(setting_kinds.INTEGER, "How long a write waits for a lock.", 5000, ge=0)
+    live_seconds: float = setting(setting_kinds.NUMBER, "How often the console looks for other operators' "
+                                  "writes (0: never).", 1.0, ge=0, le=60)
+    read_only: bool = setting(setting_kinds.BOOLEAN, "Open the book without any write path (viewers).", False)
+    theme: str = setting(setting_kinds.TEXT, "The console's Textual theme.", "textual-dark")
+    keys: dict[str, str] = setting(setting_kinds.KEYMAP, "Action id -> keys (comma-separated), over the "
+                                   "registry's defaults.", factory=dict)
+    config: Path | None = setting(setting_kinds.CONFIG_FILE, "The TOML config file these settings were read from.",
+                                  shown_default="config.toml in the user config dir, if there is one")
+
+    _origins: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Every value checked and converted, in the table's order; all that are bad are counted in one error."""
+        found: list[tuple[str, Invalid]] = []
+        for name, spec in SPECS.items():
+            try:
+                object.__setattr__(self, name, spec.check(getattr(self, name)))
+            except Invalid as problem:
+                found.append((name, problem))
+        if found:
+            raise InvalidSettings(found)
 
     @classmethod
     def load(cls, config: Path | None = None, **flags: Any) -> Settings:
@@ -114,21 +162,26 @@ class Settings(BaseSettings):
         """
         flags = {name: value for name, value in flags.items() if value is not None}
         path, config_origin = config_path(config)
-        file = ConfigFileSource(cls, path)
-        env = EnvSettingsSource(cls)()
-        origins = {name: "flag" if name in flags else "env" if name in env else "file" if name in file.values
-                   else "default" for name in cls.model_fields}
+        file = config_file.read(path, set(SPECS) - {"config"})
+        env = environment()
+        origins = {name: "flag" if name in flags else "env" if name in env else "file" if name in file
+                   else "default" for name in SPECS}
         origins["config"] = config_origin
         try:
-            settings = cls(**flags, config=path)
-        except ValidationError as error:
-            first = error.errors()[0]
-            loc = [str(part) for part in first.get("loc", ())] or ["config"]
-            located = _where(origins.get(loc[0], "default"), file, loc[0], loc[1] if len(loc) > 1 else None)
-            more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-            raise ConfigError(f"{located}: {first['msg']}{more}") from None
-        settings._origins = origins
+            settings = cls(**{**file, **env, **flags, "config": path})
+        except InvalidSettings as error:
+            name, problem = error.found[0]
+            located = _where(origins[name], path, name, problem.table_key)
+            more = f" (and {len(error.found) - 1} more)" if len(error.found) > 1 else ""
+            raise ConfigError(f"{located}: {problem}{more}") from None
+        object.__setattr__(settings, "_origins", origins)
         return settings
+
+    def replace(self, **changes: Any) -> Settings:
+        """A copy with `changes` (each checked), remembering where every setting came from."""
+        copy = dataclasses.replace(self, **changes)
+        object.__setattr__(copy, "_origins", dict(self._origins))
+        return copy
 
     def claimed_operator(self) -> str | None:
         """The operator name this session claims (flag, environment or config file); None: the login name."""
@@ -136,8 +189,8 @@ class Settings(BaseSettings):
 
     def as_viewer(self) -> Settings:
         """These settings read-only, because the book gives this login the viewer role."""
-        viewer = self.model_copy(update={"read_only": True})
-        viewer._origins = {**self._origins, "read_only": "role"}
+        viewer = self.replace(read_only=True)
+        viewer._origins["read_only"] = "role"
         return viewer
 
     def origin(self, name: str) -> str:
@@ -146,29 +199,7 @@ class Settings(BaseSettings):
 
     def where(self, name: str, table_key: str | None = None) -> str:
         """Where a setting was set, for an error message: `FILE: line N: key`, `MARGIN_CONSOLE_X`, `--x`."""
-        return _where(self.origin(name), ConfigFileSource(type(self), self.config), name, table_key)
-
-    @field_validator("db", mode="before")
-    @classmethod
-    def _book_location(cls, value: Any) -> Path | str:
-        """A server URL stays a URL (a Path would fold its `//`); anything else is a file, `~` expanded."""
-        location = book_location(value if isinstance(value, Path) else str(value))
-        return location.expanduser() if isinstance(location, Path) else location
-
-    @field_validator("config")
-    @classmethod
-    def _home_expanded(cls, path: Path | None) -> Path | None:
-        """`~/books/book.db` in a config file means the operator's home, as it would in a shell."""
-        return path.expanduser() if path is not None else None
-
-    @field_validator("operator")
-    @classmethod
-    def _operator_is_a_name(cls, name: str) -> str:
-        """The one check of an operator name (--operator, MARGIN_CONSOLE_OPERATOR): the audit log records it."""
-        problem = operator_name_problem(name)
-        if problem:
-            raise ValueError(problem)
-        return name
+        return _where(self.origin(name), self.config, name, table_key)
 
     def calc_settings(self, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
         from calc.models import CalcSettings  # the rule models are built when a calculation first needs them
@@ -183,34 +214,37 @@ class Settings(BaseSettings):
         )
 
 
-class ConfigFileSource(TomlConfigSettingsSource):
-    """pydantic-settings' TOML source over one file; a syntax error or an unknown key names the file and line."""
-
-    def __init__(self, settings_cls: type[BaseSettings], path: Path | None) -> None:
-        self.path = path
-        super().__init__(settings_cls, toml_file=path)
-        config_file.check_keys(self.toml_data, set(settings_cls.model_fields) - {"config"}, path)  # no nesting
-
-    def _read_file(self, file_path: Any) -> dict[str, Any]:
-        try:
-            return super()._read_file(file_path)
-        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as error:
-            raise config_file.unreadable(file_path, error) from None
-
-    @property
-    def values(self) -> dict[str, Any]:
-        """The settings the file sets, by name."""
-        return dict(self.toml_data)
-
-    def where(self, key: str, table_key: str | None = None) -> str:
-        return config_file.where(self.path, key, table_key)
+SPECS: dict[str, Spec] = {f.name: f.metadata["spec"] for f in dataclasses.fields(Settings) if "spec" in f.metadata}
 
 
-def _where(origin: str, file: ConfigFileSource, name: str, table_key: str | None) -> str:
+class InvalidSettings(ConfigError):
+    """Settings given bad values: `found` is each bad setting with its problem, in the table's order."""
+
+    def __init__(self, found: list[tuple[str, Invalid]]) -> None:
+        name, problem = found[0]
+        named = f"[{name}] {problem.table_key}" if problem.table_key is not None else name
+        more = f" (and {len(found) - 1} more)" if len(found) > 1 else ""
+        super().__init__(f"{named}: {problem}{more}")
+        self.found = found
+
+
+def env_name(name: str) -> str:
+    """The environment variable that sets a setting: MARGIN_CONSOLE_ and the name in capitals."""
+    return CONFIG_ENV if name == "config" else f"{ENV_PREFIX}{name.upper()}"
+
+
+def environment() -> dict[str, str]:
+    """The settings the environment sets, by name; MARGIN_CONSOLE_CONFIG is the file's (config_path) and any
+    other MARGIN_CONSOLE_ variable is ignored. The names match in any case, as pydantic-settings matched them."""
+    wanted = {env_name(name).lower(): name for name in SPECS if name != "config"}
+    return {wanted[key.lower()]: value for key, value in os.environ.items() if key.lower() in wanted}
+
+
+def _where(origin: str, path: Path | None, name: str, table_key: str | None) -> str:
     if origin == "file":
-        return file.where(name, table_key)
+        return config_file.where(path, name, table_key)
     if origin == "env":
-        return CONFIG_ENV if name == "config" else f"MARGIN_CONSOLE_{name.upper()}"
+        return env_name(name)
     if origin == "flag":
         return f"--{name.replace('_', '-')}"
     if origin == "role":

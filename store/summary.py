@@ -73,11 +73,16 @@ def summarize(account: Account, prices: dict[str, Price], models: dict[str, Mode
 
 def write_summary(conn: sqlite3.Connection, account_id: str, summary: Summary) -> None:
     """Replace the cached summary and diagnostics of one account (inside the caller's transaction)."""
-    conn.execute(_UPDATE, [*summary.columns().values(), account_id])
-    conn.execute("DELETE FROM account_diagnostics WHERE account_id = ?", [account_id])
+    write_summaries(conn, {account_id: summary})
+
+
+def write_summaries(conn: sqlite3.Connection, summaries: dict[str, Summary]) -> None:
+    """`write_summary` for many accounts, one prepared statement per table (a batch chunk's accounts)."""
+    conn.executemany(_UPDATE, [(*s.columns().values(), i) for i, s in summaries.items()])
+    conn.executemany("DELETE FROM account_diagnostics WHERE account_id = ?", [(i,) for i in summaries])
     conn.executemany(
         "INSERT INTO account_diagnostics (account_id, code, sleeve_id, detail) VALUES (?, ?, ?, ?)",
-        [(account_id, d.code, d.sleeve_id, d.detail) for d in summary.cached],
+        [(i, d.code, d.sleeve_id, d.detail) for i, s in summaries.items() for d in s.cached],
     )
 
 

@@ -48,8 +48,10 @@ class RiskPanel(Static):
     }
     """
 
+    LOADING = "Loading the risk scenarios…"
+
     def __init__(self, risk: tuple[RiskReport, RiskReport] | None = None, title: str = "Risk",
-                 empty: str = "Loading the risk scenarios…", **kwargs) -> None:
+                 empty: str = LOADING, **kwargs) -> None:
         super().__init__(**kwargs)
         self.title = title
         self.empty = empty

@@ -118,11 +118,11 @@ def cli(ctx: click.Context, config_file: Path | None, db: str | None, operator: 
         refuse_writes_when_read_only(settings, ctx.invoked_subcommand)
         return
     if open_demo:
-        settings = settings.model_copy(update={"db": Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.db"})
+        settings = settings.replace(db=Path(tempfile.mkdtemp(prefix="margin-console-")) / "demo.db")
         from store.book import generate_demo
         from store.core import Store
 
-        writable = settings.model_copy(update={"read_only": False})  # the demo is made, then viewed as asked
+        writable = settings.replace(read_only=False)  # the demo is made, then viewed as asked
         with Store(settings.db, writable) as store, progress_bar(DEMO_ACCOUNTS, "Generating demo book") as step:
             generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     from console.app import run_console

@@ -4,12 +4,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import dataclasses
+import textwrap
+
 import click
 
 from console.cli.output import emit_json, emit_table, json_option
 from console.cli.support import settings as current_settings
 from store.engines import is_server
-from store.settings import Settings
+from store.settings import SPECS, Settings, env_name
 
 
 def _value(value: Any) -> Any:
@@ -27,7 +30,25 @@ def _text(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
-@click.group("config")
+def settings_help(width: int = 78) -> str:
+    """Every setting from the settings' one table: its name, environment variable, kind, default, bounds and what
+    it is for (click keeps the block as written: each paragraph starts with its no-rewrap marker)."""
+    defaults = {f.name: f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+                for f in dataclasses.fields(Settings) if f.name in SPECS}
+    blocks = ["Settings: each is a key in the config file and a MARGIN_CONSOLE_ variable, and some a flag of "
+              "margin-console (see its --help); a flag wins over the environment, the environment over the file."]
+    for name, spec in SPECS.items():
+        bounds = "".join([f", at least {spec.ge}" if spec.ge is not None else "",
+                          f", at most {spec.le}" if spec.le is not None else ""])
+        default = defaults[name]
+        shown = spec.shown_default or (str(default).lower() if isinstance(default, bool) else _text(_value(default)))
+        head = f"{name} ({env_name(name)}): {spec.kind.name}{bounds}; default {shown}."
+        body = textwrap.fill(f"{head} {spec.description}", width, initial_indent="  ", subsequent_indent="    ")
+        blocks.append(f"\b\n{body}")
+    return "\n\n".join(blocks)
+
+
+@click.group("config", epilog=settings_help())
 def config() -> None:
     """The settings: config file, environment (MARGIN_CONSOLE_*) and flags."""
 
@@ -44,7 +65,7 @@ def show(ctx: click.Context, as_json: bool) -> None:
     settings: Settings = current_settings(ctx)
     console_registry(settings)
     rows = {name: {"value": _value(getattr(settings, name)), "from": settings.origin(name)}
-            for name in Settings.model_fields}
+            for name in SPECS}
     if as_json:
         emit_json({"config": _value(settings.config), "settings": rows})
         return

@@ -19,7 +19,7 @@ def copy(ctx: click.Context, source: str, destination: str, as_json: bool) -> No
     """Copy a whole book between engines, all-or-nothing, its audit chain verified on arrival."""
     current = settings(ctx)
     clock = ctx.find_root().obj.get("clock")
-    counts = copy_book(source, destination, operator(ctx), current.model_copy(update={"read_only": False}), clock)
+    counts = copy_book(source, destination, operator(ctx), current.replace(read_only=False), clock)
     if as_json:
         emit_json(counts)
     else:

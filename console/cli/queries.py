@@ -1,14 +1,16 @@
-"""`accounts`, `show`, `orders`, `doctor` and `audit`: the commands of store/queries/ (read only)."""
+"""`accounts`, `show`, `orders`, `doctor` and `audit`: the commands of store/queries/ (read only).
+
+A command is mostly its start-up (issue 17): what only `show`, `doctor` or `orders --submit` uses (calc's rules
+and their pydantic models, the ACR lifecycle) is imported in that command, so `accounts` and `audit` load none.
+"""
 from __future__ import annotations
 
 import click
 
-from calc import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from calc.audit_summary import audit_summary
-from calc.diagnostics import pending_banner
 from calc.formatting import call_distance_text, lev, money, pct
-from calc.margin import house_floor_note
 from calc.views import OrderRecord
+from calc.vocabulary import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from console.cli.output import (
     csv_option,
     emit_check,
@@ -19,12 +21,8 @@ from console.cli.output import (
     json_option,
 )
 from console.cli.support import SqlInt, open_store, operator
-from store.lifecycle import submit_acr
 from store.queries.accounts import SORTS, account_page, parse_filter
 from store.queries.audit import audit_trail, verify_chain
-from store.queries.detail import account_detail
-from store.queries.doctor import doctor_json, doctor_report, doctor_summary
-from store.queries.integrity import integrity_report
 from store.queries.orders import list_orders
 
 
@@ -59,6 +57,10 @@ def accounts(ctx: click.Context, text: str, sort: str, limit: int, offset: int, 
 @click.pass_context
 def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
     """One account: sleeves with saved/applied/actual leverage, cash, exposure, margin figures, diagnostics."""
+    from calc.diagnostics import pending_banner
+    from calc.margin import house_floor_note
+    from store.queries.detail import account_detail
+
     with open_store(ctx) as store:
         detail = account_detail(store, account_id)
     if as_json:
@@ -104,6 +106,8 @@ def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_cs
         raise click.UsageError("--submit marks one ACR's orders: give --acr ID")
     with open_store(ctx, writes=submit) as store:
         if submit:
+            from store.lifecycle import submit_acr
+
             assert acr_id is not None
             submit_acr(store, acr_id, operator(ctx))
         found = list_orders(store, acr_id, account_id)
@@ -125,6 +129,8 @@ def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_cs
 @click.pass_context
 def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> None:
     """Every diagnostic across the book, grouped by code, with the fix for each (--integrity: check the book)."""
+    from store.queries.doctor import doctor_json, doctor_report, doctor_summary
+
     if integrity:
         _integrity(ctx, as_json)
     with open_store(ctx) as store:
@@ -147,6 +153,8 @@ def doctor(ctx: click.Context, limit: int, integrity: bool, as_json: bool) -> No
 
 
 def _integrity(ctx: click.Context, as_json: bool) -> None:
+    from store.queries.integrity import integrity_report
+
     with open_store(ctx) as store:
         report = integrity_report(store)
     emit_check(ctx, report, as_json)

@@ -160,5 +160,5 @@ def console_settings(settings: Settings, login_name: str, clock: Any = None) -> 
         return settings
     with Store(settings.db, settings, clock) as store:
         writer = resolve_actor(store, login_name, settings.claimed_operator())
-    named = settings.model_copy(update={"operator": writer.recorded})
+    named = settings.replace(operator=writer.recorded)
     return named if writer.may("operator") else named.as_viewer()

@@ -18,6 +18,7 @@ from console.footer import PriorityFooter
 from console.messages import AccountChanged, AccountLoaded, FindingLoaded, RiskLoaded, SleeveSaved
 from console.screens.base import ConsoleScreen
 from console.screens.fix_performer import FixPerformer
+from console.screens.refilled_screen import RefilledPush
 from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
 from store.sleeves import revert_target, set_track_manager
@@ -27,7 +28,7 @@ from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
 
 
-class DetailScreen(FixPerformer, ConsoleScreen[None]):
+class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
     """Why this account is or is not leveraging, and the fix in a keystroke."""
 
     SCOPE = "detail"
@@ -39,6 +40,18 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         self.detail: AccountDetail | None = None
         self._focus_sleeve: str | None = None
         self._risks: dict[str, SleeveRisk] = {}
+
+    def point_at(self, account_id: str) -> None:
+        """Load another account into this screen, kept off the stack between opens, and push it once the account
+        is on it: an open is an update and a screen switch, not a compose, and shows no loading frame."""
+        self.workers.cancel_node(self)  # a result still on its way for the last account is not delivered
+        self.account_id = account_id
+        self.detail = None  # no key acts on the last account's figures (none reaches a screen off the stack)
+        self._focus_sleeve = None
+        self._risks = {}
+        self.push_when_refilled()
+        self.query_one(DetailBody).clear()
+        self.load()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -58,6 +71,8 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
     @on(AccountLoaded)
     async def _show(self, message: AccountLoaded) -> None:
         detail = message.detail
+        if detail.account.id != self.account_id:
+            return  # loaded for the account this screen showed before
         focused = self.selected_sleeve
         keep = self._focus_sleeve or (focused.id if focused else None)
         reload = self.detail is not None
@@ -70,6 +85,8 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         self.query_one("#banner", Static).update(banner)
         self.query_one("#banner").set_class(bool(banner), "-visible")
         cards = await self.query_one(DetailBody).show(detail)
+        if detail.account.id != self.account_id:
+            return  # re-pointed while the cards mounted: the next account's result refills it
         target = next((c for c in cards if c.sleeve.id == keep), None)
         if target is None:
             target = next((c for c in cards if c.sleeve.kind == "model" and c.sleeve.pending), None)
@@ -77,9 +94,10 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
             target = next((c for c in cards if c.sleeve.kind == "model"), cards[0] if cards else None)
         if target is not None:
             # An account opens at its top (the first model card is on screen there); a reload keeps the card in view.
-            target.focus(scroll_visible=reload)
+            self.set_focus(target, scroll_visible=reload)  # now, so the first frame shows it
         self._focus_sleeve = None
-        self.load_risk()
+        self.refilled()
+        self.call_after_refresh(self.load_risk)  # after the first frame: its worker would share the GIL with it
 
     @work(thread=True, exclusive=True, group="risk", exit_on_error=False, description="risk")
     def load_risk(self) -> None:
@@ -89,6 +107,8 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
 
     @on(RiskLoaded)
     def _show_risk(self, message: RiskLoaded) -> None:
+        if self.detail is None or not set(message.risks) <= {s.id for s in self.detail.sleeves}:
+            return  # another account's sleeves (sleeve ids are unique in the book): read before the screen moved on
         self._risks = message.risks
         self._update_risk()
 
@@ -114,7 +134,7 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
     @property
     def selected_sleeve(self) -> SleeveView | None:
         focused = self.focused
-        if isinstance(focused, SleeveCard):
+        if isinstance(focused, SleeveCard) and self.detail is not None:
             return focused.sleeve
         return None
 
@@ -204,10 +224,12 @@ class DetailScreen(FixPerformer, ConsoleScreen[None]):
         with self.store_failures(), self.app.open_store() as store, store.snapshot():
             account_version, sleeve_versions = versions(store, self.account_id)
             self.deliver(FindingLoaded(troubleshoot(store, self.account_id, symptom, sleeve_id),
-                                       account_version, sleeve_versions))
+                                       account_version, sleeve_versions, self.account_id))
 
     @on(FindingLoaded)
     def _fix_loaded(self, message: FindingLoaded) -> None:
+        if message.account_id != self.account_id or self not in self.app.screen_stack:
+            return  # the operator left this account (or the screen) before its finding arrived: no fix on another
         self.perform_fix(message, self.account_id)
 
     @on(SleeveSaved)

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from json.encoder import encode_basestring_ascii as _text
 from typing import Any
 
-from calc.diagnostics import CAUSES, DIAGNOSTIC_CODES, DIAGNOSTIC_FIXES, Diagnostic
+from calc.diagnostic import Diagnostic
 from calc.money import json_value
 from calc.views import DoctorFinding, DoctorReport
+from calc.vocabulary import CAUSES, DIAGNOSTIC_CODES, DIAGNOSTIC_FIXES
 from store.core import Store
 from store.queries.accounts import stale_cutoff
 from store.queries.freshness import book_freshness

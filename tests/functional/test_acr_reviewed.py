@@ -53,8 +53,8 @@ async def test_a_target_saved_by_another_operator_while_the_dialog_is_open_is_re
 
 @pytest.mark.sqlite_only  # a raw sqlite3 connection holds the lock (test_store_postgres.py holds the server's)
 async def test_after_a_fire_fails_on_a_locked_book_the_screen_fires_again(story_db, make_app, settings, notes):
-    settings.busy_timeout_ms = 50  # the writer gives up quickly while another holds the lock
     app = make_app()
+    app.settings = settings.replace(busy_timeout_ms=50)  # the writer gives up quickly while another holds the lock
     async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         acr = await open_acr(pilot, "a")
         lock = sqlite3.connect(str(settings.db), isolation_level=None)

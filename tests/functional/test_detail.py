@@ -24,6 +24,11 @@ def text(widget) -> str:
     return str(widget.render())
 
 
+def card(screen: DetailScreen, sleeve_id: str) -> SleeveCard:
+    """The card showing `sleeve_id` (cards are reused between accounts, so they carry no sleeve id of their own)."""
+    return next(c for c in screen.query(SleeveCard) if c.sleeve.id == sleeve_id)
+
+
 async def open_detail(pilot, account_id: str) -> DetailScreen:
     await settle(pilot)
     pilot.app.open_account(account_id)
@@ -78,7 +83,7 @@ async def test_no_banner_without_pending_leverage(story_db, make_app):
         codes = {d.code for d in screen.detail.diagnostics}
         assert "PENDING_LEVERAGE" not in codes
         assert {"NEGATIVE_APM", "TACTICAL_TRACK_OFF", "STALE_PRICES"} <= codes
-        assert "OFF (reserve" in text(screen.query_one("#sleeve-A-1003-M1", SleeveCard))
+        assert "OFF (reserve" in text(card(screen, "A-1003-M1"))
 
 
 async def test_j_k_select_cards_and_the_apm_refuses_edit_acr_and_toggle(story_db, make_app, settings, notes):
@@ -123,7 +128,7 @@ async def test_t_toggles_track_manager_on_a_model_sleeve(story_db, make_app, set
         assert screen.selected_sleeve.id == "A-1003-M1"
         assert screen.selected_sleeve.track_manager is True
         assert "TACTICAL_TRACK_OFF" not in {d.code for d in screen.detail.diagnostics}
-        assert "Track manager ON" in text(screen.query_one("#sleeve-A-1003-M1", SleeveCard))
+        assert "Track manager ON" in text(card(screen, "A-1003-M1"))
         with Store(settings.db, settings, fixed_clock) as store:
             sleeve = account_detail(store, "A-1003").sleeve("A-1003-M1")
             assert sleeve.track_manager is True

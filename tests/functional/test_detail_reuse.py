@@ -1,12 +1,34 @@
-"""Issue 17 item 4: the detail's panels are built with the screen and a reload updates its widgets in place."""
+"""Issue 17 item 4: one detail screen is kept and refilled per account; a reload updates its widgets in place."""
 from __future__ import annotations
 
-from tests.conftest import settle
-from tests.functional.test_detail import open_detail
+import gc
+
+from calc.troubleshoot import SYMPTOM_OF_CODE
+from console import textual_workarounds
+from console.messages import AccountLoaded, FindingLoaded, RiskLoaded
+from console.screens.acr_screen import AcrScreen
+from console.screens.detail_screen import DetailScreen
+from console.screens.editor_modal import LeverageEditor
+from console.screens.history_screen import HistoryScreen
+from console.screens.troubleshoot_screen import TroubleshootScreen
+from store.core import Store
+from store.queries.detail import account_detail
+from store.risk import account_risk
+from store.troubleshoot import troubleshoot
+from tests.conftest import Notes, fixed_clock, settle
+from tests.functional.test_detail import card, open_detail, text
+from tests.functional.test_live_book import live_app, other_operator_sets
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
+
+
+async def reopen(pilot, account_id: str) -> DetailScreen:
+    """Back to the browser, then open `account_id`."""
+    await pilot.press("escape")
+    await settle(pilot)
+    return await open_detail(pilot, account_id)
 
 
 async def test_a_reload_updates_the_cards_in_place(story_db, make_app):
@@ -20,11 +42,178 @@ async def test_a_reload_updates_the_cards_in_place(story_db, make_app):
         await pilot.press("t")  # track manager on the model sleeve: a write, then a reload
         await settle(pilot)
         assert list(screen.query(SleeveCard)) == cards  # the same widgets
-        model = screen.query_one("#sleeve-A-1003-M1", SleeveCard)
+        model = card(screen, "A-1003-M1")
         assert model.sleeve.track_manager and "Track manager ON" in str(model.render())
         assert screen.focused is model
         assert (screen.query_one(MarginPanel), screen.query_one(RiskPanel),
                 screen.query_one(DiagnosticsList)) == panels  # updated in place, not remounted
         assert "TACTICAL_TRACK_OFF" not in str(panels[2].render())
-        body = [w.id for w in screen.query_one("#detail-body").children]
-        assert body == [f"sleeve-{c.sleeve.id}" for c in cards] + ["margin", "risk", "diagnostics"]
+        body = list(screen.query_one("#detail-body").children)
+        assert body == [*cards, *panels]
+
+
+async def test_the_next_account_reuses_the_screen_and_keeps_nothing_of_the_last(story_db, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        first = await open_detail(pilot, "A-1001")
+        assert "PENDING_LEVERAGE" in text(first.query_one(DiagnosticsList))
+        first.query_one("#detail-body").scroll_end(animate=False, immediate=True)
+        await settle(pilot)
+        assert first.query_one("#detail-body").scroll_y > 0
+        screen = await reopen(pilot, "A-1003")
+        assert screen is first and screen.account_id == "A-1003" and screen.detail.account.id == "A-1003"
+        assert [c.sleeve.id for c in screen.query(SleeveCard)] == ["A-1003-APM", "A-1003-M1"]
+        title = text(screen.query_one("#account-title"))
+        assert title.startswith("A-1003 ·") and "A-1001" not in title
+        diagnostics = text(screen.query_one(DiagnosticsList))
+        assert "TACTICAL_TRACK_OFF" in diagnostics and "A-1001" not in diagnostics
+        assert screen.query_one(RiskPanel).risk[0].sleeve_id == "A-1003-M1"  # the risk of this account's sleeve
+        assert screen.query_one("#detail-body").scroll_y == 0  # an account opens at its top
+        assert screen.focused is card(screen, "A-1003-M1")
+        assert "SELECTED" in str(card(screen, "A-1003-M1").border_title)
+        assert "SELECTED" not in str(card(screen, "A-1003-APM").border_title)
+        await pilot.press("e")  # edit leverage acts on this account's sleeve
+        await settle(pilot)
+        assert isinstance(app.screen, LeverageEditor) and app.screen.sleeve.id == "A-1003-M1"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen) and app.screen.account_id == "A-1003"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("y")  # the troubleshooter from the detail
+        await settle(pilot)
+        assert isinstance(app.screen, TroubleshootScreen)
+        assert (app.screen.account_id, app.screen.sleeve_id) == ("A-1003", "A-1003-M1")
+
+
+async def test_cards_follow_the_number_of_sleeves(demo_db, make_app, settings):
+    with Store(settings.db, settings, fixed_clock) as store:
+        counts = {f"A-{n:06d}": len(account_detail(store, f"A-{n:06d}").sleeves) for n in range(1, 41)}
+    many = max(counts, key=counts.get)
+    few = min(counts, key=counts.get)
+    assert counts[many] > counts[few]
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_detail(pilot, few)
+        for account_id in (many, few, many):
+            assert await reopen(pilot, account_id) is screen
+            assert [c.sleeve.id for c in screen.query(SleeveCard)] == [s.id for s in screen.detail.sleeves]
+            assert len(screen.detail.sleeves) == counts[account_id]
+            assert [type(w) for w in screen.query_one("#detail-body").children][-3:] == [
+                MarginPanel, RiskPanel, DiagnosticsList]
+
+
+async def test_the_fix_key_acts_on_the_account_now_shown(demo_db, make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-000003")
+        await reopen(pilot, "A-000006")
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, AcrScreen)
+        assert (app.screen.sleeve_id, app.screen.kind) == ("A-000006-M1", "liquidation")
+
+
+async def test_results_read_for_the_last_account_are_dropped(story_db, make_app, settings):
+    """A worker still running for the last account when the screen moved on: its account, risk and finding
+    arrive after the next account's and must not land on it (nor perform a fix on it)."""
+    with Store(settings.db, settings, fixed_clock) as store:
+        last = account_detail(store, "A-1001")
+        risks = account_risk(store, "A-1001")
+        finding = troubleshoot(store, "A-1001", SYMPTOM_OF_CODE["PENDING_LEVERAGE"], "A-1001-M1")
+    assert finding.action is not None
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        screen = await reopen(pilot, "A-1003")
+        screen.post_message(AccountLoaded(last))
+        screen.post_message(RiskLoaded(risks))
+        screen.post_message(FindingLoaded(finding, last.version, {s.id: s.version for s in last.sleeves}, "A-1001"))
+        await settle(pilot)
+        assert app.screen is screen  # no fix performed: no ACR screen, no confirmation
+        assert screen.detail.account.id == "A-1003"
+        assert [c.sleeve.id for c in screen.query(SleeveCard)] == ["A-1003-APM", "A-1003-M1"]
+        assert screen.query_one(RiskPanel).risk[0].sleeve_id == "A-1003-M1"
+
+
+async def test_an_account_opened_above_the_kept_screen_gets_its_own(story_db, make_app):
+    """The palette (or the doctor) opens an account while the kept screen is on the stack: a second screen, and
+    escape comes back to the first account as it was."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        kept = await open_detail(pilot, "A-1001")
+        app.open_account("A-1003")
+        await settle(pilot)
+        above = app.screen
+        assert isinstance(above, DetailScreen) and above is not kept and above.detail.account.id == "A-1003"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is kept and kept.detail.account.id == "A-1001"
+        assert [c.sleeve.id for c in kept.query(SleeveCard)] == ["A-1001-APM", "A-1001-M1"]
+
+
+async def test_another_operators_write_refreshes_the_refilled_screen(story_db, settings, notes: Notes):
+    app = live_app(settings)
+    async with app.run_test(size=(120, 40), message_hook=notes) as pilot:
+        await open_detail(pilot, "A-1003")
+        screen = await reopen(pilot, "A-1001")
+        other_operator_sets(settings, "A-1001-M1", "1.7")
+        for _ in range(60):
+            if str(screen.detail.sleeves[1].saved) == "1.7":
+                break
+            await pilot.pause(0.05)
+            await settle(pilot)
+        assert str(screen.detail.sleeves[1].saved) == "1.7" and app.screen is screen
+        assert notes.titled("Book changed")[0].message.startswith("A-1001 was changed by bob (set-leverage)")
+
+
+async def test_a_write_on_stale_figures_is_refused_with_who_changed_what(story_db, make_app, settings, notes):
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
+        await open_detail(pilot, "A-1003")
+        screen = await reopen(pilot, "A-1001")
+        assert screen.selected_sleeve.id == "A-1001-M1"
+        other_operator_sets(settings, "A-1001-M1", "1.7")  # no live book here: the screen still shows the old target
+        await pilot.press("t")
+        await settle(pilot)
+        conflict = [n.message for n in notes.titled("Conflict")]
+        assert conflict and conflict[0].startswith("A-1001-M1 changed since you reviewed it")
+        assert "changed by bob" in conflict[0]
+    with Store(settings.db, settings, fixed_clock) as store:
+        assert account_detail(store, "A-1001").sleeve("A-1001-M1").track_manager  # nothing written
+
+
+async def test_a_theme_changed_while_the_screen_was_away_is_on_it_when_it_comes_back(story_db, make_app):
+    """The push of the refilled screen skips Textual's restyle of every node: its styles must be current anyway."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("escape")
+        await settle(pilot)
+        app.theme = "nord" if app.theme != "nord" else "gruvbox"
+        await settle(pilot)
+        screen = await open_detail(pilot, "A-1003")
+        widgets = [screen, *screen.query(SleeveCard), screen.query_one(RiskPanel), screen.query_one(DiagnosticsList)]
+        shown = [(w.styles.background, w.styles.border_top, w.styles.color) for w in widgets]
+        app.update_styles(screen)  # what the skipped restyle would have done
+        assert [(w.styles.background, w.styles.border_top, w.styles.color) for w in widgets] == shown
+
+
+async def test_the_kept_screen_is_frozen_out_of_later_collections_once(story_db, make_app, monkeypatch):
+    freezes: list[int] = []
+    monkeypatch.setattr(textual_workarounds.gc, "freeze", lambda: freezes.append(1))
+    monkeypatch.setattr(textual_workarounds.gc, "unfreeze", lambda: None)
+    app = make_app()
+    app.workarounds.active = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(freezes) == 1  # at start
+        for account_id in ("A-1001", "A-1002", "A-1003"):
+            await open_detail(pilot, account_id)
+            await pilot.pause(0.1)  # past the collections' minimum interval
+            await pilot.press("escape")
+            await settle(pilot)
+        assert len(freezes) == 2  # and once after the kept screen was built, never again
+    assert gc.isenabled()

@@ -205,7 +205,7 @@ async def test_a_concurrent_edit_is_a_conflict_not_a_silent_overwrite(story_db, 
     async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
         editor = await open_editor(pilot)
         # A second operator saves the same sleeve while the editor is open.
-        with Store(settings.db, settings.model_copy(update={"operator": "bob"}), fixed_clock) as store:
+        with Store(settings.db, settings.replace(operator="bob"), fixed_clock) as store:
             set_leverage(store, "A-1001-M1", Decimal("1.75"), operator="bob")
         await set_value(pilot, editor, "1.25")
         await pilot.press("enter")

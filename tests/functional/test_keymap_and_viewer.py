@@ -17,7 +17,7 @@ from tests.conftest import Notes, count, fixed_clock, raw_rows, settle
 
 
 def build(settings: Settings, **update: object) -> MarginConsoleApp:
-    app = MarginConsoleApp(settings.model_copy(update=update), clock=fixed_clock, cursor_blink=False)
+    app = MarginConsoleApp(settings.replace(**update), clock=fixed_clock, cursor_blink=False)
     app.animation_level = "none"
     return app
 

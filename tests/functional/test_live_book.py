@@ -16,7 +16,7 @@ from tests.conftest import Notes, fixed_clock, settle, wait_for
 
 def live_app(settings: Settings) -> MarginConsoleApp:
     """The console as run_console makes it (live), looking every 0.1 s so the tests stay short."""
-    app = MarginConsoleApp(settings.model_copy(update={"live_seconds": 0.1}), clock=fixed_clock, cursor_blink=False,
+    app = MarginConsoleApp(settings.replace(live_seconds=0.1), clock=fixed_clock, cursor_blink=False,
                            live=True)
     app.animation_level = "none"
     return app
@@ -24,7 +24,7 @@ def live_app(settings: Settings) -> MarginConsoleApp:
 
 def other_operator_sets(settings: Settings, sleeve_id: str, leverage: str, operator: str = "bob") -> None:
     """A write from another process's connection, as another operator."""
-    with Store(settings.db, settings.model_copy(update={"operator": operator}), fixed_clock) as store:
+    with Store(settings.db, settings.replace(operator=operator), fixed_clock) as store:
         set_leverage(store, sleeve_id, Decimal(leverage), operator)
 
 

@@ -14,6 +14,11 @@ def test_active_only_on_the_textual_they_were_written_for():
     assert textual_workarounds.ACTIVE == textual.__version__.startswith("8.2.")
 
 
+def test_the_version_read_without_importlib_metadata_is_the_installed_one():
+    """The dist-info directory's name says what importlib.metadata says (which the console's start avoids)."""
+    assert textual_workarounds.textual_version() == textual.__version__
+
+
 def test_inactive_workarounds_do_nothing(make_app, monkeypatch):
     calls: list[str] = []
     monkeypatch.setattr(gc, "freeze", lambda: calls.append("freeze"))
@@ -67,6 +72,7 @@ async def test_removed_widgets_are_not_kept_alive_by_watchers(story_db, make_app
         await pilot.pause(0.1)
         watching = [node for name in ("title", "sub_title") for node, _ in getattr(app, "__watchers")[name]]
         assert watching and not [node for node in watching if node._closing]  # two popped Headers were there
+        gc.unfreeze()  # the keys were alive when the kept detail screen was frozen in: unreachable is what counts
         gc.collect()
         assert [ref for ref in replaced if ref() is not None] == []
         app.title = "renamed"  # the live Headers kept their watchers on the app's title

@@ -376,3 +376,24 @@ def test_failure_leaves_the_apm_alone_and_carries_no_orders():
     result = build(make_account(leverage=D("1.5"), type="cash", margin_enabled=False, apm_cash=D(10)), "one-dollar")
     assert_failed(result, "MARGIN_NOT_ENABLED")
     assert result.before.apm.cash == D(10)
+
+
+@pytest.mark.parametrize("kind, amount, leverage, cash, positions", [
+    ("rebalance", D(0), D("1.5"), D(100000), {}),  # a debit: interest to reprice
+    ("rebalance", D(0), D("2.0"), D(-40000), {"SPY": D(96), "AGG": D(320)}),
+    ("one-dollar", D(0), D("1.25"), D(100000), {}),
+    ("deposit", D(2500), D("1.0"), D(100000), {}),  # no debit: no interest at either rate
+    ("rebalance", D(0), D("1.5"), D(0), {}),  # NAV_NOT_POSITIVE: no projection at all
+])
+def test_a_build_at_another_rate_is_the_build_made_at_that_rate(kind, amount, leverage, cash, positions):
+    """Issue 17 item 7: the batch builds once and reprices the projected debit's interest at its tier, instead of
+    building again at that tier's rate; the result must be the rebuilt one, field for field."""
+    from calc.build import at_rate
+
+    account = make_account(leverage=leverage, cash=cash, positions=positions, apm_cash=D(10))
+    for first, second in ((D("0.09"), D("0.08")), (D(0), D("0.1075")), (D("0.0583"), D("0.0583"))):
+        at_first = build(account, kind, amount=amount, settings=CalcSettings(annual_rate=first))
+        rebuilt = build(account, kind, amount=amount, settings=CalcSettings(annual_rate=second))
+        assert at_rate(at_first, second) == rebuilt
+        if rebuilt.projected_margin is not None and rebuilt.projected_margin.debit and first != second:
+            assert at_first != rebuilt  # the interest is the one field that differs, so the check has teeth

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import click
+import pytest
 
 import console.cli
 from console.cli.output import csv_option, json_option
@@ -97,6 +98,16 @@ def test_a_command_imports_its_own_module_only(tmp_path: Path):
     assert [m for m in loaded if m.startswith("console.")] == [
         "console.cli", "console.cli.group", "console.cli.output", "console.cli.queries", "console.cli.support"]
     assert "textual" not in loaded
+
+
+@pytest.mark.parametrize("command", [["accounts", "--limit", "5"], ["audit", "--limit", "5"], ["doctor"],
+                                     ["doctor", "--json"]])
+def test_the_read_commands_that_compute_nothing_load_no_pydantic(story, command: list[str]):
+    """Issue 17 items 2 and 5: `accounts`, `audit` and `doctor` read stored rows into plain views (the doctor's
+    fixes are words); the settings, the store and these commands import neither pydantic nor calc.models."""
+    loaded = _modules_after("--db", str(story), "--operator", "alice", *command)
+    assert "console.cli.queries" in loaded  # the command ran
+    assert [m for m in loaded if m.split(".")[0] in ("pydantic", "pydantic_settings") or m == "calc.models"] == []
 
 
 def _commands(group: click.Group):

@@ -6,10 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from pydantic import ValidationError
-
 from store.book import import_book
 from store.queries.accounts import account_page, fts_query
+from store.config_file import ConfigError
 from store.settings import Settings
 from tests.unit.conftest import one_error_line, problems, snapshot, story_data
 
@@ -37,7 +36,7 @@ def test_duplicate_keys_in_a_book_are_refused_with_their_paths(run, story, tmp_p
 
 @pytest.mark.parametrize("name", ["", "   ", "al\nice", "bob\x1b[31m", "eve\u202e", "tab\there"])
 def test_settings_refuse_a_blank_operator_or_control_characters(name):
-    with pytest.raises(ValidationError, match="operator"):
+    with pytest.raises(ConfigError, match="^operator: the operator name .*(blank|control characters)"):
         Settings(operator=name)
 
 

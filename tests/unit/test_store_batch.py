@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,10 @@ from store.acrs import fire_acr
 from store.batch import CHUNK, pending_sleeves, rebalance_all_pending
 from store.book import generate_demo
 from store.core import Store
+from store.db import BookConnection
 from store.errors import InvalidInput
+from store.queries.audit import verify_chain
+from store.queries.integrity import summary_problems
 from tests.conftest import fixed_clock
 from tests.unit.conftest import count, raw_rows, snapshot
 
@@ -21,7 +25,7 @@ ALL = set(ACK_IDS)
 ACCOUNTS = 60
 
 
-def demo(path: Path) -> Store:
+def demo(path: Path | str) -> Store:
     store = Store(path, clock=fixed_clock)
     generate_demo(store, ACCOUNTS, 7, "seed")
     return store
@@ -42,20 +46,63 @@ def book(tmp_path: Path):
     store.close()
 
 
-def test_the_batch_writes_what_one_acr_per_sleeve_writes(tmp_path: Path):
-    batch_db, single_db = tmp_path / "batch.db", tmp_path / "single.db"
-    with demo(batch_db) as batch, demo(single_db) as single:
+@pytest.fixture
+def twin_books(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[Path | str, Path | str]:
+    """Two places for the same demo book, on the test's engine."""
+    if engine == "sqlite":
+        return tmp_path / "batch.db", tmp_path / "single.db"
+    cluster = request.getfixturevalue("pg_cluster")
+    return cluster.fresh_url(), cluster.fresh_url()
+
+
+def book_rows(store: Store, sql: str) -> list[tuple[Any, ...]]:
+    return [tuple(r) for r in store.execute(sql).fetchall()]
+
+
+EVERY_WRITTEN_ROW = (
+    "SELECT * FROM acrs ORDER BY id", "SELECT * FROM orders ORDER BY id", "SELECT * FROM sleeves ORDER BY id",
+    "SELECT * FROM accounts ORDER BY id", "SELECT * FROM account_diagnostics ORDER BY account_id, code, sleeve_id",
+    # the whole row, hashes included: the batch chains its audit rows in memory exactly as one append per ACR does
+    "SELECT id, at, operator, action, account_id, sleeve_id, detail, prev_hash, hash FROM audit ORDER BY id")
+
+
+def test_the_batch_writes_what_one_acr_per_sleeve_writes(twin_books, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("store.batch.CHUNK", 2)  # several chunks, and accounts whose sleeves straddle two
+    with demo(twin_books[0]) as batch, demo(twin_books[1]) as single:
         sleeves = pending_sleeves(batch)
         assert sleeves == pending_sleeves(single) and len(sleeves) > 2
         result = rebalance_all_pending(batch, "alice", ALL)
         for sleeve_id in sleeves:
             fire_acr(single, sleeve_id, "rebalance", "alice", acknowledged=ALL)
-    assert result.total == len(sleeves) == result.built + result.failed and result.refused == 0
-    for sql in ("SELECT * FROM acrs ORDER BY id", "SELECT * FROM orders ORDER BY id",
-                "SELECT * FROM sleeves ORDER BY id", "SELECT * FROM accounts ORDER BY id",
-                "SELECT * FROM account_diagnostics ORDER BY account_id, code, sleeve_id",
-                "SELECT operator, action, account_id, sleeve_id, detail FROM audit WHERE id > 1 ORDER BY id"):
-        assert table(batch_db, sql) == table(single_db, sql), sql
+        assert result.total == len(sleeves) == result.built + result.failed and result.refused == 0
+        for sql in EVERY_WRITTEN_ROW:
+            assert book_rows(batch, sql) == book_rows(single, sql), sql
+        assert verify_chain(batch).ok and summary_problems(batch) == []
+
+
+def test_a_refused_sleeve_mid_chunk_writes_nothing_and_the_rest_of_its_chunk_is_written(
+        twin_books, monkeypatch: pytest.MonkeyPatch):
+    """The batch writes a chunk's rows together: a sleeve refused in the middle of a chunk must leave no row behind
+    and take none of its neighbours with it. Here a sleeve that is no longer a model sleeve by the time the batch
+    fires it (its listing raced a change): the APM of an account in the middle of the list."""
+    with demo(twin_books[0]) as batch, demo(twin_books[1]) as reference:
+        sleeves = pending_sleeves(batch)
+        assert len(sleeves) > 2 and len(sleeves) + 1 <= CHUNK  # one chunk
+        intruder = batch.scalar("SELECT id FROM sleeves WHERE kind = 'apm' ORDER BY id LIMIT 1")
+        listed = sleeves[:2] + [intruder] + sleeves[2:]
+        monkeypatch.setattr("store.batch.pending_sleeves", lambda store: list(listed))
+        result = rebalance_all_pending(batch, "alice", ALL)
+        monkeypatch.undo()
+        assert result.refused == 1 and result.refusals == {"Refused": 1}
+        assert [s for s, _ in result.refused_sleeves] == [intruder] and "APM" in result.refused_sleeves[0][1]
+        assert result.built + result.failed == len(sleeves)
+        assert batch.scalar("SELECT count(*) FROM acrs WHERE sleeve_id = ?", [intruder]) == 0
+        assert batch.scalar("SELECT count(*) FROM audit WHERE sleeve_id = ?", [intruder]) == 0
+        # Everything else is what the batch writes without the intruder.
+        rebalance_all_pending(reference, "alice", ALL)
+        for sql in EVERY_WRITTEN_ROW:
+            assert book_rows(batch, sql) == book_rows(reference, sql), sql
+        assert verify_chain(batch).ok and summary_problems(batch) == []
 
 
 def test_counts_codes_and_acknowledgements(book: Store, tmp_path: Path):
@@ -171,21 +218,42 @@ def test_acr_usage_errors(run, demo_cli, args, message):
     assert count(demo_cli, "acrs") == 0
 
 
-def test_a_chunk_reads_prices_models_policy_and_accounts_once_and_never_reads_an_acr_back(book: Store):
-    """Issue 17 item 7: per sleeve the account was loaded twice, prices and models rebuilt 3-4 times and the ACR
-    re-read after its write; per chunk of sleeves they are now read once."""
-    statements: list[str] = []
-    book.conn.set_trace_callback(statements.append)
+def test_a_chunk_reads_and_writes_each_table_once_whatever_its_size(book: Store, monkeypatch: pytest.MonkeyPatch):
+    """Issue 17 item 7: per sleeve the batch read the sleeve, its account's version, its request key and its rate
+    tier, and wrote the ACR, orders, sleeve, summary, diagnostics and audit row one statement each, in a savepoint.
+    Now every statement runs once per chunk, however many sleeves the chunk holds."""
+    monkeypatch.setattr("store.batch.CHUNK", 2)
+    calls: list[str] = []
+
+    def execute(conn: BookConnection, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        calls.append(sql)
+        return sqlite3.Connection.execute(conn, sql, params)
+
+    def executemany(conn: BookConnection, sql: str, rows: Any) -> sqlite3.Cursor:
+        calls.append(sql)
+        return sqlite3.Connection.executemany(conn, sql, rows)
+
+    monkeypatch.setattr(BookConnection, "execute", execute)
+    monkeypatch.setattr(BookConnection, "executemany", executemany)
     result = rebalance_all_pending(book, "alice", ALL)
-    book.conn.set_trace_callback(None)
-    chunks = -(-result.total // CHUNK)
-    assert result.total > 2 and result.built > 0
+    monkeypatch.undo()
+    chunks = -(-result.total // 2)
+    assert result.total > 2 * 2 and result.built > 0 and result.failed > 0
+    assert len([c for c in calls if c.startswith("INSERT INTO acrs ")]) == chunks  # every ACR of a chunk at once
+    per_chunk = Counter(calls)
+    assert max(per_chunk.values()) <= chunks, per_chunk.most_common(3)
+    assert not [s for s in per_chunk if s.startswith("SELECT * FROM acrs")]  # no ACR read back after its write
+    assert not [s for s in per_chunk if "SAVEPOINT" in s]  # a refusal raises before its sleeve writes anything
 
-    def reads(table: str) -> int:
-        return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and f" FROM {table} " in f"{s} ")
 
-    assert reads("prices") == 2 * chunks  # the price stamp of the request keys and the prices themselves
-    assert reads("models") == chunks and reads("policy") == chunks
-    assert reads("positions p") == chunks and reads("custodian_positions") == chunks  # the chunk's accounts
-    assert reads("accounts") == result.total + chunks  # each sleeve's account version for its request key
-    assert not [s for s in statements if s.startswith("SELECT * FROM acrs")]  # no ACR read back after its write
+def test_each_stored_checklist_is_the_json_dump_it_always_was(book: Store):
+    """The checklist column is written from cached per-item JSON (most items repeat on every ACR of a batch): the
+    text must be exactly what json.dumps of the item list wrote before, keys in the same order."""
+    rebalance_all_pending(book, "alice", ALL)
+    keys = ["id", "title", "evaluated", "status", "detail", "fix", "code"]
+    texts = [r[0] for r in book.execute("SELECT checklist FROM acrs ORDER BY id")]
+    assert len(texts) > 2
+    for text in texts:
+        items = json.loads(text)
+        assert [list(i) for i in items] == [keys] * len(items) and len(items) >= 8
+        assert text == json.dumps(items)

@@ -223,7 +223,7 @@ def test_fill_prices_at_the_band_edges_apply(story_store, built):
 
 def test_the_fill_price_band_is_a_setting(story_store, built, db_path):
     _, ids = built
-    story_store.settings = story_store.settings.model_copy(update={"fill_price_band": Decimal("0.10")})
+    story_store.settings = story_store.settings.replace(fill_price_band=Decimal("0.10"))
     before = snapshot(db_path)
     with pytest.raises(InvalidInput) as bad:
         apply_fills_csv(story_store, HEADER + f"{ids['AGG']},filled,600,111,\n", "alice")

@@ -1,6 +1,6 @@
 """Property: derived data is never stale. Any sequence of writes through the store services (import, prices,
-reconcile, set-leverage, track manager, confirm-margin, an ACR of every kind, fills, the four-eyes policy and
-every lifecycle transition: approve, reject, submit, cancel, expire, resubmit) leaves every account's
+reconcile, set-leverage, track manager, confirm-margin, an ACR of every kind, the batch rebalance, fills, the
+four-eyes policy and every lifecycle transition: approve, reject, submit, cancel, expire, resubmit) leaves every account's
 stored summary (NAV, highest saved and applied leverage, call distance, codes, diagnostic rows) equal to a
 fresh computation: the comparison `doctor --integrity` makes."""
 from __future__ import annotations
@@ -18,6 +18,7 @@ from calc import ACK_IDS, ACR_KINDS
 from calc.approvals import Actor
 from store.acrs import fire_acr
 from store.approvals import BuildChanged, approve_acr, reject_acr
+from store.batch import rebalance_all_pending
 from store.book import import_book
 from store.core import Store
 from store.errors import StoreError
@@ -70,6 +71,7 @@ writes = st.one_of(
     st.tuples(st.just("import"), st.none(), st.none()),
     st.tuples(st.just("policy"), st.none(), st.sampled_from([None, "1.25", "1.75"])),
     st.tuples(st.just("expire"), st.none(), st.none()),
+    st.tuples(st.just("batch"), st.none(), st.none()),  # acr --all-pending: a chunk's rows written together
 )
 # Which statuses each transition picks its ACR from (a pick outside them is refused, and must write nothing).
 PICK = {"approve": ("awaiting_approval",), "reject": ("awaiting_approval",), "submit": ("built",),
@@ -130,6 +132,8 @@ def apply(store: Store, write: tuple[str, object, object], n: int) -> None:
     elif what == "fire":
         amount = Decimal(2500) if value in ("deposit", "withdrawal", "allocation", "liquidation") else Decimal(0)
         fire_acr(store, str(target), str(value), "alice", amount, acknowledged=ALL, request_key=f"prop-{n}")
+    elif what == "batch":
+        rebalance_all_pending(store, "alice", ALL)
     elif what == "fill":
         built = [r[0] for r in store.execute("SELECT id FROM acrs WHERE status = 'built' ORDER BY id")]
         if built:
