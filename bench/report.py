@@ -328,5 +328,6 @@ METHODS = [
     "`getrusage().ru_maxrss` survives fork and exec on Linux, so a probe started by the bench process would "
     "report the bench's own peak) after the console paged forward 20 times, moved the cursor, typed and erased "
     "10 filters and opened three accounts; the baseline is the minimal app after the same keys.",
-    "- Demo generation: `Store.generate_demo` into a new file (generation, validation and the write).",
+    "- Demo generation: `Store.generate_demo` into a new file (generation, the stored summaries and the write; "
+    "from 20,000 accounts up, worker processes, one per CPU, make the batches and this process writes them).",
 ]

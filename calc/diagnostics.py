@@ -20,15 +20,25 @@ FEE_CEILING = Decimal("2500")
 
 def stale_symbols(account: Account, prices: dict[str, Price], today: date, max_age_days: int) -> list[str]:
     """Held symbols whose price is older than the allowed age."""
-    oldest = today - timedelta(days=max_age_days)
-    held = {sym for s in account.sleeves for sym, q in s.positions.items() if q}
-    return sorted(sym for sym in held if sym in prices and prices[sym].as_of < oldest)
+    return _stale(_held(account), prices, today, max_age_days)
 
 
 def unpriced_holdings(account: Account, prices: dict[str, Price]) -> list[str]:
     """Held symbols (non-zero quantity, any sleeve) with no price: they count as 0 in NAV and margin."""
-    held = {sym for s in account.sleeves for sym, q in s.positions.items() if q}
-    return sorted(held - set(prices))
+    return _unpriced(_held(account), prices)
+
+
+def _held(account: Account) -> set[str]:
+    return {sym for s in account.sleeves for sym, q in s.positions.items() if q}
+
+
+def _stale(held: set[str], prices: dict[str, Price], today: date, max_age_days: int) -> list[str]:
+    oldest = today - timedelta(days=max_age_days)
+    return sorted(sym for sym in held if sym in prices and prices[sym].as_of < oldest)
+
+
+def _unpriced(held: set[str], prices: dict[str, Price]) -> list[str]:
+    return sorted(sym for sym in held if sym not in prices)
 
 
 def negative_apm_cause(account: Account) -> str:
@@ -105,10 +115,11 @@ def diagnose(
             text = f"actual {drift[0]:.2f} vs target {drift[1]:.2f}"
             found.append(Diagnostic("DRIFT", f"{text} ({cause_label('DRIFT', cause)})" if cause else text, s.id,
                                     cause))
-    stale = stale_symbols(account, prices, today, settings.max_price_age_days)
+    held = _held(account)  # once for both checks: diagnose runs for every account of a book (the demo, a price file)
+    stale = _stale(held, prices, today, settings.max_price_age_days)
     if stale:
         found.append(Diagnostic("STALE_PRICES", ", ".join(stale)))
-    unpriced = unpriced_holdings(account, prices)
+    unpriced = _unpriced(held, prices)
     if unpriced:
         found.append(Diagnostic("MISSING_PRICE", f"no price for {', '.join(unpriced)} (counted as 0)"))
     for difference in differences(account, settings.reconcile_cash_tolerance):

@@ -24,10 +24,11 @@ def sleeve_equity(sleeve: Sleeve, prices: dict[str, Price]) -> Decimal:
 
 def actual_leverage(sleeve: Sleeve, prices: dict[str, Price]) -> Decimal | None:
     """Long market value / equity now; None when the sleeve has no positive equity."""
-    equity = sleeve_equity(sleeve, prices)
+    value = market_value(sleeve.positions, prices)
+    equity = value + sleeve.cash  # sleeve_equity, without pricing the holdings twice
     if equity <= 0:
         return None
-    return market_value(sleeve.positions, prices) / equity
+    return value / equity
 
 
 def invested_ratio(leverage: Decimal, model: Model, track_manager: bool, reserve: Decimal) -> Decimal:

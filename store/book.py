@@ -2,15 +2,15 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from calc import CalcSettings, Model, Price
+from calc import Account, CalcSettings, Model, Price
 from calc.money import cents_int
 from store.book_file import Book, parse_book, read_book_file
 from store.core import Progress, Store
-from store.errors import InvalidInput, Refused
 from store.mapping import (
     account_to_row,
     custodian_report_rows,
@@ -66,46 +66,12 @@ def import_file(store: Store, path: Path | str, operator: str, progress: Progres
     return import_book(store, read_book_file(path), operator, progress, source=f"import {Path(path).name}")
 
 
-def generate_demo(store: Store, accounts: int, seed: int, operator: str,
-                  progress: Progress | None = None) -> dict[str, int]:
-    """A deterministic demo book written into an empty store, streamed: the accounts are generated, validated
-    and written a batch at a time in the one transaction, so memory stays flat however large the book."""
-    from store.demo import demo_models, demo_prices, demo_rates, iter_accounts
+def generate_demo(store: Store, accounts: int, seed: int, operator: str, progress: Progress | None = None,
+                  workers: int | None = None) -> dict[str, int]:
+    """A deterministic demo book written into an empty store (store/demo_book.py, imported when first used)."""
+    from store.demo_book import generate_demo as write_demo
 
-    if accounts < 1:
-        raise InvalidInput("the demo needs at least 1 account")
-    if store.account_count():
-        raise Refused(f"{store.path} already holds {store.account_count():,} accounts: use a new --db for the demo")
-    today = store.today()
-    head = parse_book({"prices": demo_prices(seed, today), "models": demo_models(seed, today),
-                       "rates": demo_rates()})
-    models = {m.id for m in head.models}
-    stamp = (store.now(), operator, f"demo seed={seed}")
-    counts = {"prices": len(head.prices), "models": len(head.models), "rates": len(head.rates), "accounts": 0,
-              "sleeves": 0}
-    with store.transaction():
-        write_book(store.conn, head, today, store.calc_settings(), stamp=stamp, index=False)
-        batch: list[Any] = []
-        for account in iter_accounts(accounts, seed, today):
-            batch.append(account)
-            if len(batch) == BATCH:
-                _write_demo_batch(store, batch, models, progress, stamp, counts)
-                batch = []
-        _write_demo_batch(store, batch, models, progress, stamp, counts)
-        rebuild_filter_index(store.conn)
-        store.audit(operator, stamp[2], None, None, counts)
-    return counts
-
-
-def _write_demo_batch(store: Store, batch: list[Any], models: set[str], progress: Progress | None,
-                      stamp: tuple[str, str, str], counts: dict[str, int]) -> None:
-    if not batch:
-        return
-    # Ids are new by construction (the store was empty), so only the batch itself is checked for repeats.
-    book = parse_book({"accounts": batch}, known_models=models)
-    write_book(store.conn, book, store.today(), store.calc_settings(), progress, stamp=stamp, index=False)
-    counts["accounts"] += len(book.accounts)
-    counts["sleeves"] += sum(len(a.sleeves) for a in book.accounts)
+    return write_demo(store, accounts, seed, operator, progress, workers)
 
 
 def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: CalcSettings,
@@ -116,56 +82,77 @@ def write_book(conn: sqlite3.Connection, book: Book, today: date, settings: Calc
     An account may carry the custodian's last report (a book moved from another store, the demo); `stamp` is
     when, by whom and from where it is loaded. `index=False` leaves the filter's full-text index to the caller
     (`rebuild_filter_index`), which a caller writing many batches rebuilds once.
-
-    Rows go in through executemany of one prepared INSERT per table: sqlite-utils' insert_all, used before,
-    spent 45 % of a demo's time converting each value (jsonify_if_needed) and building its statements.
     """
-    _upsert(conn, "prices", [price_to_row(p) for p in book.prices])
-    _upsert(conn, "models", [model_to_row(m) for m in book.models])
-    _upsert(conn, "rates", [{"custodian": r.custodian, "min_debit_cents": cents_int(r.min_debit),
-                             "annual_rate": str(r.annual_rate)} for r in book.rates])
+    write_reference_data(conn, book)
     prices = load_prices(conn)
     models = load_models(conn)
     for start in range(0, len(book.accounts), batch):
         chunk = book.accounts[start:start + batch]
-        account_rows, sleeve_rows, position_rows, diag_rows, report_rows, held_rows = [], [], [], [], [], []
-        for account in chunk:
-            summary = summarize(account, prices, models, today, settings)
-            row = account_to_row(account)
-            row.update(summary.columns())
-            account_rows.append(row)
-            for seq, sleeve in enumerate(account.sleeves):
-                sleeve_rows.append(sleeve_to_row(sleeve, account.id, seq))
-                position_rows.extend({"sleeve_id": sleeve.id, "symbol": sym, "quantity": str(q)}
-                                     for sym, q in sleeve.positions.items())
-            diag_rows.extend({"account_id": account.id, "code": d.code, "sleeve_id": d.sleeve_id,
-                              "detail": d.detail} for d in summary.cached)
-            if account.custodian_report is not None:
-                head, held = custodian_report_rows(account.id, account.custodian_report, *stamp)
-                report_rows.append(head)
-                held_rows.extend(held)
-        for table, rows in (("accounts", account_rows), ("sleeves", sleeve_rows), ("positions", position_rows),
-                            ("account_diagnostics", diag_rows), ("custodian_reports", report_rows),
-                            ("custodian_positions", held_rows)):
-            _insert(conn, table, rows)
+        insert_account_rows(conn, account_rows(chunk, prices, models, today, settings, stamp))
         if progress is not None:
             progress(len(chunk))
     if index:
         rebuild_filter_index(conn)
 
 
+def write_reference_data(conn: sqlite3.Connection, book: Book) -> None:
+    """A book's prices, models and rates, replacing the stored ones with the same keys."""
+    _upsert(conn, "prices", [price_to_row(p) for p in book.prices])
+    _upsert(conn, "models", [model_to_row(m) for m in book.models])
+    _upsert(conn, "rates", [{"custodian": r.custodian, "min_debit_cents": cents_int(r.min_debit),
+                             "annual_rate": str(r.annual_rate)} for r in book.rates])
+
+
+# The tables a book's accounts fill, in the order they are written (a row's parent before it).
+ACCOUNT_TABLES = ("accounts", "sleeves", "positions", "account_diagnostics", "custodian_reports", "custodian_positions")
+# Per table: its columns and its rows as tuples in that order (tuples: the demo's worker processes send them back).
+TableRows = dict[str, tuple[tuple[str, ...], list[tuple[Any, ...]]]]
+
+
+def account_rows(accounts: Iterable[Account], prices: dict[str, Price], models: dict[str, Model], today: date,
+                 settings: CalcSettings, stamp: tuple[str, str, str]) -> TableRows:
+    """The rows of validated accounts in every account table, each account with its stored summary."""
+    columns: dict[str, tuple[str, ...]] = {"positions": ("sleeve_id", "symbol", "quantity"),
+                                           "account_diagnostics": ("account_id", "code", "sleeve_id", "detail")}
+    found: dict[str, list[tuple[Any, ...]]] = {table: [] for table in ACCOUNT_TABLES}
+    account_list, sleeves, positions, diagnostics, reports, held = found.values()
+
+    def values(table: str, row: dict[str, Any]) -> tuple[Any, ...]:
+        # mapping's rows are dicts with the same keys in the same order: the first gives the table's columns.
+        if table not in columns:
+            columns[table] = tuple(row)
+        return tuple(row.values())
+
+    for account in accounts:
+        summary = summarize(account, prices, models, today, settings)
+        row = account_to_row(account)
+        row.update(summary.columns())
+        account_list.append(values("accounts", row))
+        for seq, sleeve in enumerate(account.sleeves):
+            sleeves.append(values("sleeves", sleeve_to_row(sleeve, account.id, seq)))
+            positions.extend((sleeve.id, sym, str(q)) for sym, q in sleeve.positions.items())
+        diagnostics.extend((account.id, d.code, d.sleeve_id, d.detail) for d in summary.cached)
+        if account.custodian_report is not None:
+            head, shares = custodian_report_rows(account.id, account.custodian_report, *stamp)
+            reports.append(values("custodian_reports", head))
+            held.extend(values("custodian_positions", r) for r in shares)
+    return {table: (columns[table], rows) for table, rows in found.items() if rows}
+
+
+def insert_account_rows(conn: sqlite3.Connection, rows: TableRows) -> None:
+    """`account_rows` inserted through one prepared INSERT per table (executemany of tuples: sqlite-utils'
+    insert_all, used before, spent 45 % of a demo's time converting each value and building its statements)."""
+    for table in ACCOUNT_TABLES:
+        if table in rows:
+            columns, values = rows[table]
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                             f"({', '.join('?' * len(columns))})", values)
+
+
 def rebuild_filter_index(conn: sqlite3.Connection) -> None:
     """The browser filter's full-text index over accounts rebuilt from them (SQLite's external-content FTS5 table;
     nothing on PostgreSQL, whose search vector a trigger keeps)."""
     conn.dialect.rebuild_search(conn)  # type: ignore[attr-defined]
-
-
-def _insert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]], verb: str = "INSERT") -> None:
-    """Rows of one table (dicts with the same keys) through one prepared statement."""
-    if rows:
-        columns = list(rows[0])
-        conn.executemany(f"{verb} INTO {table} ({', '.join(columns)}) VALUES "
-                         f"({', '.join(':' + c for c in columns)})", rows)
 
 
 def _upsert(conn: sqlite3.Connection, table: str, rows: list[dict[str, Any]]) -> None:

@@ -70,15 +70,16 @@ def demo_rates() -> list[dict[str, Any]]:
 
 
 def iter_accounts_with_intent(
-    accounts: int, seed: int = DEFAULT_SEED, today: date = DEFAULT_TODAY,
+    accounts: int, seed: int = DEFAULT_SEED, today: date = DEFAULT_TODAY, start: int = 0, stop: int | None = None,
 ) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    """(codes the account is built to show, account dict) for accounts 1..N; () means healthy."""
+    """(codes the account is built to show, account dict) for accounts 1..N, or the N-account book's accounts
+    start+1..stop (a batch a worker process makes); () means healthy."""
     today = _check(accounts, seed, today)
     ctx = _context(seed, today)
     # A book of a million accounts or more pads its ids to seven digits, so they still sort; below that every
     # account keeps its six-digit id whatever the book's size.
     digits = max(ID_DIGITS, len(str(accounts)))
-    for i in range(accounts):
+    for i in range(start, accounts if stop is None else min(stop, accounts)):
         account_id = f"A-{i + 1:0{digits}d}"
         if i < len(SHOWCASE_SPECS):
             spec = SHOWCASE_SPECS[i]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import calc
 from calc.approvals import AcrLifecycle
 from calc.lifecycle import LIFECYCLE_FIXES
-from calc.money import cents_int, from_cents
+from calc.money import ONE, ZERO, cents_int, dec, from_cents
 from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord
 from calc.vocabulary import DIAGNOSTIC_CODES
 
@@ -177,6 +177,53 @@ def load_custodian_reports(conn: sqlite3.Connection, account_ids: list[str]) -> 
                 "cash": None if cash is None else _decimal(cash)})
             for account_id, as_of, cash in conn.execute(
                 f"SELECT account_id, as_of, cash FROM custodian_reports WHERE account_id IN ({marks})", account_ids)}
+
+
+def account_from_book(data: dict[str, Any]) -> Account:
+    """An account dict our own demo generator made (store/demo.py), as pydantic's validation would build it (floats
+    through their shortest repr, ints exactly, absent keys the models' defaults) without re-validating it: 26 us an
+    account against validation's 34 here. tests/unit/test_demo_write.py proves the demo's book equals the validated
+    import's."""
+    report = data.get("custodian_report")
+    return _trusted(calc.Account, {
+        "id": data["id"], "name": data.get("name", ""), "custodian": data.get("custodian", ""),
+        "type": data.get("type", "margin"), "margin_enabled": data.get("margin_enabled", False),
+        "house_maintenance": _given(data, "house_maintenance", _account_default("house_maintenance")),
+        "maintenance_exemption": data.get("maintenance_exemption"),
+        "max_leverage": _given(data, "max_leverage", _account_default("max_leverage")),
+        "sleeves": [_book_sleeve(s) for s in data.get("sleeves", ())],
+        "custodian_report": None if report is None else _trusted(calc.CustodianReport, {
+            "as_of": _date(report["as_of"]), "positions": _shares(report.get("positions", {})),
+            "cash": None if report.get("cash") is None else dec(report["cash"])})})
+
+
+def _book_sleeve(data: dict[str, Any]) -> Sleeve:
+    leverage = _given(data, "leverage", ONE)
+    applied = data.get("applied_leverage")
+    return _trusted(calc.Sleeve, {
+        "id": data["id"], "kind": data["kind"], "model": data.get("model"), "cash": _given(data, "cash", ZERO),
+        "positions": _shares(data.get("positions", {})), "leverage": leverage,
+        "applied_leverage": leverage if applied is None else _number(applied),
+        "track_manager": data.get("track_manager", True), "cash_reserve": _given(data, "cash_reserve", ZERO)})
+
+
+@lru_cache(maxsize=8)
+def _account_default(field: str) -> Any:
+    return calc.Account.model_fields[field].default
+
+
+# A float and an int that are equal (1.0, 1) are different Decimals ("1.0", "1"): typed, so each keeps its own.
+_number = lru_cache(maxsize=4096, typed=True)(dec)
+_date = lru_cache(maxsize=64)(date.fromisoformat)
+
+
+def _given(data: dict[str, Any], key: str, default: Decimal) -> Decimal:
+    value = data.get(key)
+    return default if value is None else dec(value)
+
+
+def _shares(positions: dict[str, Any]) -> dict[str, Decimal]:
+    return {symbol: _number(quantity) for symbol, quantity in positions.items()}
 
 
 def custodian_report_rows(account_id: str, report: CustodianReport, loaded_at: str, loaded_by: str,
