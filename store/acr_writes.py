@@ -136,20 +136,28 @@ class AcrWrites:
         return fired
 
     def _insert_acrs(self) -> dict[str, int]:
-        """The queued ACR rows in one statement; their ids by request key (RETURNING: either engine)."""
+        """The queued ACR rows (one prepared INSERT), then their ids by request key.
+
+        Not one multi-row INSERT ... RETURNING: SQLite has RETURNING from 3.35 only and, before 3.32, 999 parameters
+        per statement (a chunk's rows have 3,600), and an ops host's Python may link an older system SQLite.
+        """
         if not self.planned:
             return {}
-        values: list[Any] = []
+        rows: list[tuple[Any, ...]] = []
         for p in self.planned:
             build, row = p.preview.build, p.row
             # A built ACR keeps the applied leverage it replaces (prior_applied), for a cancel or an expiry to restore.
-            values += [p.key, row["account_id"], row["id"], p.preview.kind, cents_int(p.preview.amount),
-                       str(build.leverage), p.status, p.code, p.reason, checklist_text(p.preview.checklist),
-                       p.operator, p.now, p.now, p.walkthrough_run, json.dumps(list(p.requesters)),
-                       json.dumps(previewed_build(build, p.four_eyes)) if p.four_eyes else None, p.resubmit_of,
-                       row["applied_leverage"] if p.built else None]
-        sql = f"{INSERT_ACRS} {', '.join([ACR_VALUES] * len(self.planned))} RETURNING request_key, id"
-        return {key: int(acr_id) for key, acr_id in self.store.execute(sql, values).fetchall()}
+            rows.append((p.key, row["account_id"], row["id"], p.preview.kind, cents_int(p.preview.amount),
+                         str(build.leverage), p.status, p.code, p.reason, checklist_text(p.preview.checklist),
+                         p.operator, p.now, p.now, p.walkthrough_run, json.dumps(list(p.requesters)),
+                         json.dumps(previewed_build(build, p.four_eyes)) if p.four_eyes else None, p.resubmit_of,
+                         row["applied_leverage"] if p.built else None))
+        conn = self.store.conn
+        conn.executemany(f"{INSERT_ACRS} {ACR_VALUES}", rows)
+        keys = [p.key for p in self.planned]
+        written = conn.execute(f"SELECT id, request_key FROM acrs WHERE request_key IN ({', '.join('?' * len(keys))})",
+                               keys).fetchall()
+        return {key: int(acr_id) for acr_id, key in written}
 
     def _write_builds(self, ids: dict[str, int]) -> None:
         """Orders, sleeve cash and applied leverage of the queued builds, one statement per table."""
