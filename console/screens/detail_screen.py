@@ -177,13 +177,14 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
         if sleeve is None:
             return
         self._focus_sleeve = sleeve.id
-        self.save_track_manager(sleeve, not sleeve.track_manager)
+        self.save_track_manager(self.account_id, sleeve, not sleeve.track_manager)
 
+    # The account is passed in, not read in the worker: the kept screen may be re-pointed before the write ends.
     @work(thread=True, group="write", exit_on_error=False, description="write")
-    def save_track_manager(self, sleeve: SleeveView, on: bool) -> None:
+    def save_track_manager(self, account_id: str, sleeve: SleeveView, on: bool) -> None:
         with self.store_failures(), self.app.open_store() as store:
             version = set_track_manager(store, sleeve.id, on, self.app.operator, sleeve.version)
-            self.written(self.account_id)
+            self.written(account_id)
             self.deliver(SleeveSaved(sleeve.id, version,
                                      f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded)."))
 
@@ -195,13 +196,13 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
             self.notify(f"{sleeve.id} has nothing pending to revert: saved = applied.", severity="warning")
             return
         self._focus_sleeve = sleeve.id
-        self.save_revert(sleeve)
+        self.save_revert(self.account_id, sleeve)
 
     @work(thread=True, group="write", exit_on_error=False, description="write")
-    def save_revert(self, sleeve: SleeveView) -> None:
+    def save_revert(self, account_id: str, sleeve: SleeveView) -> None:
         with self.store_failures(), self.app.open_store() as store:
             version, applied = revert_target(store, sleeve.id, self.app.operator, sleeve.version)
-            self.written(self.account_id)
+            self.written(account_id)
             self.deliver(SleeveSaved(sleeve.id, version, f"Put {sleeve.id}'s target back to the applied "
                                                          f"{lev(applied)} (nothing traded)."))
 
@@ -218,14 +219,14 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
         d = ordered[0]
         sleeve_id = d.sleeve_id if d.sleeve_id and d.sleeve_id != (self.detail.account.apm.id
                                                                      if self.detail.account.apm else None) else None
-        self.load_fix(SYMPTOM_OF_CODE[d.code], sleeve_id)
+        self.load_fix(self.account_id, SYMPTOM_OF_CODE[d.code], sleeve_id)
 
     @work(thread=True, exclusive=True, group="fix", exit_on_error=False, description="fix")
-    def load_fix(self, symptom: str, sleeve_id: str | None) -> None:
+    def load_fix(self, account_id: str, symptom: str, sleeve_id: str | None) -> None:
         with self.store_failures(), self.app.open_store() as store, store.snapshot():
-            account_version, sleeve_versions = versions(store, self.account_id)
-            self.deliver(FindingLoaded(troubleshoot(store, self.account_id, symptom, sleeve_id),
-                                       account_version, sleeve_versions, self.account_id))
+            account_version, sleeve_versions = versions(store, account_id)
+            self.deliver(FindingLoaded(troubleshoot(store, account_id, symptom, sleeve_id),
+                                       account_version, sleeve_versions, account_id))
 
     @on(FindingLoaded)
     def _fix_loaded(self, message: FindingLoaded) -> None:

@@ -5,9 +5,11 @@ import gc
 import sqlite3
 import threading
 
+import pytest
+
 from calc.troubleshoot import SYMPTOM_OF_CODE
 from console import key_hold, textual_workarounds
-from console.messages import AccountLoaded, FindingLoaded, RiskLoaded
+from console.messages import AccountLoaded, AccountWritten, FindingLoaded, RiskLoaded
 from console.screens import detail_screen
 from console.screens.acr_screen import AcrScreen
 from console.screens.detail_screen import DetailScreen
@@ -326,3 +328,35 @@ async def test_a_stuck_open_gives_the_keyboard_back(story_db, make_app, monkeypa
         assert table.cursor_row == row + 1
         gate.set()
         await settle(pilot)
+
+
+@pytest.mark.sqlite_only  # a raw sqlite3 connection holds the write lock
+async def test_a_write_that_ends_after_the_screen_moved_on_announces_its_own_account(story_db, make_app, settings):
+    """The track-manager toggle waits on a locked book while the operator opens another account: when it commits,
+    its own account is announced (its browser row and any screen showing it reload), not the one now shown."""
+    written: list[str] = []
+
+    def hook(message) -> None:
+        if isinstance(message, AccountWritten):
+            written.append(message.account_id)
+
+    app = make_app()
+    async with app.run_test(size=(80, 24), message_hook=hook) as pilot:
+        await open_detail(pilot, "A-1003")
+        lock = sqlite3.connect(str(settings.db), isolation_level=None)
+        try:
+            lock.execute("BEGIN IMMEDIATE")
+            await pilot.press("t")  # the write waits for the lock (busy timeout)
+            await pilot.press("escape")
+            app.open_account("A-1001")
+            screen = app.get_screen("detail")
+            for _ in range(100):  # not settle: it would wait for the blocked write
+                if screen.detail is not None and screen.detail.account.id == "A-1001":
+                    break
+                await pilot.pause(0.02)
+            assert app.screen is screen and screen.detail.account.id == "A-1001"
+        finally:
+            lock.execute("ROLLBACK")
+            lock.close()
+        await settle(pilot)
+        assert written == ["A-1003"]
