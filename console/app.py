@@ -101,7 +101,7 @@ class MarginConsoleApp(App[None]):
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         """The one place a failed store call becomes what the operator reads."""
-        self.key_hold.drop()  # an account that failed to open: the keys typed for its screen reach no other
+        self.key_hold.failed(message.screen)  # an account that failed to open: its keys reach no other screen
         error = message.error
         if isinstance(error, StoreError):
             self.notify(str(error), title=type(error).__name__, severity="error", timeout=8)
@@ -151,7 +151,7 @@ class MarginConsoleApp(App[None]):
         if screen in self.screen_stack:
             self.push_screen(DetailScreen(account_id))
         elif screen.is_mounted:
-            self.key_hold.start()  # keys typed until it is pushed are its own (released by the screen's push)
+            self.key_hold.start(screen, screen.push_now)  # keys typed until it is pushed are its own
             screen.point_at(account_id)  # pushed by the screen once the account is on it
         else:
             self.push_screen(screen)

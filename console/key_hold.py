@@ -7,6 +7,7 @@ browser acted on it (Escape cleared its filter, a cursor key moved its row) and 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.timer import Timer
 
-HOLD_LIMIT = 3.0  # seconds: a read that slow is a stuck one, and the operator gets the keyboard back
+HOLD_LIMIT = 1.0  # seconds: a read slower than this shows its screen loading (as every open did before the hold)
 
 
 class ReplayHeldKeys(Message):
@@ -31,16 +32,20 @@ class KeyHold:
         self.app = app
         self.never_held = never_held | {"ctrl+c"}
         self.keys: list[events.Key] | None = None  # None: not holding
+        self.opening: object = None  # the screen being filled, whose keys these are
+        self._show_loading: Callable[[], None] | None = None
         self._timer: Timer | None = None
 
     @property
     def holding(self) -> bool:
         return self.keys is not None
 
-    def start(self) -> None:
+    def start(self, opening: object, show_loading: Callable[[], None]) -> None:
+        """Hold keys for `opening` until it is shown; after HOLD_LIMIT, `show_loading()` shows it as it loads."""
         if self.keys is None:
             self.keys = []
             self._timer = self.app.set_timer(HOLD_LIMIT, self._expired)
+        self.opening, self._show_loading = opening, show_loading
 
     def takes(self, event: events.Event) -> bool:
         """Hold `event` if it is a key read while holding (the app then does not dispatch it)."""
@@ -58,21 +63,25 @@ class KeyHold:
 
     def take_held(self) -> list[events.Key]:
         """The held keys, fresh copies in the order read, and the hold ends."""
-        held, self.keys = self.keys or [], None
+        held, self.keys, self.opening = self.keys or [], None, None
         return [events.Key(key.key, key.character) for key in held]
 
-    def drop(self) -> int:
-        """The open failed or stalled: the keys meant for its screen are dropped (the browser never sees them)."""
+    def failed(self, screen: object) -> int:
+        """`screen`'s worker failed: if it is the one opening, the keys meant for it are dropped (the browser never
+        sees them) and the hold ends. How many were dropped."""
+        if self.keys is None or screen is not self.opening:
+            return 0
         self._stop_timer()
-        held, self.keys = self.keys or [], None
+        held, self.keys, self.opening = self.keys, None, None
         return len(held)
 
     def _expired(self) -> None:
+        """A slow read: the screen is shown loading, and the held keys go to it (a key acts on no figures until
+        the account is on it)."""
         self._timer = None
-        dropped = self.drop()
-        if dropped:
-            self.app.notify(f"The account is taking long to open: {dropped} key(s) typed meanwhile were dropped.",
-                            title="Keys dropped", severity="warning", timeout=6)
+        if self._show_loading is not None:
+            self._show_loading()
+        self.release()
 
     def _stop_timer(self) -> None:
         if self._timer is not None:

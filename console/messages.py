@@ -54,9 +54,10 @@ class AccountWritten(Message):
 
 @dataclass
 class StoreFailed(Message):
-    """A worker's store call raised: the App notifies it."""
+    """A worker's store call raised: the App notifies it (`screen`: the screen whose worker it was, if any)."""
 
     error: Exception
+    screen: object = None
 
 
 @dataclass

@@ -39,7 +39,7 @@ class StoreWorkers:
         try:
             yield
         except Exception as error:
-            self.app.post_message(StoreFailed(error))
+            self.app.post_message(StoreFailed(error, self))
             if failed is not None:
                 self.post_message(failed(error))
 

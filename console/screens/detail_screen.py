@@ -9,7 +9,7 @@ from textual.events import DescendantFocus
 from textual.widgets import Header, Static
 
 from calc.diagnostics import pending_banner
-from calc.formatting import lev, money
+from calc.formatting import money
 from calc.troubleshoot import SYMPTOM_OF_CODE
 from calc.views import AccountDetail, SleeveView
 from calc.vocabulary import apm_refusal, read_only_refusal
@@ -19,16 +19,16 @@ from console.messages import AccountChanged, AccountLoaded, FindingLoaded, RiskL
 from console.screens.base import ConsoleScreen
 from console.screens.fix_performer import FixPerformer
 from console.screens.refilled_screen import RefilledPush
+from console.screens.sleeve_saves import SleeveSaves
 from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
-from store.sleeves import revert_target, set_track_manager
 from store.troubleshoot import troubleshoot, versions
 from widgets.detail_body import DetailBody
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
 
 
-class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
+class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None]):
     """Why this account is or is not leveraging, and the fix in a keystroke."""
 
     SCOPE = "detail"
@@ -50,6 +50,9 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
         self._focus_sleeve = None
         self._risks = {}
         self.push_when_refilled()
+        self.query_one("#account-title", Static).update(f"{account_id} · loading…")  # if a slow read shows it
+        self.query_one("#banner", Static).update("")
+        self.query_one("#banner").set_class(False, "-visible")
         self.query_one(DetailBody).clear()
         self.load()
 
@@ -171,40 +174,6 @@ class DetailScreen(RefilledPush, FixPerformer, ConsoleScreen[None]):
 
         self._focus_sleeve = sleeve.id
         self.app.push_screen(LeverageEditor(self.detail, sleeve))
-
-    def action_toggle_track(self) -> None:
-        sleeve = self._model_sleeve("toggle track manager")
-        if sleeve is None:
-            return
-        self._focus_sleeve = sleeve.id
-        self.save_track_manager(self.account_id, sleeve, not sleeve.track_manager)
-
-    # The account is passed in, not read in the worker: the kept screen may be re-pointed before the write ends.
-    @work(thread=True, group="write", exit_on_error=False, description="write")
-    def save_track_manager(self, account_id: str, sleeve: SleeveView, on: bool) -> None:
-        with self.store_failures(), self.app.open_store() as store:
-            version = set_track_manager(store, sleeve.id, on, self.app.operator, sleeve.version)
-            self.written(account_id)
-            self.deliver(SleeveSaved(sleeve.id, version,
-                                     f"Track manager {'ON' if on else 'OFF'} on {sleeve.id} (saved, nothing traded)."))
-
-    def action_revert(self) -> None:
-        sleeve = self._model_sleeve("put its target back")
-        if sleeve is None:
-            return
-        if not sleeve.pending:
-            self.notify(f"{sleeve.id} has nothing pending to revert: saved = applied.", severity="warning")
-            return
-        self._focus_sleeve = sleeve.id
-        self.save_revert(self.account_id, sleeve)
-
-    @work(thread=True, group="write", exit_on_error=False, description="write")
-    def save_revert(self, account_id: str, sleeve: SleeveView) -> None:
-        with self.store_failures(), self.app.open_store() as store:
-            version, applied = revert_target(store, sleeve.id, self.app.operator, sleeve.version)
-            self.written(account_id)
-            self.deliver(SleeveSaved(sleeve.id, version, f"Put {sleeve.id}'s target back to the applied "
-                                                         f"{lev(applied)} (nothing traded)."))
 
     def action_fix(self) -> None:
         """The first diagnostic with a fix on the selected sleeve (else on the account): its finding's action."""

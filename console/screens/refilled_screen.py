@@ -32,6 +32,12 @@ class RefilledPush:
     def push_when_refilled(self) -> None:
         self._push_pending = True
 
+    def push_now(self) -> None:
+        """Push it before the content is on it (a slow read): it shows loading, and is filled on the stack."""
+        if self._push_pending:
+            self._push_pending = False
+            self.app.push_screen(self)  # type: ignore[arg-type]
+
     def refilled(self) -> None:
         """The new content is on the screen: push it if it waited for that (a reload on the stack does not)."""
         if self._push_pending:

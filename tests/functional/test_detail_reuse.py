@@ -9,7 +9,7 @@ import pytest
 
 from calc.troubleshoot import SYMPTOM_OF_CODE
 from console import key_hold, textual_workarounds
-from console.messages import AccountLoaded, AccountWritten, FindingLoaded, RiskLoaded
+from console.messages import AccountLoaded, AccountWritten, StoreFailed, FindingLoaded, RiskLoaded
 from console.screens import detail_screen
 from console.screens.acr_screen import AcrScreen
 from console.screens.detail_screen import DetailScreen
@@ -301,33 +301,67 @@ async def test_keys_typed_for_an_account_that_fails_to_open_reach_no_other_scree
         assert table.cursor_row == row + 1
 
 
-async def test_a_stuck_open_gives_the_keyboard_back(story_db, make_app, monkeypatch):
+async def test_a_slow_open_shows_its_screen_loading_and_it_takes_the_keys(story_db, make_app, monkeypatch):
+    """A read slower than the hold limit: the screen is pushed loading (titled with the account being opened, not
+    the last one), the held keys go to it, and the account fills it in place when it arrives (it does not pop up
+    later over whatever the operator did meanwhile)."""
     gate = threading.Event()
 
-    def stuck_detail(store, account_id):
+    def slow_detail(store, account_id):
         gate.wait(10)
         return account_detail(store, account_id)
 
     monkeypatch.setattr(key_hold, "HOLD_LIMIT", 0.2)
-    app, notes = make_app(), Notes()
-    async with app.run_test(size=(80, 24), message_hook=notes) as pilot:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, "A-1001")
         await pilot.press("escape")
         await settle(pilot)
-        table = app.screen.query_one(AccountTable)
+        browser = app.screen
+        table = browser.query_one(AccountTable)
         row = table.cursor_row
-        monkeypatch.setattr(detail_screen, "account_detail", stuck_detail)
+        monkeypatch.setattr(detail_screen, "account_detail", slow_detail)
         app.open_account("A-1003")
         await pilot.press("down")
-        for _ in range(100):  # not wait_for: it waits for workers, and this one is stuck
-            if not app.key_hold.holding:
+        screen = app.get_screen("detail")
+        for _ in range(100):  # not settle: it waits for workers, and this one is slow
+            if app.screen is screen and not app.key_hold.holding:
                 break
             await pilot.pause(0.02)
-        assert any("1 key(s) typed meanwhile were dropped" in m for m in notes.messages)
-        await pilot.press("down")
-        assert table.cursor_row == row + 1
+        assert app.screen is screen and screen.detail is None
+        assert str(screen.query_one("#account-title").content) == "A-1003 · loading…"
+        assert table.cursor_row == row  # the held key went to the loading screen, not the browser
         gate.set()
         await settle(pilot)
+        assert app.screen is screen and screen.detail.account.id == "A-1003"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is browser
+
+
+async def test_another_screens_failure_keeps_the_keys_held_for_the_opening_account(story_db, make_app,
+                                                                                   monkeypatch):
+    gate = threading.Event()
+
+    def slow_detail(store, account_id):
+        gate.wait(10)
+        return account_detail(store, account_id)
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_detail(pilot, "A-1001")
+        await pilot.press("escape")
+        await settle(pilot)
+        browser = app.screen
+        monkeypatch.setattr(detail_screen, "account_detail", slow_detail)
+        app.open_account("A-1003")
+        await pilot.press("escape")
+        app.post_message(StoreFailed(sqlite3.OperationalError("database is locked"), browser))  # a browser worker's
+        await pilot.pause()
+        assert app.key_hold.holding
+        gate.set()
+        await settle(pilot)
+        assert app.screen is browser  # the held escape reached the account's screen and closed it
 
 
 @pytest.mark.sqlite_only  # a raw sqlite3 connection holds the write lock
