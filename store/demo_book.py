@@ -153,5 +153,10 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+MAX_WORKERS = 3  # the parent's inserts are a third of the CPU: a fourth worker would wait on it (~72 MB each)
+
+
 def _cpus() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    """Worker processes to start: one per CPU this process may run on, at most MAX_WORKERS."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return min(cpus, MAX_WORKERS)

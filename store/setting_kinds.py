@@ -65,9 +65,12 @@ def parse_integer(value: Any) -> int:
         return int(value)
     if isinstance(value, str):
         try:
-            return int(value.strip())
-        except ValueError:
+            number = Decimal(value.strip())  # "5" and "5.0" (pydantic read both), not "5.5"
+        except InvalidOperation:
             pass
+        else:
+            if number.is_finite() and number == number.to_integral_value():
+                return int(number)
     raise _must_be("a whole number", value)
 
 

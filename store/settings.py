@@ -164,6 +164,8 @@ class Settings:
         path, config_origin = config_path(config)
         file = config_file.read(path, set(SPECS) - {"config"})
         env = environment()
+        if "keys" in env and "keys" in file:
+            env["keys"] = _merged_keys(file["keys"], env["keys"])
         origins = {name: "flag" if name in flags else "env" if name in env else "file" if name in file
                    else "default" for name in SPECS}
         origins["config"] = config_origin
@@ -238,6 +240,16 @@ def environment() -> dict[str, str]:
     other MARGIN_CONSOLE_ variable is ignored. The names match in any case, as pydantic-settings matched them."""
     wanted = {env_name(name).lower(): name for name in SPECS if name != "config"}
     return {wanted[key.lower()]: value for key, value in os.environ.items() if key.lower() in wanted}
+
+
+def _merged_keys(file_keys: Any, env_keys: Any) -> Any:
+    """MARGIN_CONSOLE_KEYS over the file's [keys], action by action (as pydantic-settings merged them): one key
+    rebound in the environment keeps the file's others. Either one unreadable: the environment's as it is, so its
+    error (or the file's, once the environment is fixed) names where it was set."""
+    try:
+        return {**setting_kinds.parse_keymap(file_keys), **setting_kinds.parse_keymap(env_keys)}
+    except Invalid:
+        return env_keys
 
 
 def _where(origin: str, path: Path | None, name: str, table_key: str | None) -> str:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from calc import Account, CalcSettings, Diagnostic, Model, Price, account_margin, diagnose
 from calc.money import cents_int
 from store.mapping import load_account, load_accounts, load_models, load_prices
-from store.summary_rules import SUMMARY_RULES  # noqa: F401 - the rules version, read beside the rules it versions
 
 if TYPE_CHECKING:
     from store.core import Store

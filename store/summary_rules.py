@@ -3,10 +3,11 @@
 The browser and the doctor read the stored summaries (store/summary.py) while the detail computes fresh; a book
 written by an older margin-console keeps the causes its rules wrote, so the two would disagree. The book records
 the version of the rules its summaries were computed by (migration 11, one row); a writable open of a book recorded
-under another version (or none: every book made before the record existed) recomputes every account with
+under an older version (or none: every book made before the record existed) recomputes every account with
 `refresh_accounts`, the one computation, in chunked transactions, and records the version in the last one. A kill
 in the middle leaves the old version recorded (each chunk is whole), so the next open does the job again.
 A read-only open cannot write: the doctor, its integrity check and the browser's header say so instead (`note`).
+A book recorded under a newer version is refused for writing (recomputing would put older causes back).
 """
 from __future__ import annotations
 
@@ -85,7 +86,7 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
     if recorded is not None and recorded > SUMMARY_RULES:
         # Recomputing would put this older code's causes back, and the newer code would redo it on its next open.
         raise NewerSchema(f"the book's summaries were computed by a newer margin-console (rules v{recorded} > "
-                          f"v{SUMMARY_RULES}): upgrade margin-console to write to it")
+                          f"v{SUMMARY_RULES}): upgrade margin-console to write to it, or open it --read-only to read it")
     # The rules themselves (calc's diagnostics), imported only when a recompute runs: not on every open.
     from store.summary import refresh_accounts
 

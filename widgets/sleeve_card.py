@@ -36,7 +36,8 @@ class SleeveCard(Static, can_focus=True):
         self._title(selected=False)
 
     def show(self, sleeve: SleeveView) -> None:
-        """The same sleeve, reloaded: updated in place (a remount costs a layout of the whole detail)."""
+        """`sleeve` on this card, updated in place (a remount costs a layout of the whole detail): the same sleeve
+        reloaded, or another account's when the kept detail screen is refilled."""
         self.sleeve = sleeve
         self.set_class(sleeve.pending, "-pending")
         self._title(selected=self.has_focus)

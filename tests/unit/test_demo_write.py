@@ -143,3 +143,13 @@ def test_accounts_built_without_validation_are_the_validated_ones():
         built, validated = account_from_book(data), Account.model_validate(data)
         assert built == validated
         assert repr(built) == repr(validated)
+
+
+def test_a_many_core_host_starts_no_more_demo_workers_than_help(monkeypatch):
+    """One worker per CPU on a 64-core ops host would be 4.5 GB of processes waiting on the parent's inserts."""
+    import store.demo_book as demo_book
+
+    monkeypatch.setattr(demo_book.os, "sched_getaffinity", lambda pid: set(range(64)), raising=False)
+    assert demo_book._cpus() == demo_book.MAX_WORKERS == 3
+    monkeypatch.setattr(demo_book.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+    assert demo_book._cpus() == 1

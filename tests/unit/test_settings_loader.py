@@ -114,3 +114,20 @@ def test_a_copy_keeps_where_each_setting_came_from_and_is_checked(monkeypatch):
         settings.replace(operator=" ")
     with pytest.raises(AttributeError):
         settings.theme = "nord"  # type: ignore[misc]  # frozen: the console's threads share one Settings
+
+
+def test_keys_in_the_environment_are_merged_over_the_files_action_by_action(monkeypatch, tmp_path: Path):
+    """pydantic-settings merged MARGIN_CONSOLE_KEYS into the file's [keys]: one key rebound in the environment must
+    not silently drop the operator's other bindings."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\nedit-leverage = "E"\nhelp = "h"\n', encoding="utf-8")
+    monkeypatch.setenv("MARGIN_CONSOLE_KEYS", '{"help": "f1"}')
+    assert Settings.load(config).keys == {"edit-leverage": "E", "help": "f1"}
+
+
+def test_a_whole_number_setting_may_be_written_5_point_0_in_the_environment(monkeypatch):
+    monkeypatch.setenv("MARGIN_CONSOLE_MAX_PRICE_AGE_DAYS", "5.0")
+    assert Settings.load(None).max_price_age_days == 5
+    monkeypatch.setenv("MARGIN_CONSOLE_MAX_PRICE_AGE_DAYS", "5.5")
+    with pytest.raises(ConfigError, match=r"MARGIN_CONSOLE_MAX_PRICE_AGE_DAYS: must be a whole number \(got '5.5'\)"):
+        Settings.load(None)
