@@ -67,7 +67,7 @@ def note(conn: Any) -> str | None:
                 f"{SUMMARY_RULES}); upgrade, as this one's detail may give other causes")
     was = "an older margin-console" if recorded is None else f"rules v{recorded}"
     # Its point first: a header at 80 columns shows only the beginning.
-    return (f"stale summaries: open the book read-write once to refresh them (computed by {was}, not this "
+    return (f"stale summaries: an operator's read-write open refreshes them (computed by {was}, not this "
             f"margin-console's rules v{SUMMARY_RULES})")
 
 
@@ -87,6 +87,12 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
         # Recomputing would put this older code's causes back, and the newer code would redo it on its next open.
         raise NewerSchema(f"the book's summaries were computed by a newer margin-console (rules v{recorded} > "
                           f"v{SUMMARY_RULES}): upgrade margin-console to write to it, or open it --read-only to read it")
+    # The recompute writes (its audit row names the login): a viewer, or a login the book does not know, reads the
+    # book as it is and is told (`note`), as on a read-only open.
+    from store.operators import resolve_actor
+
+    if not resolve_actor(store, login_name()).may("operator"):
+        return 0
     # The rules themselves (calc's diagnostics), imported only when a recompute runs: not on every open.
     from store.summary import refresh_accounts
 

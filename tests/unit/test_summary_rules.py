@@ -11,10 +11,12 @@ import pytest
 import store.summary_rules as rules
 from calc import Account, CalcSettings, Model, Price, price_map
 from store.book import generate_demo
+from calc.approvals import Actor
 from store.core import Store
 from store.demo import generate_book
 from store.demo_data import DEFAULT_TODAY
 from store.errors import NewerSchema
+from store.operators import add_operator, resolve_actor
 from store.queries.audit import audit_trail, verify_chain
 from store.queries.freshness import book_freshness
 from store.queries.integrity import integrity_report, summary_problems
@@ -118,7 +120,7 @@ def test_a_read_only_open_says_so_and_writes_nothing(story_store, db_path):
     with Store(db_path, Settings(db=db_path, read_only=True), fixed_clock) as store:
         freshness = book_freshness(store)
         report = integrity_report(store)
-    note = ("stale summaries: open the book read-write once to refresh them (computed by rules v0, not this "
+    note = ("stale summaries: an operator's read-write open refreshes them (computed by rules v0, not this "
             f"margin-console's rules v{SUMMARY_RULES})")
     assert freshness.stale_summaries == note and freshness.prices_line.startswith(note + " · prices as of ")
     assert freshness.to_json()["stale_summaries"] == note
@@ -134,7 +136,7 @@ def test_the_read_only_doctor_notes_it_and_its_integrity_check_fails(run, story,
     before = snapshot(db_path)
     doctor = run("--read-only", "doctor")
     assert doctor.exit_code == 0 and doctor.output.startswith(
-        "Stale summaries: open the book read-write once to refresh them (computed by an older margin-console, not")
+        "Stale summaries: an operator's read-write open refreshes them (computed by an older margin-console, not")
     assert "(computed by an older margin-console" in as_json(
         run("--read-only", "doctor", "--json"))["freshness"]["stale_summaries"]
     checked = run("--read-only", "doctor", "--integrity")
@@ -183,3 +185,20 @@ def test_a_read_only_open_of_newer_rules_says_to_upgrade(story_store, db_path):
         freshness = book_freshness(store)
     assert freshness.stale_summaries.startswith(f"newer summaries: a newer margin-console computed them (rules "
                                                 f"v{SUMMARY_RULES + 1}, this one's v{SUMMARY_RULES}); upgrade")
+
+
+def test_only_an_operator_of_the_book_recomputes_it(story_store, db_path):
+    """A viewer (or a login the book does not know) may not write: its open leaves the summaries and the audit log
+    as they are and reads the note; the book's operator's next open recomputes them."""
+    setup = Actor("setup", "setup", None, open_book=True)
+    add_operator(story_store, setup, "ada", "admin")
+    story_store.close()
+    make_old(db_path, 0)
+    with Store(db_path, clock=fixed_clock) as store:  # this process's login is not an operator of the book
+        assert stale_cause(db_path) != [] and recorded_rules(store.conn) == 0
+        assert book_freshness(store).stale_summaries.startswith("stale summaries: ")
+        ada = resolve_actor(store, "ada")
+        add_operator(store, ada, login_name(), "operator")
+    with Store(db_path, clock=fixed_clock) as store:
+        assert stale_cause(db_path) == [] and recorded_rules(store.conn) == SUMMARY_RULES
+        assert audit_trail(store)[0].action == "summaries-recomputed"
