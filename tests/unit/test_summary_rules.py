@@ -140,7 +140,7 @@ def test_the_read_only_doctor_notes_it_and_its_integrity_check_fails(run, story,
     assert "(computed by an older margin-console" in as_json(
         run("--read-only", "doctor", "--json"))["freshness"]["stale_summaries"]
     checked = run("--read-only", "doctor", "--integrity")
-    assert checked.exit_code == 1 and "summaries: stale summaries: open the book read-write once" in checked.output
+    assert checked.exit_code == 1 and "summaries: stale summaries: an operator's read-write open" in checked.output
     assert snapshot(db_path) == before
     assert run("doctor", "--integrity").exit_code == 0  # a writable open recomputed them first
     assert as_json(run("doctor", "--json"))["freshness"]["stale_summaries"] is None
