@@ -96,6 +96,13 @@ def _four_eyes(conn: Any) -> None:
             conn.execute(f"ALTER TABLE acrs ADD COLUMN {column} {kind}")
 
 
+def _recompute_mark(conn: sqlite3.Connection) -> None:
+    """Migration 12 on SQLite: summary_rules.recomputed_through, the last account a recompute under way has done
+    (NULL: every account is computed by the recorded rules). Safe to rerun (a file whose user_version was lowered)."""
+    if "recomputed_through" not in conn.dialect.table_columns(conn, "summary_rules"):
+        conn.execute("ALTER TABLE summary_rules ADD COLUMN recomputed_through TEXT")
+
+
 def _chain_audit(conn: sqlite3.Connection) -> None:
     """Migration 4: hash-chain the audit log, and refuse REPLACE (which deletes without firing delete triggers).
 
@@ -314,6 +321,11 @@ MIGRATIONS: list[Migration] = [
     # no row yet: an older margin-console computed them, so the next writable open recomputes every account
     # (store/summary_rules.py). Both engines run this SQL; safe to rerun.
     "CREATE TABLE IF NOT EXISTS summary_rules (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL);",
+    # 12: how far a recompute for the recorded rules has gone (store/summary_rules.py): the version is recorded by
+    # its first chunk, so an older console is refused from then on rather than writing its rules' summaries
+    # between chunks. Safe to rerun; PostgreSQL's text column in byte order, as migration 9 put every other one.
+    PerEngine(sqlite=_recompute_mark,
+              postgres='ALTER TABLE summary_rules ADD COLUMN IF NOT EXISTS recomputed_through TEXT COLLATE "C";'),
 ]
 
 

@@ -4,8 +4,10 @@ The browser and the doctor read the stored summaries (store/summary.py) while th
 written by an older margin-console keeps the causes its rules wrote, so the two would disagree. The book records
 the version of the rules its summaries were computed by (migration 11, one row); a writable open of a book recorded
 under an older version (or none: every book made before the record existed) recomputes every account with
-`refresh_accounts`, the one computation, in chunked transactions, and records the version in the last one. A kill
-in the middle leaves the old version recorded (each chunk is whole), so the next open does the job again.
+`refresh_accounts`, the one computation, in chunked transactions. The first chunk records the version with a mark of
+how far it has gone, so an older console is refused from then on (it would write its rules' summaries between
+chunks); the last clears the mark. A kill in the middle leaves the mark (each chunk is whole), and the next open
+goes on from it.
 A read-only open cannot write: the doctor, its integrity check and the browser's header say so instead (`note`).
 A book recorded under a newer version is refused for writing (recomputing would put older causes back).
 """
@@ -36,25 +38,32 @@ Started = Callable[[int, "int | None"], Progress]
 
 def recorded_rules(conn: Any) -> int | None:
     """The rules version the book's summaries were computed by (None: not recorded, an older margin-console's)."""
-    row = conn.execute("SELECT version FROM summary_rules WHERE id = 1").fetchone()
-    return None if row is None else int(row[0])
+    return recorded_state(conn)[0]
 
 
-def record_rules(conn: Any, version: int | None) -> None:
-    """Record that every stored summary was computed by `version`'s rules (None: unknown; inside a transaction)."""
+def recorded_state(conn: Any) -> tuple[int | None, str | None]:
+    """The recorded version, and the last account a recompute for it has done (None: done, or none under way)."""
+    row = conn.execute("SELECT version, recomputed_through FROM summary_rules WHERE id = 1").fetchone()
+    return (None, None) if row is None else (int(row[0]), row[1])
+
+
+def record_rules(conn: Any, version: int | None, through: str | None = None) -> None:
+    """Record that the stored summaries were computed by `version`'s rules, up to account `through` while a
+    recompute is under way (None: all of them; a None version: unknown; inside a transaction)."""
     conn.execute("DELETE FROM summary_rules")
     if version is not None:
-        conn.execute("INSERT INTO summary_rules (id, version) VALUES (1, ?)", [version])
+        conn.execute("INSERT INTO summary_rules (id, version, recomputed_through) VALUES (1, ?, ?)",
+                     [version, through])
 
 
 def has_record(conn: Any) -> bool:
-    """Whether the book has migration 11's table (a test may open a book migrated only part of the way)."""
-    return bool(conn.dialect.table_columns(conn, "summary_rules"))
+    """Whether the book has migration 12's record (a test may open a book migrated only part of the way)."""
+    return "recomputed_through" in conn.dialect.table_columns(conn, "summary_rules")
 
 
 def summaries_current(conn: Any) -> bool:
-    """Whether the stored summaries were computed by this code's rules."""
-    return not has_record(conn) or recorded_rules(conn) == SUMMARY_RULES
+    """Whether the stored summaries were all computed by this code's rules."""
+    return not has_record(conn) or recorded_state(conn) == (SUMMARY_RULES, None)
 
 
 def note(conn: Any) -> str | None:
@@ -62,6 +71,8 @@ def note(conn: Any) -> str | None:
     if summaries_current(conn):
         return None
     recorded = recorded_rules(conn)
+    if recorded == SUMMARY_RULES:
+        return "stale summaries: a recompute stopped part way; an operator's read-write open finishes it"
     if recorded is not None and recorded > SUMMARY_RULES:
         return (f"newer summaries: a newer margin-console computed them (rules v{recorded}, this one's v"
                 f"{SUMMARY_RULES}); upgrade, as this one's detail may give other causes")
@@ -78,10 +89,10 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
     if getattr(conn, "read_only", False):
         return 0
     try:  # one query on every open (a table lookup first would be a second round trip to a server)
-        recorded = recorded_rules(conn)
-    except conn.dialect.DatabaseError:  # no migration 11: a test's book migrated only part of the way
+        recorded, through = recorded_state(conn)
+    except conn.dialect.DatabaseError:  # no migration 12: a test's book migrated only part of the way
         return 0
-    if recorded == SUMMARY_RULES:
+    if (recorded, through) == (SUMMARY_RULES, None):
         return 0
     if recorded is not None and recorded > SUMMARY_RULES:
         # Recomputing would put this older code's causes back, and the newer code would redo it on its next open.
@@ -97,19 +108,23 @@ def bring_current(store: Store, started: Started | None = None, chunk: int | Non
     from store.summary import refresh_accounts
 
     chunk = chunk or CHUNK
-    ids = [r[0] for r in conn.execute("SELECT id FROM accounts ORDER BY id").fetchall()]
+    resume = through if recorded == SUMMARY_RULES else None  # a recompute for these rules stopped after `through`
+    ids = [r[0] for r in conn.execute("SELECT id FROM accounts WHERE id > ? ORDER BY id", [resume or ""]).fetchall()]
     done = (started or stderr_progress)(len(ids), recorded) if ids else None
     today, settings = store.today(), store.calc_settings()
     for start in range(0, len(ids), chunk):
+        part = ids[start:start + chunk]
         with write(conn):
-            if recorded_rules(conn) == SUMMARY_RULES:  # another process opened the book and finished first
+            if recorded_state(conn) == (SUMMARY_RULES, None):  # another process opened the book and finished first
                 return start
-            refresh_accounts(conn, ids[start:start + chunk], today, settings, chunk=500)
+            refresh_accounts(conn, part, today, settings, chunk=500)
             if start + chunk >= len(ids):
                 _finish(store, recorded, len(ids))
+            else:  # the version from the first chunk on: an older console is refused rather than writing between
+                record_rules(conn, SUMMARY_RULES, part[-1])
         if done is not None:
             done(min(start + chunk, len(ids)))
-    if not ids:  # a new (or empty) book: nothing computed by other rules, nothing worth an audit row
+    if not ids:  # a new (or empty) book, or a recompute stopped after its last chunk: nothing left to compute
         with write(conn):
             record_rules(conn, SUMMARY_RULES)
     return len(ids)
@@ -126,7 +141,8 @@ def _finish(store: Store, recorded: int | None, accounts: int) -> None:
 
 def stderr_progress(accounts: int, recorded: int | None) -> Progress:
     """One line on stderr when the recompute starts and one when it ends (stdout stays the command's output)."""
-    was = "unrecorded" if recorded is None else f"v{recorded}"
+    was = ("unrecorded" if recorded is None else "partly recomputed: going on" if recorded == SUMMARY_RULES
+           else f"v{recorded}")
     print(f"recomputing {accounts:,} account summaries for rules v{SUMMARY_RULES} (the book's were {was})",
           file=sys.stderr, flush=True)
     began, tty = time.monotonic(), sys.stderr.isatty()

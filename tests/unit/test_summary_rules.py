@@ -87,8 +87,7 @@ class Killed(Exception):
     """The process dying between two chunks."""
 
 
-def test_a_kill_between_chunks_leaves_the_old_version_and_the_next_open_finishes(story_store, db_path,
-                                                                                  monkeypatch):
+def test_a_kill_between_chunks_leaves_a_mark_and_the_next_open_goes_on_from_it(story_store, db_path, monkeypatch):
     story_store.close()
     make_old(db_path, 0)
     raw_rows(db_path, "UPDATE accounts SET nav_cents = 1")  # every account's stored summary is off
@@ -102,15 +101,39 @@ def test_a_kill_between_chunks_leaves_the_old_version_and_the_next_open_finishes
     monkeypatch.setattr(rules, "stderr_progress", started)
     with pytest.raises(Killed, match="after 2 of 3"):
         Store(db_path, clock=fixed_clock)
-    # The first chunk (A-1001, A-1002) committed whole; A-1003 and the version wait for the next open.
-    assert raw_rows(db_path, "SELECT version FROM summary_rules") == [(0,)]
+    # The first chunk (A-1001, A-1002) committed whole, with the version and how far it went; A-1003 waits.
+    assert raw_rows(db_path, "SELECT version, recomputed_through FROM summary_rules") == [(SUMMARY_RULES, "A-1002")]
     assert raw_rows(db_path, "SELECT id FROM accounts WHERE nav_cents = 1") == [("A-1003",)]
     assert stale_cause(db_path) == [("A-1003",)]
     assert raw_rows(db_path, "SELECT count(*) FROM audit WHERE action = 'summaries-recomputed'") == [(0,)]
+    with Store(db_path, Settings(db=db_path, read_only=True), fixed_clock) as store:
+        assert book_freshness(store).stale_summaries == ("stale summaries: a recompute stopped part way; an "
+                                                         "operator's read-write open finishes it")
     monkeypatch.undo()
+    monkeypatch.setattr(rules, "CHUNK", 2)
     with Store(db_path, clock=fixed_clock) as store:
-        assert summary_problems(store) == [] and recorded_rules(store.conn) == SUMMARY_RULES
-        assert audit_trail(store)[0].detail == {"from": 0, "to": SUMMARY_RULES, "accounts": 3}
+        assert summary_problems(store) == [] and rules.recorded_state(store.conn) == (SUMMARY_RULES, None)
+        assert audit_trail(store)[0].detail == {"from": SUMMARY_RULES, "to": SUMMARY_RULES, "accounts": 1}
+
+
+def test_an_older_console_is_refused_once_a_recompute_has_begun(story_store, db_path, monkeypatch):
+    """The first chunk records the new version: an older console opening between chunks would write its rules'
+    summaries into accounts already recomputed, and they would stay stale once the last chunk ends."""
+    story_store.close()
+    make_old(db_path, 0)
+
+    def started(accounts: int, recorded: int | None) -> rules.Progress:
+        def done(count: int) -> None:
+            raise Killed(f"killed after {count} of {accounts}")
+        return done
+
+    monkeypatch.setattr(rules, "CHUNK", 2)
+    monkeypatch.setattr(rules, "stderr_progress", started)
+    with pytest.raises(Killed):
+        Store(db_path, clock=fixed_clock)
+    monkeypatch.setattr(rules, "SUMMARY_RULES", SUMMARY_RULES - 1)  # the older console
+    with pytest.raises(NewerSchema, match=f"rules v{SUMMARY_RULES} > v{SUMMARY_RULES - 1}"):
+        Store(db_path, clock=fixed_clock)
 
 
 def test_a_read_only_open_says_so_and_writes_nothing(story_store, db_path):
@@ -158,9 +181,10 @@ def test_a_new_book_and_a_demo_book_record_this_codes_rules(db_path, capsys):
 
 
 @pytest.mark.sqlite_only  # lowers PRAGMA user_version to rerun migration 11
-def test_migration_11_is_safe_to_rerun_and_keeps_the_record(story_store, db_path):
+@pytest.mark.parametrize("lowered_to", [10, 11])
+def test_migrations_11_and_12_are_safe_to_rerun_and_keep_the_record(story_store, db_path, lowered_to):
     story_store.close()
-    raw_rows(db_path, "PRAGMA user_version = 10")
+    raw_rows(db_path, f"PRAGMA user_version = {lowered_to}")
     with Store(db_path, clock=fixed_clock) as store:
         assert recorded_rules(store.conn) == SUMMARY_RULES
         assert not [r for r in audit_trail(store) if r.action == "summaries-recomputed"]
