@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from store.chain import append_audit
 from store.db import write
 from store.engines import book_location, connect, display_name
 from store.settings import Settings
@@ -110,6 +109,9 @@ class Store:
 
         The write transaction is BEGIN IMMEDIATE, so reading the chain's head and appending cannot interleave.
         """
+        # hashlib (~5 ms) is imported by the first write, not by every command that only reads
+        from store.chain import append_audit
+
         with self.transaction():
             return append_audit(self.conn, [(self.now(), operator, action, account_id, sleeve_id, detail)])
 

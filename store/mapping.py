@@ -9,20 +9,23 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import calc
-from calc.approvals import AcrLifecycle
+from calc import views
 from calc.lifecycle import LIFECYCLE_FIXES
 from calc.money import ONE, ZERO, cents_int, dec, from_cents
-from calc.views import AccountRow, AcrRecord, AuditRecord, OrderRecord
+from calc.views import AccountRow
 from calc.vocabulary import DIAGNOSTIC_CODES
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
 
+    from calc.acr_views import AcrRecord, OrderRecord
     from calc.models import Account, CustodianReport, Model, Price, Sleeve
+    from calc.report_views import AuditRecord
     from calc.run_views import StepRecord
 
 # The calc models are reached through `calc.` (its names load on first use): the browser's first page and the
 # audit trail map rows to plain views, and building the pydantic models would cost the console's start ~30 ms.
+# The views other than the page's are reached through `views.` for the same reason (each dataclass ~1.5 ms).
 _M = TypeVar("_M", bound="BaseModel")
 
 
@@ -285,7 +288,7 @@ def account_row_from_row(r: dict[str, Any], stale: bool) -> AccountRow:
 
 
 def order_from_row(r: dict[str, Any]) -> OrderRecord:
-    return OrderRecord(
+    return views.OrderRecord(
         id=r["id"], acr_id=r["acr_id"], seq=r["seq"], account_id=r["account_id"], sleeve_id=r["sleeve_id"],
         symbol=r["symbol"], side=r["side"], quantity=Decimal(r["quantity"]), price=Decimal(r["price"]),
         status=r["status"], filled_quantity=Decimal(r["filled_quantity"]),
@@ -294,7 +297,9 @@ def order_from_row(r: dict[str, Any]) -> OrderRecord:
 
 
 def acr_from_row(r: dict[str, Any], orders: list[OrderRecord], replayed: bool = False) -> AcrRecord:
-    return AcrRecord(
+    from calc.approvals import AcrLifecycle  # an ACR's: not imported on the browser's path
+
+    return views.AcrRecord(
         id=r["id"], request_key=r["request_key"], account_id=r["account_id"], sleeve_id=r["sleeve_id"],
         kind=r["kind"], amount=from_cents(r["amount_cents"]), leverage=Decimal(r["leverage"]), status=r["status"],
         code=r["code"], reason=r["reason"], fix=calc.FAILURE_FIXES.get(r["code"] or "") or LIFECYCLE_FIXES.get(r["code"] or "", ""),
@@ -309,8 +314,8 @@ def acr_from_row(r: dict[str, Any], orders: list[OrderRecord], replayed: bool = 
 
 
 def audit_from_row(r: dict[str, Any]) -> AuditRecord:
-    return AuditRecord(r["id"], r["at"], r["operator"], r["action"], r["account_id"], r["sleeve_id"],
-                       json.loads(r["detail"]))
+    return views.AuditRecord(r["id"], r["at"], r["operator"], r["action"], r["account_id"], r["sleeve_id"],
+                             json.loads(r["detail"]))
 
 
 def step_from_row(r: dict[str, Any]) -> StepRecord:

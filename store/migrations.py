@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
-from store.chain import chain_existing_rows
 from store.engines import postgres_schema as pg
 from store.engines.postgres_terms import QUERY, byte_order_and_terms
 
@@ -108,6 +107,8 @@ def _chain_audit(conn: sqlite3.Connection) -> None:
 
     Safe to rerun on a file that already has the columns (a file whose user_version was lowered).
     """
+    from store.chain import chain_existing_rows  # hashlib: a book at version 4 or later never runs this
+
     columns = {r[1] for r in conn.execute("PRAGMA table_info(audit)")}
     for column in ("prev_hash", "hash"):
         if column not in columns:

@@ -1,8 +1,6 @@
 """Output of the commands: the shared --json/--csv options and the emitters (number formats: calc.formatting)."""
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 import sys
@@ -62,6 +60,9 @@ def csv_cell(value: Any) -> Any:
 
 def emit_csv(fields: Sequence[str], rows: Iterable[dict[str, Any]]) -> None:
     """A CSV document with a header line on stdout; every cell passes through csv_cell."""
+    import csv  # only the exports write CSV: not imported by every command's start
+    import io
+
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=list(fields), lineterminator="\n")
     writer.writeheader()

@@ -1,15 +1,14 @@
 """`accounts`, `show`, `orders`, `doctor` and `audit`: the commands of store/queries/ (read only).
 
-A command is mostly its start-up (issue 17): what only `show`, `doctor` or `orders --submit` uses (calc's rules
-and their pydantic models, the ACR lifecycle) is imported in that command, so `accounts` and `audit` load none.
+A command is mostly its start-up (issue 17): what only one command uses (`show`'s and `doctor`'s rules and their
+pydantic models, the ACR lifecycle, the orders' and the audit trail's queries and views) is imported in that
+command, so `accounts` imports the page's query and views and nothing else (tests/unit/test_cli_layout.py).
 """
 from __future__ import annotations
 
 import click
 
-from calc.audit_summary import audit_summary
 from calc.formatting import call_distance_text, lev, money, pct
-from calc.views import OrderRecord
 from calc.vocabulary import DIAGNOSTIC_FIXES, DIAGNOSTIC_TITLES
 from console.cli.output import (
     csv_option,
@@ -22,8 +21,6 @@ from console.cli.output import (
 )
 from console.cli.support import SqlInt, open_store, operator
 from store.queries.accounts import SORTS, account_page, parse_filter
-from store.queries.audit import audit_trail, verify_chain
-from store.queries.orders import list_orders
 
 
 @click.command("accounts")
@@ -102,6 +99,9 @@ def show(ctx: click.Context, account_id: str, as_json: bool) -> None:
 def orders(ctx: click.Context, acr_id: int | None, account_id: str | None, as_csv: bool, submit: bool,
            as_json: bool) -> None:
     """List or export orders (--submit: and mark the ACR submitted, as the orders leave for the trading desk)."""
+    from calc.views import OrderRecord
+    from store.queries.orders import list_orders
+
     if submit and acr_id is None:
         raise click.UsageError("--submit marks one ACR's orders: give --acr ID")
     with open_store(ctx, writes=submit) as store:
@@ -169,6 +169,9 @@ def _integrity(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def audit(ctx: click.Context, account_id: str | None, limit: int, verify: bool, as_json: bool) -> None:
     """The audit trail, newest first (--verify: check its hash chain)."""
+    from calc.audit_summary import audit_summary
+    from store.queries.audit import audit_trail, verify_chain
+
     if verify:
         with open_store(ctx) as store:
             report = verify_chain(store)

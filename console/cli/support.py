@@ -10,17 +10,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from calc.approvals import Actor
 from calc.money import MAX_AMOUNT
 from console.cli.group import PROG
 from store.core import Store
 from store.errors import NotFound, Refused
-from store.operators import require, resolve_actor
 from store.settings import Settings, login_name
+
+if TYPE_CHECKING:
+    from calc.approvals import Actor
 
 SQLITE_MAX_INT = 2**63 - 1  # SQLite's INTEGER is 64-bit: a bigger id, limit or offset cannot even be compared
 
@@ -135,6 +136,8 @@ def open_store(ctx: click.Context, create: bool = False, writes: bool | None = N
     store = Store(path, settings(ctx), clock)
     try:
         if writes:
+            from store.operators import require, resolve_actor  # a reading command resolves no writer
+
             writer = resolve_actor(store, login(ctx), settings(ctx).claimed_operator())
             require(writer, "operator", f"`{command}`")
             root.obj["actor"] = writer
@@ -158,6 +161,8 @@ def console_settings(settings: Settings, login_name: str, clock: Any = None) -> 
     or a login the book does not know (the console hides and refuses its write keys, as under --read-only)."""
     if isinstance(settings.db, Path) and not settings.db.exists():  # a server's book is opened to know its operators
         return settings
+    from store.operators import resolve_actor
+
     with Store(settings.db, settings, clock) as store:
         writer = resolve_actor(store, login_name, settings.claimed_operator())
     named = settings.replace(operator=writer.recorded)

@@ -53,6 +53,32 @@ def test_calc_names_load_on_first_use_from_their_home():
     assert same_names and wrong == []
 
 
+def test_views_load_on_first_use_from_their_home():
+    """calc.views indexes the views: `from calc.views import AccountRow` (the browser's page, `accounts`) builds
+    the page's dataclasses only, and every name is its home module's own class."""
+    code = (
+        "import json, sys, importlib\n"
+        "from calc.views import AccountRow\n"
+        "light = sorted(m for m in sys.modules if m.startswith('calc.'))\n"
+        "import calc.views as views\n"
+        "homes = {n: m for m, names in views._HOMES.items() for n in names}\n"
+        "wrong = [n for n, m in homes.items() if getattr(views, n) is not getattr(importlib.import_module(m), n)]\n"
+        "print(json.dumps([light, sorted(homes) == sorted(views.__all__), wrong]))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    light, same_names, wrong = json.loads(done.stdout)
+    assert light == ["calc.money", "calc.page_views", "calc.views"]
+    assert same_names and wrong == []
+
+
+def test_an_unknown_view_is_an_attribute_error():
+    import calc.views
+
+    with pytest.raises(AttributeError, match="NO_SUCH_VIEW"):
+        calc.views.NO_SUCH_VIEW  # noqa: B018
+
+
 def test_an_unknown_calc_name_is_an_attribute_error():
     import calc
 

@@ -78,18 +78,21 @@ def test_help_lists_the_commands_as_click_would_from_the_commands_themselves():
         assert all(f"  {name} " in lazy.getvalue() for name in console.cli.COMMANDS)
 
 
-def _modules_after(*args: str) -> list[str]:
-    """The project modules and heavy libraries a fresh `margin-console ARGS` has imported when it exits."""
+PROJECT_AND_HEAVY = ("console", "calc", "store", "widgets", "pydantic", "pydantic_settings", "textual")
+
+
+def _modules_after(*args: str, roots: tuple[str, ...] = PROJECT_AND_HEAVY) -> list[str]:
+    """The modules under `roots` (the project's and heavy libraries) a fresh `margin-console ARGS` has imported
+    when it exits."""
     code = ("import json, sys\nfrom console.cli import main\ntry:\n    main()\nexcept SystemExit:\n    pass\n"
-            "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('console', 'calc', 'store', 'widgets', 'pydantic', 'pydantic_settings', 'textual'))))")
+            f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {roots!r})))")
     done = subprocess.run([sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=60, env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"})
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def test_help_imports_no_command_and_none_of_calc_store_pydantic_or_textual():
-    loaded = _modules_after("--help")
+    loaded = _modules_after("--help", roots=(*PROJECT_AND_HEAVY, "tomllib"))  # the help reads no config file
     assert loaded == ["console", "console.cli", "console.cli.group", "store", "store.config_file", "store.errors"]
 
 
@@ -108,6 +111,25 @@ def test_the_read_commands_that_compute_nothing_load_no_pydantic(story, command:
     loaded = _modules_after("--db", str(story), "--operator", "alice", *command)
     assert "console.cli.queries" in loaded  # the command ran
     assert [m for m in loaded if m.split(".")[0] in ("pydantic", "pydantic_settings") or m == "calc.models"] == []
+
+
+# What `accounts` has no use for: the other views' dataclasses (~1.5 ms each to build) and the ACR lifecycle they
+# carry, the audit trail's and the orders' queries, the writer's roles, the audit chain's hashing (hashlib: a write
+# appends to the chain, a read does not) and the CSV exporter.
+NOT_FOR_ACCOUNTS = ("calc.acr_views", "calc.approvals", "calc.audit_summary", "calc.detail_views", "calc.integrity",
+                    "calc.models", "calc.report_views", "csv", "hashlib", "pydantic", "store.chain",
+                    "store.operators", "store.queries.audit", "store.queries.orders")
+
+
+@pytest.mark.parametrize("read_only", [[], ["--read-only"]])
+def test_accounts_imports_only_what_the_page_needs(story, read_only: list[str]):
+    """Issue 17 item 2: `accounts` is within +30 ms of `--help` only if it imports what its page uses: the page's
+    query and its two views, the settings and the store's connection, nothing of the other commands."""
+    loaded = _modules_after("--db", str(story), "--operator", "alice", *read_only, "accounts", "--limit", "5",
+                            roots=(*PROJECT_AND_HEAVY, "csv", "hashlib"))
+    assert {"console.cli.queries", "store.queries.accounts", "calc.page_views"} <= set(loaded)  # the command ran
+    unused = set(NOT_FOR_ACCOUNTS) - ({"csv"} if str(story).startswith("postgres") else set())  # psycopg's own
+    assert [m for m in loaded if m in unused or m.split(".")[0] in unused] == []
 
 
 def _commands(group: click.Group):
