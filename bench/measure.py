@@ -36,14 +36,16 @@ def book_path(books_dir: Path, accounts: int) -> Path:
     return books_dir / f"demo-{accounts}-seed{SEED}.db"
 
 
-def accounts_in(path: Path) -> int:
-    """Accounts in a cached book; -1 when it is unreadable or was written by another schema version."""
+def accounts_in(path: Path, older: bool = False) -> int:
+    """Accounts in a book; -1 when it is unreadable or was written by another schema version (`older`: one this
+    code migrates on open is read too, as a --book is; a cached book of an older schema is made again instead)."""
     from store.db import SCHEMA_VERSION
 
     try:
         conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION or (version < SCHEMA_VERSION and not older):
                 return -1
             return conn.execute("SELECT count(*) FROM accounts").fetchone()[0]
         finally:

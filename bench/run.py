@@ -189,9 +189,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     for path in args.book_files:
         if not path.is_file():
             parser.error(f"--book {path}: no such file")
-        args.books[measure.accounts_in(path)] = path.resolve()
+        args.books[measure.accounts_in(path, older=True)] = path.resolve()
     if -1 in args.books:
-        parser.error("--book: a file is not a book this code can read (or was written by another schema version)")
+        parser.error("--book: a file is not a book this code can read (or was written by a newer margin-console)")
     args.sizes = sorted({*args.sizes, *args.books})
     if not args.sizes or min(args.sizes) < 1:
         parser.error("--sizes needs at least one size of 1 or more")
