@@ -6,8 +6,9 @@ pydantic model. Each name's home is the submodule listed here.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from calc.lazy_names import lazy_names
 
 _HOMES: dict[str, tuple[str, ...]] = {
     "calc.build": ("ACR_KINDS", "KINDS_WITH_AMOUNT", "BuildResult", "build_acr"),
@@ -26,7 +27,6 @@ _HOMES: dict[str, tuple[str, ...]] = {
                         "FAILURE_REASONS"),
     "calc.whatif": ("WhatIf", "whatif_leverage", "whatif_totals"),
 }
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = [  # the same names as _HOMES (tests/unit/test_calc_imports.py)
     "ACK_IDS", "ACKNOWLEDGEMENTS", "ACR_KINDS", "DIAGNOSTIC_CODES", "DIAGNOSTIC_FIXES", "DIAGNOSTIC_TITLES",
     "FAILURE_FIXES", "FAILURE_REASONS", "KINDS_WITH_AMOUNT", "Account", "BuildResult", "CalcSettings",
@@ -38,21 +38,7 @@ __all__ = [  # the same names as _HOMES (tests/unit/test_calc_imports.py)
     "target_values", "to_cents", "trigger_value", "whatif_leverage", "whatif_totals",
     "DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """A public name, imported from its submodule the first time it is asked for (then cached here)."""
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'calc' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+__getattr__, __dir__ = lazy_names(globals(), _HOMES)
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from calc.build import ACR_KINDS, KINDS_WITH_AMOUNT, BuildResult, build_acr

@@ -7,8 +7,9 @@ the page's three of the twelve. Walkthrough runs are in calc/run_views.py.
 """
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from calc.lazy_names import lazy_names
 
 _HOMES: dict[str, tuple[str, ...]] = {
     "calc.page_views": ("AccountRow", "AccountPage", "BookFreshness"),
@@ -16,26 +17,11 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "calc.acr_views": ("AcrPreview", "Reviewed", "OrderRecord", "AcrRecord"),
     "calc.report_views": ("AuditRecord", "DoctorFinding", "DoctorReport"),
 }
-_HOME = {name: module for module, names in _HOMES.items() for name in names}
 __all__ = [  # the same names as _HOMES
     "AccountDetail", "AccountPage", "AccountRow", "AcrPreview", "AcrRecord", "AuditRecord", "BookFreshness",
     "DoctorFinding", "DoctorReport", "OrderRecord", "Reviewed", "SleeveView",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    """A view, imported from its submodule the first time it is asked for (then cached here)."""
-    module = _HOME.get(name)
-    if module is None:
-        raise AttributeError(f"module 'calc.views' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted({*globals(), *__all__})
-
+__getattr__, __dir__ = lazy_names(globals(), _HOMES)
 
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from calc.acr_views import AcrPreview, AcrRecord, OrderRecord, Reviewed
