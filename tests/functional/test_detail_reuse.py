@@ -9,7 +9,7 @@ import pytest
 
 from calc.troubleshoot import SYMPTOM_OF_CODE
 from console import key_hold, textual_workarounds
-from console.messages import AccountLoaded, AccountWritten, StoreFailed, FindingLoaded, RiskLoaded
+from console.messages import AccountLoaded, AccountWritten, FindingLoaded, RiskLoaded, StoreFailed
 from console.screens import detail_screen
 from console.screens.acr_screen import AcrScreen
 from console.screens.detail_screen import DetailScreen
@@ -225,16 +225,25 @@ async def test_the_kept_screen_is_frozen_out_of_later_collections_once(story_db,
     assert gc.isenabled()
 
 
+def read_waits(monkeypatch, failing: bool = False) -> threading.Event:
+    """From now on the detail screen's account read waits for the returned event (at most 10 s), then reads the
+    account, or fails as a broken disk would (`failing`)."""
+    gate = threading.Event()
+
+    def waiting_read(store, account_id):
+        gate.wait(10)  # the account is still being read while the test's keys arrive
+        if failing:
+            raise sqlite3.OperationalError("disk I/O error")
+        return account_detail(store, account_id)
+
+    monkeypatch.setattr(detail_screen, "account_detail", waiting_read)
+    return gate
+
+
 async def test_keys_typed_while_an_account_opens_reach_its_screen_not_the_browser(story_db, make_app, monkeypatch):
     """The kept screen is pushed only once the account is on it; a key typed in between (Enter then Escape read
     together, or typed ahead over a slow link) is meant for the account's screen. It used to reach the browser
     (Escape cleared the filter there) and then the account opened anyway."""
-    gate = threading.Event()
-
-    def slow_detail(store, account_id):
-        gate.wait(10)  # the account is still being read while the keys arrive
-        return account_detail(store, account_id)
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, "A-1001")  # installs the kept screen
@@ -242,7 +251,7 @@ async def test_keys_typed_while_an_account_opens_reach_its_screen_not_the_browse
         await settle(pilot)
         browser = app.screen
         row = browser.query_one(AccountTable).cursor_row
-        monkeypatch.setattr(detail_screen, "account_detail", slow_detail)
+        gate = read_waits(monkeypatch)
         app.open_account("A-1003")
         await pilot.press("down", "escape")
         assert app.screen is browser
@@ -255,18 +264,12 @@ async def test_keys_typed_while_an_account_opens_reach_its_screen_not_the_browse
 
 async def test_quit_is_never_held_behind_an_opening_account(story_db, make_app, monkeypatch):
     """An account whose read hangs must not take the keyboard with it: ctrl+q still quits."""
-    gate = threading.Event()
-
-    def hung_detail(store, account_id):
-        gate.wait(10)
-        return account_detail(store, account_id)
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, "A-1001")
         await pilot.press("escape")
         await settle(pilot)
-        monkeypatch.setattr(detail_screen, "account_detail", hung_detail)
+        gate = read_waits(monkeypatch)
         app.open_account("A-1003")
         await pilot.press("ctrl+q")
         await pilot.pause()
@@ -277,12 +280,6 @@ async def test_quit_is_never_held_behind_an_opening_account(story_db, make_app, 
 async def test_keys_typed_for_an_account_that_fails_to_open_reach_no_other_screen(story_db, make_app, monkeypatch):
     """The read fails: the error is shown, the keys typed for the account are dropped, and the keyboard is the
     browser's again."""
-    gate = threading.Event()
-
-    def failing_detail(store, account_id):
-        gate.wait(10)
-        raise sqlite3.OperationalError("disk I/O error")
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, "A-1001")
@@ -290,7 +287,7 @@ async def test_keys_typed_for_an_account_that_fails_to_open_reach_no_other_scree
         await settle(pilot)
         browser, table = app.screen, app.screen.query_one(AccountTable)
         row = table.cursor_row
-        monkeypatch.setattr(detail_screen, "account_detail", failing_detail)
+        gate = read_waits(monkeypatch, failing=True)
         app.open_account("A-1003")
         await pilot.press("down")
         gate.set()
@@ -305,12 +302,6 @@ async def test_a_slow_open_shows_its_screen_loading_and_it_takes_the_keys(story_
     """A read slower than the hold limit: the screen is pushed loading (titled with the account being opened, not
     the last one), the held keys go to it, and the account fills it in place when it arrives (it does not pop up
     later over whatever the operator did meanwhile)."""
-    gate = threading.Event()
-
-    def slow_detail(store, account_id):
-        gate.wait(10)
-        return account_detail(store, account_id)
-
     monkeypatch.setattr(key_hold, "HOLD_LIMIT", 0.2)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -320,7 +311,7 @@ async def test_a_slow_open_shows_its_screen_loading_and_it_takes_the_keys(story_
         browser = app.screen
         table = browser.query_one(AccountTable)
         row = table.cursor_row
-        monkeypatch.setattr(detail_screen, "account_detail", slow_detail)
+        gate = read_waits(monkeypatch)
         app.open_account("A-1003")
         await pilot.press("down")
         screen = app.get_screen("detail")
@@ -341,19 +332,13 @@ async def test_a_slow_open_shows_its_screen_loading_and_it_takes_the_keys(story_
 
 async def test_another_screens_failure_keeps_the_keys_held_for_the_opening_account(story_db, make_app,
                                                                                    monkeypatch):
-    gate = threading.Event()
-
-    def slow_detail(store, account_id):
-        gate.wait(10)
-        return account_detail(store, account_id)
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, "A-1001")
         await pilot.press("escape")
         await settle(pilot)
         browser = app.screen
-        monkeypatch.setattr(detail_screen, "account_detail", slow_detail)
+        gate = read_waits(monkeypatch)
         app.open_account("A-1003")
         await pilot.press("escape")
         app.post_message(StoreFailed(sqlite3.OperationalError("database is locked"), browser))  # a browser worker's
