@@ -195,9 +195,7 @@ async def test_a_theme_changed_while_the_screen_was_away_is_on_it_when_it_comes_
     """The push of the refilled screen skips Textual's restyle of every node: its styles must be current anyway."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(pilot, "A-1001")
-        await pilot.press("escape")
-        await settle(pilot)
+        await kept_screen_then_browser(pilot)
         app.theme = "nord" if app.theme != "nord" else "gruvbox"
         await settle(pilot)
         screen = await open_detail(pilot, "A-1003")
@@ -225,6 +223,13 @@ async def test_the_kept_screen_is_frozen_out_of_later_collections_once(story_db,
     assert gc.isenabled()
 
 
+async def kept_screen_then_browser(pilot) -> None:
+    """Open A-1001 (which installs the kept detail screen) and go back to the browser."""
+    await open_detail(pilot, "A-1001")
+    await pilot.press("escape")
+    await settle(pilot)
+
+
 def read_waits(monkeypatch, failing: bool = False) -> threading.Event:
     """From now on the detail screen's account read waits for the returned event (at most 10 s), then reads the
     account, or fails as a broken disk would (`failing`)."""
@@ -246,9 +251,7 @@ async def test_keys_typed_while_an_account_opens_reach_its_screen_not_the_browse
     (Escape cleared the filter there) and then the account opened anyway."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(pilot, "A-1001")  # installs the kept screen
-        await pilot.press("escape")
-        await settle(pilot)
+        await kept_screen_then_browser(pilot)
         browser = app.screen
         row = browser.query_one(AccountTable).cursor_row
         gate = read_waits(monkeypatch)
@@ -266,9 +269,7 @@ async def test_quit_is_never_held_behind_an_opening_account(story_db, make_app, 
     """An account whose read hangs must not take the keyboard with it: ctrl+q still quits."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(pilot, "A-1001")
-        await pilot.press("escape")
-        await settle(pilot)
+        await kept_screen_then_browser(pilot)
         gate = read_waits(monkeypatch)
         app.open_account("A-1003")
         await pilot.press("ctrl+q")
@@ -282,9 +283,7 @@ async def test_keys_typed_for_an_account_that_fails_to_open_reach_no_other_scree
     browser's again."""
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(pilot, "A-1001")
-        await pilot.press("escape")
-        await settle(pilot)
+        await kept_screen_then_browser(pilot)
         browser, table = app.screen, app.screen.query_one(AccountTable)
         row = table.cursor_row
         gate = read_waits(monkeypatch, failing=True)
@@ -305,9 +304,7 @@ async def test_a_slow_open_shows_its_screen_loading_and_it_takes_the_keys(story_
     monkeypatch.setattr(key_hold, "HOLD_LIMIT", 0.2)
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(pilot, "A-1001")
-        await pilot.press("escape")
-        await settle(pilot)
+        await kept_screen_then_browser(pilot)
         browser = app.screen
         table = browser.query_one(AccountTable)
         row = table.cursor_row
@@ -334,9 +331,7 @@ async def test_another_screens_failure_keeps_the_keys_held_for_the_opening_accou
                                                                                    monkeypatch):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await open_detail(pilot, "A-1001")
-        await pilot.press("escape")
-        await settle(pilot)
+        await kept_screen_then_browser(pilot)
         browser = app.screen
         gate = read_waits(monkeypatch)
         app.open_account("A-1003")

@@ -10,8 +10,8 @@ import pytest
 
 import store.summary_rules as rules
 from calc import Account, CalcSettings, Model, Price, price_map
-from store.book import generate_demo
 from calc.approvals import Actor
+from store.book import generate_demo
 from store.core import Store
 from store.demo import generate_book
 from store.demo_data import DEFAULT_TODAY
@@ -87,11 +87,9 @@ class Killed(Exception):
     """The process dying between two chunks."""
 
 
-def test_a_kill_between_chunks_leaves_a_mark_and_the_next_open_goes_on_from_it(story_store, db_path, monkeypatch):
-    story_store.close()
-    make_old(db_path, 0)
-    raw_rows(db_path, "UPDATE accounts SET nav_cents = 1")  # every account's stored summary is off
-
+def killed_after_first_chunk(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A writable open recomputing in chunks of 2 accounts, the process killed once the first chunk has committed;
+    what the kill says."""
     def started(accounts: int, recorded: int | None) -> rules.Progress:
         def done(count: int) -> None:
             raise Killed(f"killed after {count} of {accounts}")
@@ -99,8 +97,17 @@ def test_a_kill_between_chunks_leaves_a_mark_and_the_next_open_goes_on_from_it(s
 
     monkeypatch.setattr(rules, "CHUNK", 2)
     monkeypatch.setattr(rules, "stderr_progress", started)
-    with pytest.raises(Killed, match="after 2 of 3"):
+    with pytest.raises(Killed) as killed:
         Store(db_path, clock=fixed_clock)
+    return str(killed.value)
+
+
+def test_a_kill_between_chunks_leaves_a_mark_and_the_next_open_goes_on_from_it(story_store, db_path, monkeypatch):
+    story_store.close()
+    make_old(db_path, 0)
+    raw_rows(db_path, "UPDATE accounts SET nav_cents = 1")  # every account's stored summary is off
+
+    assert killed_after_first_chunk(db_path, monkeypatch) == "killed after 2 of 3"
     # The first chunk (A-1001, A-1002) committed whole, with the version and how far it went; A-1003 waits.
     assert raw_rows(db_path, "SELECT version, recomputed_through FROM summary_rules") == [(SUMMARY_RULES, "A-1002")]
     assert raw_rows(db_path, "SELECT id FROM accounts WHERE nav_cents = 1") == [("A-1003",)]
@@ -122,15 +129,7 @@ def test_an_older_console_is_refused_once_a_recompute_has_begun(story_store, db_
     story_store.close()
     make_old(db_path, 0)
 
-    def started(accounts: int, recorded: int | None) -> rules.Progress:
-        def done(count: int) -> None:
-            raise Killed(f"killed after {count} of {accounts}")
-        return done
-
-    monkeypatch.setattr(rules, "CHUNK", 2)
-    monkeypatch.setattr(rules, "stderr_progress", started)
-    with pytest.raises(Killed):
-        Store(db_path, clock=fixed_clock)
+    killed_after_first_chunk(db_path, monkeypatch)
     monkeypatch.setattr(rules, "SUMMARY_RULES", SUMMARY_RULES - 1)  # the older console
     with pytest.raises(NewerSchema, match=f"rules v{SUMMARY_RULES} > v{SUMMARY_RULES - 1}"):
         Store(db_path, clock=fixed_clock)
