@@ -66,14 +66,12 @@ class KeyHold:
         held, self.keys, self.opening = self.keys or [], None, None
         return [events.Key(key.key, key.character) for key in held]
 
-    def failed(self, screen: object) -> int:
+    def failed(self, screen: object) -> None:
         """`screen`'s worker failed: if it is the one opening, the keys meant for it are dropped (the browser never
-        sees them) and the hold ends. How many were dropped."""
-        if self.keys is None or screen is not self.opening:
-            return 0
-        self._stop_timer()
-        held, self.keys, self.opening = self.keys, None, None
-        return len(held)
+        sees them) and the hold ends."""
+        if self.keys is not None and screen is self.opening:
+            self._stop_timer()
+            self.keys, self.opening = None, None
 
     def _expired(self) -> None:
         """A slow read: the screen is shown loading, and the held keys go to it (a key acts on no figures until
