@@ -1,16 +1,45 @@
 """The detail screen's body: a card per sleeve, then the margin panel, the risk panel and the diagnostics."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
+from textual.content import Content
 
+from calc.diagnostics import pending_banner
+from calc.formatting import money
 from calc.views import AccountDetail
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
+
+
+@dataclass(frozen=True)
+class DetailView:
+    """Everything the detail draws for one account, as text: built once, on the read's worker (`of`), so the UI
+    thread only swaps it in (issue 17 item 4). Names are the book's text, never markup."""
+
+    detail: AccountDetail
+    title: Content
+    banner: Content
+    cards: tuple[Content, ...]
+    margin: Content
+    diagnostics: Content
+
+    @classmethod
+    def of(cls, detail: AccountDetail) -> DetailView:
+        a = detail.account
+        margin = "margin enabled" if a.margin_enabled else "margin NOT enabled"
+        return cls(
+            detail=detail,
+            title=Content(f"{a.id} · {a.name} · {a.custodian} · {a.type} · {margin} · NAV {money(detail.nav)}"),
+            banner=Content(pending_banner(a)),
+            cards=tuple(SleeveCard.text_of(s) for s in detail.sleeves),
+            margin=MarginPanel.text_of(detail.margin, detail.annual_rate, a.house_maintenance),
+            diagnostics=DiagnosticsList.text_of(detail.diagnostics, detail.reconciliation))
 
 
 class DetailBody(VerticalScroll):
@@ -30,20 +59,23 @@ class DetailBody(VerticalScroll):
         self.query_one(RiskPanel).show(None, RiskPanel.LOADING)
         self.scroll_home(animate=False, immediate=True)
 
-    async def show(self, detail: AccountDetail) -> list[SleeveCard]:
+    async def show(self, view: DetailView) -> list[SleeveCard]:
         """The account's cards: the cards on screen refilled in order (a reload keeps place and focus, and another
-        account reuses them), one mounted per extra sleeve and the spare ones removed."""
+        account reuses them), one mounted per extra sleeve and the spare ones removed. Only a widget whose text
+        changed is laid out and drawn again."""
+        detail = view.detail
         cards = list(self.query(SleeveCard))
-        for card, sleeve in zip(cards, detail.sleeves):
-            card.show(sleeve)
+        for card, sleeve, text in zip(cards, detail.sleeves, view.cards):
+            card.show(sleeve, text)
         if len(cards) > len(detail.sleeves):
             await self.remove_children(cards[len(detail.sleeves):])
             del cards[len(detail.sleeves):]
         elif len(cards) < len(detail.sleeves):
-            extra = [SleeveCard(s) for s in detail.sleeves[len(cards):]]
+            extra = [SleeveCard(s, text) for s, text in zip(detail.sleeves[len(cards):], view.cards[len(cards):])]
             await self.mount_all(extra, before="#margin")
             cards += extra
-        self.query_one(MarginPanel).show(detail.margin, detail.annual_rate, detail.account.house_maintenance)
-        self.query_one(DiagnosticsList).show(detail.diagnostics, detail.reconciliation)
+        self.query_one(MarginPanel).show(detail.margin, detail.annual_rate, detail.account.house_maintenance,
+                                         view.margin)
+        self.query_one(DiagnosticsList).show(detail.diagnostics, detail.reconciliation, view.diagnostics)
         self.display = True
         return cards
