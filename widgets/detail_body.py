@@ -44,7 +44,7 @@ class DetailView:
 
 class DetailBody(VerticalScroll):
     """Built with its panels (laid out with the screen, while the account loads) and refilled in place: a reload
-    or another account updates every widget where it stands, and only cards beyond those it holds are mounted."""
+    or another account updates every widget where it stands, and only cards beyond those it ever held are mounted."""
 
     def compose(self) -> ComposeResult:
         yield MarginPanel(None, Decimal(0), id="margin")
@@ -59,18 +59,28 @@ class DetailBody(VerticalScroll):
         self.query_one(RiskPanel).show(None, RiskPanel.LOADING)
         self.scroll_home(animate=False, immediate=True)
 
+    @property
+    def cards(self) -> list[SleeveCard]:
+        """The cards shown, one per sleeve of the account, in order (spare ones are kept hidden after them)."""
+        return [card for card in self.query(SleeveCard) if card.display]
+
     async def show(self, view: DetailView) -> list[SleeveCard]:
-        """The account's cards: the cards on screen refilled in order (a reload keeps place and focus, and another
-        account reuses them), one mounted per extra sleeve and the spare ones removed. Only a widget whose text
-        changed is laid out and drawn again."""
+        """The account's cards: the cards held refilled in order (a reload keeps place and focus, and another
+        account reuses them) and the spare ones hidden, kept for an account with more sleeves: mounting or
+        removing a card costs an open 3-5 ms and a few turns of the event loop (the slowest opens were those).
+        A card is mounted only for more sleeves than the body ever held. Only a widget whose text changed is
+        laid out and drawn again."""
         detail = view.detail
         cards = list(self.query(SleeveCard))
         for card, sleeve, text in zip(cards, detail.sleeves, view.cards):
             card.show(sleeve, text)
-        if len(cards) > len(detail.sleeves):
-            await self.remove_children(cards[len(detail.sleeves):])
-            del cards[len(detail.sleeves):]
-        elif len(cards) < len(detail.sleeves):
+            if not card.display:  # setting it, even unchanged, lays the card out again
+                card.display = True
+        for spare in cards[len(detail.sleeves):]:
+            if spare.display:
+                spare.display = False  # neither drawn nor focusable: no key reaches its last sleeve
+        del cards[len(detail.sleeves):]
+        if len(cards) < len(detail.sleeves):
             extra = [SleeveCard(s, text) for s, text in zip(detail.sleeves[len(cards):], view.cards[len(cards):])]
             await self.mount_all(extra, before="#margin")
             cards += extra

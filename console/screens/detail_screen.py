@@ -153,7 +153,7 @@ class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None])
     @property
     def selected_sleeve(self) -> SleeveView | None:
         focused = self.focused
-        if isinstance(focused, SleeveCard) and self.detail is not None:
+        if isinstance(focused, SleeveCard) and focused.display and self.detail is not None:  # not a spare card
             return focused.sleeve
         return None
 

@@ -7,9 +7,10 @@ from console import key_hold
 from console.screens.detail_screen import DetailScreen
 from store.book import import_book
 from store.core import Store
+from store.queries.detail import account_detail
 from tests.conftest import fixed_clock, settle
 from tests.functional.conftest import DATA
-from tests.functional.test_detail import card, open_detail, text
+from tests.functional.test_detail import card, open_detail, shown_cards, text
 from tests.functional.test_detail_reuse import kept_screen_then_browser, read_waits
 from widgets.detail_body import DetailBody
 from widgets.margin_panel import MarginPanel
@@ -83,3 +84,33 @@ async def test_a_reload_redraws_only_what_changed(story_db, make_app):
         assert "Track manager ON" in text(model)
         assert "model" in refreshed
         assert not {"apm", "title", "margin"} & set(refreshed)
+
+
+async def test_spare_cards_are_kept_hidden_and_reused(demo_db, make_app, settings):
+    """From an account with more sleeves to one with fewer and back: the cards beyond the fewer sleeves are hidden
+    rather than removed (and reused, not mounted again, on the way back); no key selects a hidden card."""
+    with Store(settings.db, settings, fixed_clock) as store:
+        counts = {f"A-{n:06d}": len(account_detail(store, f"A-{n:06d}").sleeves) for n in range(1, 41)}
+    many = max(counts, key=counts.get)
+    few = min(counts, key=counts.get)
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_detail(pilot, many)
+        held = list(screen.query(SleeveCard))
+        assert len(held) == counts[many]
+        await pilot.press("escape")
+        screen = await open_detail(pilot, few)
+        assert list(screen.query(SleeveCard)) == held  # nothing removed
+        assert [c.sleeve.id for c in shown_cards(screen)] == [s.id for s in screen.detail.sleeves]
+        for _ in range(counts[many] + 1):  # round the focus chain: only this account's cards
+            await pilot.press("j")
+            await pilot.pause()
+            assert screen.focused in shown_cards(screen) and screen.selected_sleeve.id in counts_ids(screen)
+        await pilot.press("escape")
+        screen = await open_detail(pilot, many)
+        assert shown_cards(screen) == held  # reused, none mounted
+        assert [c.sleeve.id for c in held] == [s.id for s in screen.detail.sleeves]
+
+
+def counts_ids(screen: DetailScreen) -> set[str]:
+    return {s.id for s in screen.detail.sleeves}
