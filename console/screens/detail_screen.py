@@ -1,6 +1,7 @@
 """One account: sleeve cards, the margin panel, diagnostics with their fixes, and the keys that perform them."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from textual import on, work
@@ -8,8 +9,6 @@ from textual.app import ComposeResult
 from textual.events import DescendantFocus
 from textual.widgets import Header, Static
 
-from calc.diagnostics import pending_banner
-from calc.formatting import money
 from calc.troubleshoot import SYMPTOM_OF_CODE
 from calc.views import AccountDetail, SleeveView
 from calc.vocabulary import apm_refusal, read_only_refusal
@@ -23,9 +22,16 @@ from console.screens.sleeve_saves import SleeveSaves
 from store.queries.detail import account_detail
 from store.risk import SleeveRisk, account_risk
 from store.troubleshoot import troubleshoot, versions
-from widgets.detail_body import DetailBody
+from widgets.detail_body import DetailBody, DetailView
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
+
+
+@dataclass
+class DetailLoaded(AccountLoaded):
+    """The account with what the screen draws for it, built on the worker that read it."""
+
+    view: DetailView | None = None
 
 
 class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None]):
@@ -50,11 +56,18 @@ class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None])
         self._focus_sleeve = None
         self._risks = {}
         self.push_when_refilled()
-        self.query_one("#account-title", Static).update(f"{account_id} · loading…")  # if a slow read shows it
-        self.query_one("#banner", Static).update("")
-        self.query_one("#banner").set_class(False, "-visible")
+        self.load()  # first: the read runs on its worker while the lines below run here
         self.query_one(DetailBody).clear()
-        self.load()
+
+    def push_now(self) -> None:
+        """A read slower than the key hold: the screen is shown loading, titled with the account being opened and
+        nothing of the last account's on it (its cards stay hidden until this account's arrive)."""
+        if self._push_pending:
+            self.query_one("#account-title", Static).update(f"{self.account_id} · loading…")
+            self.query_one("#banner", Static).update("")
+            self.query_one("#banner").set_class(False, "-visible")
+            self.query_one(DetailBody).display = False
+        super().push_now()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -69,25 +82,27 @@ class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None])
     @work(thread=True, exclusive=True, group="detail", exit_on_error=False, description="detail")
     def load(self) -> None:
         with self.store_failures(), self.app.open_store() as store:
-            self.deliver(AccountLoaded(account_detail(store, self.account_id)))
+            detail = account_detail(store, self.account_id)
+            self.deliver(DetailLoaded(detail, DetailView.of(detail)))  # the text too: the UI thread only swaps it in
 
     @on(AccountLoaded)
     async def _show(self, message: AccountLoaded) -> None:
         detail = message.detail
         if detail.account.id != self.account_id:
             return  # loaded for the account this screen showed before
+        view = getattr(message, "view", None) or DetailView.of(detail)
         focused = self.selected_sleeve
         keep = self._focus_sleeve or (focused.id if focused else None)
         reload = self.detail is not None
         self.detail = detail
-        a = detail.account
-        margin = "margin enabled" if a.margin_enabled else "margin NOT enabled"
-        self.query_one("#account-title", Static).update(
-            f"{a.id} · {a.name} · {a.custodian} · {a.type} · {margin} · NAV {money(detail.nav)}")
-        banner = pending_banner(a)
-        self.query_one("#banner", Static).update(banner)
-        self.query_one("#banner").set_class(bool(banner), "-visible")
-        cards = await self.query_one(DetailBody).show(detail)
+        title = self.query_one("#account-title", Static)
+        if title.content != view.title:  # unchanged on most reloads: nothing to lay out again
+            title.update(view.title)
+        banner = self.query_one("#banner", Static)
+        if banner.content != view.banner:
+            banner.update(view.banner)
+            banner.set_class(bool(view.banner), "-visible")
+        cards = await self.query_one(DetailBody).show(view)
         if detail.account.id != self.account_id:
             return  # re-pointed while the cards mounted: the next account's result refills it
         target = next((c for c in cards if c.sleeve.id == keep), None)
@@ -138,7 +153,7 @@ class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None])
     @property
     def selected_sleeve(self) -> SleeveView | None:
         focused = self.focused
-        if isinstance(focused, SleeveCard) and self.detail is not None:
+        if isinstance(focused, SleeveCard) and focused.display and self.detail is not None:  # not a spare card
             return focused.sleeve
         return None
 

@@ -11,6 +11,7 @@ from console.screens.editor_modal import LeverageEditor
 from console.screens.history_screen import HistoryScreen
 from store.core import Store
 from tests.conftest import fixed_clock, settle
+from widgets.detail_body import DetailBody
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.sleeve_card import SleeveCard
@@ -26,7 +27,12 @@ def text(widget) -> str:
 
 def card(screen: DetailScreen, sleeve_id: str) -> SleeveCard:
     """The card showing `sleeve_id` (cards are reused between accounts, so they carry no sleeve id of their own)."""
-    return next(c for c in screen.query(SleeveCard) if c.sleeve.id == sleeve_id)
+    return next(c for c in shown_cards(screen) if c.sleeve.id == sleeve_id)
+
+
+def shown_cards(screen: DetailScreen) -> list[SleeveCard]:
+    """The cards on screen, in order (the kept screen hides the cards it holds beyond this account's sleeves)."""
+    return screen.query_one(DetailBody).cards
 
 
 async def open_detail(pilot, account_id: str) -> DetailScreen:
@@ -42,7 +48,7 @@ async def test_cards_for_every_sleeve_margin_panel_and_diagnostics(story_db, mak
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_detail(pilot, "A-1001")
-        cards = list(screen.query(SleeveCard))
+        cards = shown_cards(screen)
         assert [c.sleeve.id for c in cards] == ["A-1001-APM", "A-1001-M1"]
         assert [c.sleeve.id for c in cards] == [s.id for s in screen.detail.sleeves]
         apm, model = cards

@@ -21,13 +21,12 @@ from store.queries.detail import account_detail
 from store.risk import account_risk
 from store.troubleshoot import troubleshoot
 from tests.conftest import Notes, fixed_clock, settle
-from tests.functional.test_detail import card, open_detail, text
+from tests.functional.test_detail import card, open_detail, shown_cards, text
 from tests.functional.test_live_book import live_app, other_operator_sets
 from widgets.account_table import AccountTable
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
-from widgets.sleeve_card import SleeveCard
 
 
 async def reopen(pilot, account_id: str) -> DetailScreen:
@@ -41,13 +40,13 @@ async def test_a_reload_updates_the_cards_in_place(story_db, make_app):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_detail(pilot, "A-1003")
-        cards = list(screen.query(SleeveCard))
+        cards = shown_cards(screen)
         panels = (screen.query_one(MarginPanel), screen.query_one(RiskPanel), screen.query_one(DiagnosticsList))
         assert "TACTICAL_TRACK_OFF" in str(panels[2].render())
         assert screen.selected_sleeve.id == "A-1003-M1"
         await pilot.press("t")  # track manager on the model sleeve: a write, then a reload
         await settle(pilot)
-        assert list(screen.query(SleeveCard)) == cards  # the same widgets
+        assert shown_cards(screen) == cards  # the same widgets
         model = card(screen, "A-1003-M1")
         assert model.sleeve.track_manager and "Track manager ON" in str(model.render())
         assert screen.focused is model
@@ -68,7 +67,7 @@ async def test_the_next_account_reuses_the_screen_and_keeps_nothing_of_the_last(
         assert first.query_one("#detail-body").scroll_y > 0
         screen = await reopen(pilot, "A-1003")
         assert screen is first and screen.account_id == "A-1003" and screen.detail.account.id == "A-1003"
-        assert [c.sleeve.id for c in screen.query(SleeveCard)] == ["A-1003-APM", "A-1003-M1"]
+        assert [c.sleeve.id for c in shown_cards(screen)] == ["A-1003-APM", "A-1003-M1"]
         title = text(screen.query_one("#account-title"))
         assert title.startswith("A-1003 ·") and "A-1001" not in title
         diagnostics = text(screen.query_one(DiagnosticsList))
@@ -105,7 +104,7 @@ async def test_cards_follow_the_number_of_sleeves(demo_db, make_app, settings):
         screen = await open_detail(pilot, few)
         for account_id in (many, few, many):
             assert await reopen(pilot, account_id) is screen
-            assert [c.sleeve.id for c in screen.query(SleeveCard)] == [s.id for s in screen.detail.sleeves]
+            assert [c.sleeve.id for c in shown_cards(screen)] == [s.id for s in screen.detail.sleeves]
             assert len(screen.detail.sleeves) == counts[account_id]
             assert [type(w) for w in screen.query_one("#detail-body").children][-3:] == [
                 MarginPanel, RiskPanel, DiagnosticsList]
@@ -140,7 +139,7 @@ async def test_results_read_for_the_last_account_are_dropped(story_db, make_app,
         await settle(pilot)
         assert app.screen is screen  # no fix performed: no ACR screen, no confirmation
         assert screen.detail.account.id == "A-1003"
-        assert [c.sleeve.id for c in screen.query(SleeveCard)] == ["A-1003-APM", "A-1003-M1"]
+        assert [c.sleeve.id for c in shown_cards(screen)] == ["A-1003-APM", "A-1003-M1"]
         assert screen.query_one(RiskPanel).risk[0].sleeve_id == "A-1003-M1"
 
 
@@ -157,7 +156,7 @@ async def test_an_account_opened_above_the_kept_screen_gets_its_own(story_db, ma
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is kept and kept.detail.account.id == "A-1001"
-        assert [c.sleeve.id for c in kept.query(SleeveCard)] == ["A-1001-APM", "A-1001-M1"]
+        assert [c.sleeve.id for c in shown_cards(kept)] == ["A-1001-APM", "A-1001-M1"]
 
 
 async def test_another_operators_write_refreshes_the_refilled_screen(story_db, settings, notes: Notes):
@@ -199,7 +198,7 @@ async def test_a_theme_changed_while_the_screen_was_away_is_on_it_when_it_comes_
         app.theme = "nord" if app.theme != "nord" else "gruvbox"
         await settle(pilot)
         screen = await open_detail(pilot, "A-1003")
-        widgets = [screen, *screen.query(SleeveCard), screen.query_one(RiskPanel), screen.query_one(DiagnosticsList)]
+        widgets = [screen, *shown_cards(screen), screen.query_one(RiskPanel), screen.query_one(DiagnosticsList)]
         shown = [(w.styles.background, w.styles.border_top, w.styles.color) for w in widgets]
         app.update_styles(screen)  # what the skipped restyle would have done
         assert [(w.styles.background, w.styles.border_top, w.styles.color) for w in widgets] == shown
