@@ -11,7 +11,7 @@ from calc.formatting import lev as fmt_lev
 from calc.formatting import cash as cash_text
 from calc.formatting import money
 from calc.margin import MarginFigures, account_margin, daily_interest
-from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
+from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem, updated
 from calc.money import ZERO
 from calc.targets import (
     actual_leverage,
@@ -87,7 +87,7 @@ def cash_movement(kind: str, amount: Decimal) -> tuple[Decimal, Decimal]:
 
 def _replace_sleeve(account: Account, sleeve: Sleeve) -> Account:
     sleeves = [sleeve if s.id == sleeve.id else s for s in account.sleeves]
-    return account.model_copy(update={"sleeves": sleeves})
+    return updated(account, sleeves=sleeves)
 
 
 def _fail(base: dict, code: str, detail: str = "") -> BuildResult:
@@ -129,9 +129,9 @@ def build_acr(
         return _fail(base, "APM_INSUFFICIENT", f"APM cash {have} cannot fund {-apm_delta}")
     moved = account  # a rebalance moves no cash: no copy of the account to build on (most of a batch)
     if sleeve_delta:
-        moved = _replace_sleeve(moved, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
+        moved = _replace_sleeve(moved, updated(sleeve, cash=sleeve.cash + sleeve_delta))
     if apm is not None and apm_delta:
-        moved = _replace_sleeve(moved, apm.model_copy(update={"cash": apm.cash + apm_delta}))
+        moved = _replace_sleeve(moved, updated(apm, cash=apm.cash + apm_delta))
     sleeve = moved.sleeve(sleeve_id)
 
     needed = sorted(set(model.weights) | {s for s, q in sleeve.positions.items() if q})
@@ -160,7 +160,7 @@ def build_acr(
         positions[order.symbol] = positions.get(order.symbol, ZERO) + signed
         cash -= signed * order.price
     positions = {s: q for s, q in positions.items() if q}
-    projected = _replace_sleeve(moved, sleeve.model_copy(update={"positions": positions, "cash": cash}))
+    projected = _replace_sleeve(moved, updated(sleeve, positions=positions, cash=cash))
     figures = account_margin(projected, prices, settings.annual_rate, settings.initial_margin)
     result = dict(base, orders=tuple(orders), projected=projected, projected_margin=figures,
                   projected_sleeve_cash=cash, targets=targets)

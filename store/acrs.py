@@ -26,7 +26,7 @@ from calc.approvals import Policy, four_eyes_reasons
 from calc.build import at_rate
 from calc.checklist import acknowledgement_problem
 from calc.formatting import lev, money
-from calc.models import account_debit
+from calc.models import account_debit, updated
 from calc.money import cents_int, from_cents
 from calc.views import AcrPreview, AcrRecord, Reviewed
 from store.acr_writes import AcrWrites, Fired, Planned
@@ -85,7 +85,7 @@ class BookState:
                    open_runs, rate_tiers(store))
 
     def settings(self, store: Store, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
-        """The store's calc settings at this rate, built once per rate (a pydantic model each time otherwise)."""
+        """The store's calc settings at this rate, built once per rate (checked each time otherwise)."""
         found = self._settings.get(annual_rate)
         if found is None:
             found = self._settings[annual_rate] = store.calc_settings(annual_rate)
@@ -112,9 +112,8 @@ def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decim
     account, sleeve_versions, account_version = loaded
     refuse_unless_model(sleeve_id, account.sleeve(sleeve_id).kind)
     if track_manager is not None:
-        sleeve = account.sleeve(sleeve_id).model_copy(update={"track_manager": track_manager})
-        account = account.model_copy(update={"sleeves": [sleeve if s.id == sleeve_id else s
-                                                         for s in account.sleeves]})
+        sleeve = updated(account.sleeve(sleeve_id), track_manager=track_manager)
+        account = updated(account, sleeves=[sleeve if s.id == sleeve_id else s for s in account.sleeves])
     state = BookState(load_prices(store.conn), load_models(store.conn), Policy(), "",
                       rates=rate_tiers(store, account.custodian))
     return _preview(store, state, account, sleeve_id, kind, amount, acknowledged, leverage,
