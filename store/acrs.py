@@ -35,7 +35,6 @@ from store.errors import Conflict, InvalidInput, KeyReused, Refused
 from store.mapping import load_account, load_models, load_prices
 from store.operators import get_policy
 from store.queries.orders import find_acr
-from store.queries.walkthrough import open_run
 from store.rates import Tiers, rate_tiers, tier_rate
 from store.sleeves import check_account_version, check_version, refuse_unless_model, sleeve_row
 
@@ -237,6 +236,10 @@ def plan(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal
     refuse_unless_model(sleeve_id, row["kind"])
     check_version(row, expected_version)
     if walkthrough_run is None and state.open_runs:  # fired while a walkthrough is open on the sleeve: its ACR
+        # Imported here: the walkthrough's queries bring its rules, views and the audit trail's (~10-15 ms of `acr`),
+        # and only a book with an open run needs them.
+        from store.queries.walkthrough import open_run
+
         walkthrough_run = open_run(store, sleeve_id)
     if account is None:
         loaded = load_account(store.conn, row["account_id"])
