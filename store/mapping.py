@@ -12,18 +12,18 @@ import calc
 from calc import views
 from calc.lifecycle import LIFECYCLE_FIXES
 from calc.money import ONE, ZERO, cents_int, dec, from_cents
-from calc.views import AccountRow
 from calc.vocabulary import DIAGNOSTIC_CODES
 
 if TYPE_CHECKING:
     from calc.acr_views import AcrRecord, OrderRecord
+    from calc.page_views import AccountRow
     from calc.models import Account, CustodianReport, Model, Price, Sleeve
     from calc.report_views import AuditRecord
     from calc.run_views import StepRecord
 
 # The calc models are reached through `calc.` (its names load on first use): the browser's first page and the
-# audit trail map rows to plain views, and need no model class built. The views other than the page's are reached
-# through `views.` for the same reason (each dataclass ~1.5 ms).
+# audit trail map rows to plain views, and need no model class built. The views are reached through `views.` for
+# the same reason (each dataclass ~1 ms to build): `acr` and `show` map no page row.
 
 
 def price_from_row(row: dict[str, Any]) -> Price:
@@ -267,7 +267,7 @@ rows = _rows
 def account_row_from_row(r: dict[str, Any], stale: bool) -> AccountRow:
     """A browser line from the stored summary; STALE_PRICES is live (it depends on the clock, not a write)."""
     stored = r["diag_codes"].split()
-    return AccountRow(
+    return views.AccountRow(
         id=r["id"], name=r["name"], custodian=r["custodian"], type=r["type"],
         margin_enabled=bool(r["margin_enabled"]), nav=from_cents(r["nav_cents"]),
         max_saved_leverage=Decimal(str(r["max_saved_leverage"])),

@@ -125,6 +125,12 @@ def test_show_and_acr_compute_on_plain_models_without_pydantic(story, command: l
     assert {"calc.models", "calc.margin", "calc.diagnostics"} <= set(loaded)  # the rules ran on the models
     assert command[0] != "acr" or {"calc.build", "calc.checklist", "store.acr_writes"} <= set(loaded)
     assert [m for m in loaded if m.split(".")[0] in PYDANTIC] == []
+    if command[0] == "acr":  # the browser's page views, and the walkthrough's queries while no run is open
+        assert [m for m in loaded if m in NOT_FOR_ACR] == []
+
+
+NOT_FOR_ACR = ("calc.page_views", "calc.run_views", "calc.walkthrough", "store.queries.audit",
+               "store.queries.walkthrough")
 
 
 def test_no_module_of_the_project_imports_pydantic():
