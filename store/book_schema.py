@@ -50,11 +50,11 @@ def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> A
 
 
 @cache
-def _plan(cls: type[Any]) -> tuple[dict[str, Reader], frozenset[str]]:
-    """The reader of each field of `cls` (from its annotations) and the fields without a default."""
+def _plan(cls: type[Any]) -> tuple[dict[str, Reader], tuple[str, ...]]:
+    """The reader of each field of `cls` (from its annotations) and the fields without a default, in field order."""
     hints = typing.get_type_hints(cls)
     readers = {f.name: _reader(hints[f.name]) for f in fields(cls)}
-    required = frozenset(f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING)
+    required = tuple(f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING)
     return readers, required
 
 
