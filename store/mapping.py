@@ -16,8 +16,8 @@ from calc.vocabulary import DIAGNOSTIC_CODES
 
 if TYPE_CHECKING:
     from calc.acr_views import AcrRecord, OrderRecord
-    from calc.page_views import AccountRow
     from calc.models import Account, CustodianReport, Model, Price, Sleeve
+    from calc.page_views import AccountRow
     from calc.report_views import AuditRecord
     from calc.run_views import StepRecord
 

@@ -2,10 +2,9 @@
 says what is wrong and whose `field` names where."""
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
-
-import dataclasses
 
 import pytest
 

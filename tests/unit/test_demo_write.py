@@ -18,8 +18,8 @@ from store.demo import demo_models, demo_prices, generate_book, iter_accounts_wi
 from store.demo_book import DemoJob, batch_rows
 from store.mapping import account_from_book
 from tests.conftest import fixed_clock
-from tests.unit.conftest import snapshot
 from tests.unit.book_values import checked
+from tests.unit.conftest import snapshot
 
 # sha256 of each table of the seed-7 300-account demo book (rows in rowid order, or key order for WITHOUT ROWID
 # tables; the tables the demo writes, so a migration that adds an empty table changes nothing here), as the streaming

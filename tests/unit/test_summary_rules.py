@@ -24,8 +24,8 @@ from store.settings import Settings, login_name
 from store.summary import summarize
 from store.summary_rules import SUMMARY_RULES, recorded_rules
 from tests.conftest import fixed_clock
-from tests.unit.conftest import as_json, raw_rows, snapshot
 from tests.unit.book_values import checked
+from tests.unit.conftest import as_json, raw_rows, snapshot
 
 # The rules' output on the seed-7 demo's 300 accounts (every diagnostic code but MISSING_PRICE shows in it).
 PINNED = (1, "eccf5565c153db09327c6421267f7fa6d153b0f7c3e8798e5392bc09c3ecf1c3")
