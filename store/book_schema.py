@@ -24,6 +24,7 @@ Reader = Callable[[Any, str, list[str]], Any]
 # What JSON writers use for a flag besides true/false (the spellings pydantic's lax mode took before).
 TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
 FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
+NUMERIC = frozenset({int, float, str})
 
 
 def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> Any:
@@ -32,13 +33,12 @@ def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> A
         problems.append(f"{where}: expected an object, got {_shown(item)}")
         return None
     readers, required = _plan(cls)
-    values: dict[str, Any] = {}
     found = len(problems)
-    problems += [f"{where}.{key}: unknown field" for key in item if key not in readers]
-    problems += [f"{where}.{name}: required" for name in required if name not in item]
-    for name, reader in readers.items():
-        if name in item:
-            values[name] = reader(item[name], f"{where}.{name}", problems)
+    if not item.keys() <= readers.keys():
+        problems += [f"{where}.{key}: unknown field" for key in item if key not in readers]
+    if not item.keys() >= required:
+        problems += [f"{where}.{name}: required" for name in readers if name in required and name not in item]
+    values = {name: reader(item[name], f"{where}.{name}", problems) for name, reader in readers.items() if name in item}
     if len(problems) > found:
         return None
     try:
@@ -50,11 +50,11 @@ def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> A
 
 
 @cache
-def _plan(cls: type[Any]) -> tuple[dict[str, Reader], tuple[str, ...]]:
-    """The reader of each field of `cls` (from its annotations) and the fields without a default, in field order."""
+def _plan(cls: type[Any]) -> tuple[dict[str, Reader], frozenset[str]]:
+    """The reader of each field of `cls` (from its annotations, in field order) and the fields without a default."""
     hints = typing.get_type_hints(cls)
     readers = {f.name: _reader(hints[f.name]) for f in fields(cls)}
-    required = tuple(f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING)
+    required = frozenset(f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING)
     return readers, required
 
 
@@ -90,7 +90,7 @@ def _text(value: Any, where: str, problems: list[str]) -> Any:
 
 
 def _number(value: Any, where: str, problems: list[str]) -> Any:
-    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+    if type(value) in NUMERIC:  # by type: a bool is an int to isinstance
         try:
             return dec(value)
         except (InvalidOperation, ValueError):
