@@ -67,7 +67,7 @@ _new, _set = object.__new__, object.__setattr__
 def trusted(cls: type[_T], **values: Any) -> _T:
     """A model from values already checked (a stored row, a copy of a checked model), without re-checking them.
 
-    Every field must be given; the store's loaders and `updated` are its callers."""
+    Every field must be given; its callers are the store's loaders, calc.build's orders and `updated`."""
     obj = _new(cls)
     for name, value in values.items():
         _set(obj, name, value)
