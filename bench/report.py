@@ -148,7 +148,7 @@ def machine(load: tuple[tuple[float, float, float], tuple[float, float, float]] 
         f"- Memory: {memory}",
         f"- OS: {platform.platform()}",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), SQLite {sqlite3.sqlite_version}, "
-        f"Textual {version('textual')}, pydantic {version('pydantic')}, {tmux}",
+        f"Textual {version('textual')}, {tmux}",
         f"- Code: commit {commit}",
     ] + ([f"- Load average (1/5/15 min) at the start {'/'.join(f'{x:.2f}' for x in load[0])}, at the end "
           f"{'/'.join(f'{x:.2f}' for x in load[1])}: other work on the machine inflates wall times"]

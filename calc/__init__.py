@@ -1,8 +1,8 @@
-"""The shared calculation module: pydantic models and pure functions; no I/O, no Textual, no SQLite.
+"""The shared calculation module: plain models (frozen dataclasses), pure functions; no I/O, Textual or SQLite.
 
 The names below load on first use (PEP 562): `from calc import diagnose` imports calc.diagnostics (and the
 models under it) only when asked, so importing one light submodule (calc.formatting, calc.vocabulary) builds no
-pydantic model. Each name's home is the submodule listed here.
+model class. Each name's home is the submodule listed here.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ _HOMES: dict[str, tuple[str, ...]] = {
     "calc.margin": ("MarginFigures", "account_margin", "call_distance", "daily_interest", "security_maintenance",
                     "sleeve_call_distance", "trigger_value"),
     "calc.models": ("Account", "CalcSettings", "CustodianReport", "Model", "Order", "Price", "Sleeve",
-                    "price_map"),
+                    "price_map", "trusted", "updated"),
     "calc.money": ("cents_int", "dec", "from_cents", "to_cents"),
     "calc.risk": ("DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress"),
     "calc.targets": ("actual_leverage", "invested_ratio", "market_value", "sleeve_equity", "target_quantities",
@@ -35,7 +35,7 @@ __all__ = [  # the same names as _HOMES (tests/unit/test_calc_imports.py)
     "account_margin", "actual_leverage", "build_acr", "call_distance", "cents_int", "daily_interest", "dec",
     "diagnose", "diagnostic_codes", "evaluate_checklist", "from_cents", "invested_ratio", "market_value",
     "price_map", "security_maintenance", "sleeve_call_distance", "sleeve_equity", "target_quantities",
-    "target_values", "to_cents", "trigger_value", "whatif_leverage", "whatif_totals",
+    "target_values", "to_cents", "trigger_value", "trusted", "updated", "whatif_leverage", "whatif_totals",
     "DEFAULT_MOVES", "RiskReport", "RiskScenario", "proposed_risk", "risk_report", "stress",
 ]
 __getattr__, __dir__ = lazy_names(globals(), _HOMES)
@@ -54,7 +54,18 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
         sleeve_call_distance,
         trigger_value,
     )
-    from calc.models import Account, CalcSettings, CustodianReport, Model, Order, Price, Sleeve, price_map
+    from calc.models import (
+        Account,
+        CalcSettings,
+        CustodianReport,
+        Model,
+        Order,
+        Price,
+        Sleeve,
+        price_map,
+        trusted,
+        updated,
+    )
     from calc.money import cents_int, dec, from_cents, to_cents
     from calc.risk import DEFAULT_MOVES, RiskReport, RiskScenario, proposed_risk, risk_report, stress
     from calc.targets import (

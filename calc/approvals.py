@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from calc.formatting import lev, money
 from calc.vocabulary import ROLES
 
-if TYPE_CHECKING:  # annotations only: Actor and Policy (every start resolves the operator) build no pydantic model
+if TYPE_CHECKING:  # annotations only: Actor and Policy (every start resolves the operator) build no model class
     from calc.build import BuildResult
     from calc.margin import MarginFigures
 

@@ -1,7 +1,6 @@
 """The trade build of an ACR and its failure codes (DOMAIN.md "Trade build")."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
@@ -11,7 +10,7 @@ from calc.formatting import lev as fmt_lev
 from calc.formatting import cash as cash_text
 from calc.formatting import money
 from calc.margin import MarginFigures, account_margin, daily_interest
-from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem
+from calc.models import Account, CalcSettings, Model, Order, Price, Sleeve, leverage_problem, trusted, updated
 from calc.money import ZERO
 from calc.targets import (
     actual_leverage,
@@ -67,6 +66,8 @@ class BuildResult:
         orders = ";".join(f"{o.side}:{o.symbol}:{o.quantity}:{o.price}" for o in self.orders)
         text = (f"{self.sleeve_id}|{self.kind}|{self.amount}|{self.leverage}|{self.code}|{orders}|"
                 f"{self.projected_sleeve_cash}")
+        import hashlib  # here: `show` imports this module for the rules and never digests (OpenSSL, ~3-6 ms)
+
         return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -87,7 +88,7 @@ def cash_movement(kind: str, amount: Decimal) -> tuple[Decimal, Decimal]:
 
 def _replace_sleeve(account: Account, sleeve: Sleeve) -> Account:
     sleeves = [sleeve if s.id == sleeve.id else s for s in account.sleeves]
-    return account.model_copy(update={"sleeves": sleeves})
+    return updated(account, sleeves=sleeves)
 
 
 def _fail(base: dict, code: str, detail: str = "") -> BuildResult:
@@ -129,9 +130,9 @@ def build_acr(
         return _fail(base, "APM_INSUFFICIENT", f"APM cash {have} cannot fund {-apm_delta}")
     moved = account  # a rebalance moves no cash: no copy of the account to build on (most of a batch)
     if sleeve_delta:
-        moved = _replace_sleeve(moved, sleeve.model_copy(update={"cash": sleeve.cash + sleeve_delta}))
+        moved = _replace_sleeve(moved, updated(sleeve, cash=sleeve.cash + sleeve_delta))
     if apm is not None and apm_delta:
-        moved = _replace_sleeve(moved, apm.model_copy(update={"cash": apm.cash + apm_delta}))
+        moved = _replace_sleeve(moved, updated(apm, cash=apm.cash + apm_delta))
     sleeve = moved.sleeve(sleeve_id)
 
     needed = sorted(set(model.weights) | {s for s, q in sleeve.positions.items() if q})
@@ -160,7 +161,7 @@ def build_acr(
         positions[order.symbol] = positions.get(order.symbol, ZERO) + signed
         cash -= signed * order.price
     positions = {s: q for s, q in positions.items() if q}
-    projected = _replace_sleeve(moved, sleeve.model_copy(update={"positions": positions, "cash": cash}))
+    projected = _replace_sleeve(moved, updated(sleeve, positions=positions, cash=cash))
     figures = account_margin(projected, prices, settings.annual_rate, settings.initial_margin)
     result = dict(base, orders=tuple(orders), projected=projected, projected_margin=figures,
                   projected_sleeve_cash=cash, targets=targets)
@@ -212,20 +213,23 @@ def _fail_with(result: dict, code: str, detail: str) -> BuildResult:
 
 
 def _orders(sleeve: Sleeve, wanted: dict[str, Decimal], prices: dict[str, Price], min_trade: Decimal) -> list[Order]:
-    """Sells of what the model does not hold, then sells of overweights, then buys."""
+    """Sells of what the model does not hold, then sells of overweights, then buys.
+
+    Built `trusted`: every value comes from a checked sleeve and price (a whole-share difference of held and target
+    quantities), and checking each order again was ~9 % of a batch rebalance's CPU (70,000 orders at 100k)."""
     liquidations: list[Order] = []
     trims: list[Order] = []
     buys: list[Order] = []
     for symbol in sorted(sleeve.positions):
         held = sleeve.positions[symbol]
         if held and symbol not in wanted:
-            liquidations.append(Order(sleeve_id=sleeve.id, symbol=symbol, side="sell", quantity=held,
-                                      price=prices[symbol].price))
+            liquidations.append(trusted(Order, sleeve_id=sleeve.id, symbol=symbol, side="sell", quantity=held,
+                                        price=prices[symbol].price))
     for symbol in sorted(wanted):
         delta = wanted[symbol] - sleeve.positions.get(symbol, ZERO)
         if not delta:
             continue
-        order = Order(sleeve_id=sleeve.id, symbol=symbol, side="buy" if delta > 0 else "sell",
-                      quantity=abs(delta), price=prices[symbol].price)
+        order = trusted(Order, sleeve_id=sleeve.id, symbol=symbol, side="buy" if delta > 0 else "sell",
+                        quantity=abs(delta), price=prices[symbol].price)
         (buys if delta > 0 else trims).append(order)
     return [o for o in liquidations + trims + buys if o.notional >= min_trade]

@@ -1,6 +1,6 @@
 """One diagnostic as the console, the CLI and the doctor show it: its code, detail, sleeve and cause, and the fix
 for that cause. Words and a dataclass only, no rules: the doctor reads stored diagnostics back with it without
-importing the rules of calc/diagnostics.py (and the pydantic models under them).
+importing the rules of calc/diagnostics.py (and the models under them).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Names of a package or index module that load their home submodule on first use (PEP 562).
 
 `calc` and `calc.views` each list where their public names live; importing them imports none of those homes, so
-one light name does not build every pydantic model or frozen dataclass (issue 17: start-up).
+one light name does not build every model and view dataclass (issue 17: start-up).
 """
 from __future__ import annotations
 

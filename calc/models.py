@@ -1,12 +1,19 @@
-"""Pydantic models of the book: prices, models, sleeves, accounts, orders, and calculation settings."""
+"""The book's values: prices, models, sleeves, accounts, orders, and calculation settings.
+
+Frozen, slotted stdlib dataclasses whose `__post_init__` enforces each rule with a one-line message (a
+FieldProblem naming the field): the store's and calc's rules import no validation library (issue 17: pydantic
+and building its models were most of `show` and `acr`). Reading a book file converts JSON to these in
+store/book_file.py; rows already checked on their way into the store are built without re-checking (`trusted`).
+"""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal, TypeVar, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
+from calc import model_checks as check
+from calc.model_checks import FieldProblem
 from calc.money import MAX_AMOUNT, ONE, ZERO
 
 REGT_MAX_LEVERAGE = Decimal("2.0")
@@ -18,6 +25,10 @@ AccountType = Literal["margin", "cash", "ira"]
 # apm and model are managed here; the others exist on such platforms and are imported read-only.
 SleeveKind = Literal["apm", "model", "transition", "protected", "funding"]
 READ_ONLY_KINDS = frozenset({"transition", "protected", "funding"})
+ACCOUNT_TYPES: tuple[str, ...] = get_args(AccountType)
+SLEEVE_KINDS: tuple[str, ...] = get_args(SleeveKind)
+ORDER_SIDES = ("buy", "sell")
+MAX_EXEMPTION_CHARS = 500
 
 
 # Leverage is saved as typed; more places than this is a typo, not a target an advisor meant.
@@ -44,132 +55,175 @@ def leverage_problem(value: Decimal, max_leverage: Decimal = REGT_MAX_LEVERAGE, 
     return None
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_T = TypeVar("_T")
+# Frozen (a value, never changed in place), slotted (no per-object dict: a whole book's sleeves stay small), and
+# keyword-only, as the pydantic models were.
+_model = dataclass(frozen=True, slots=True, kw_only=True)
+# Bound once: `trusted` runs per loaded sleeve and account (a batch at 100k builds ~60,000), and the lookups were
+# a third of its time.
+_new, _set = object.__new__, object.__setattr__
 
 
-class Price(_Frozen):
+def trusted(cls: type[_T], **values: Any) -> _T:
+    """A model from values already checked (a stored row, a copy of a checked model), without re-checking them.
+
+    Every field must be given; its callers are the store's loaders, calc.build's orders and `updated`."""
+    obj = _new(cls)
+    for name, value in values.items():
+        _set(obj, name, value)
+    return obj
+
+
+def updated(obj: _T, **changes: Any) -> _T:
+    """A copy of `obj` with `changes`, not re-checked (as pydantic's model_copy): projections (a sleeve after its
+    orders, prices after a market move) are computed from checked values and may leave an input's range."""
+    values = {name: getattr(obj, name) for name in obj.__slots__}  # type: ignore[attr-defined]
+    values.update(changes)
+    return trusted(type(obj), **values)
+
+
+@_model
+class Price:
     """A security's last price and its margin treatment."""
 
-    symbol: str = Field(min_length=1, max_length=16)
-    price: Decimal = Field(gt=0, le=MAX_AMOUNT, allow_inf_nan=False)
+    symbol: str
+    price: Decimal
     as_of: date
     marginable: bool = True
-    maintenance: Decimal | None = Field(default=None, ge=0, le=1, allow_inf_nan=False)
-    leverage_factor: Decimal | None = Field(default=None, gt=0, allow_inf_nan=False)
+    maintenance: Decimal | None = None
+    leverage_factor: Decimal | None = None
+
+    def __post_init__(self) -> None:
+        check.text(self, "symbol", least=1, most=16)
+        check.bounded(self, "price", ZERO, MAX_AMOUNT, above=True)
+        check.day(self, "as_of")
+        check.flag(self, "marginable")
+        check.bounded(self, "maintenance", ZERO, ONE, optional=True)
+        check.bounded(self, "leverage_factor", ZERO, above=True, optional=True)
 
 
-class Model(_Frozen):
+@_model
+class Model:
     """A model manager's target portfolio: weights per symbol plus a cash weight summing to 1."""
 
-    id: str = Field(min_length=1)
+    id: str
     name: str = ""
     manager: str = ""
     tactical: bool = False
     weights: dict[str, Decimal]
-    cash: Decimal = Field(default=ZERO, ge=0, le=1, allow_inf_nan=False)
+    cash: Decimal = ZERO
 
-    @field_validator("weights")
-    @classmethod
-    def _weights_non_negative(cls, weights: dict[str, Decimal]) -> dict[str, Decimal]:
-        for symbol, weight in weights.items():
-            if not weight.is_finite() or weight < 0 or weight > 1:
-                raise ValueError(f"weight of {symbol} must be between 0 and 1, got {weight}")
-        return weights
-
-    @model_validator(mode="after")
-    def _sums_to_one(self) -> Model:
-        total = sum(self.weights.values(), ZERO) + self.cash
+    def __post_init__(self) -> None:
+        check.text(self, "id", least=1)
+        check.text(self, "name")
+        check.text(self, "manager")
+        check.flag(self, "tactical")
+        weights = check.amounts(self, "weights", "weight", ZERO, ONE)
+        check.bounded(self, "cash", ZERO, ONE)
+        total = sum(weights.values(), ZERO) + self.cash
         if abs(total - ONE) > WEIGHT_TOLERANCE:
-            raise ValueError(f"weights plus cash must sum to 1, got {total}")
-        return self
+            raise FieldProblem(None, f"weights plus cash must sum to 1, got {total}")
 
 
-class Sleeve(_Frozen):
+@_model
+class Sleeve:
     """A virtual slice of an account with its own holdings and cash (cash may be negative)."""
 
-    id: str = Field(min_length=1)
+    id: str
     kind: SleeveKind
     model: str | None = None
-    cash: Decimal = Field(default=ZERO, ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)
-    positions: dict[str, Decimal] = Field(default_factory=dict)
-    leverage: Decimal = Field(default=ONE, allow_inf_nan=False)
-    applied_leverage: Decimal | None = Field(default=None, allow_inf_nan=False)
+    cash: Decimal = ZERO
+    positions: dict[str, Decimal] = field(default_factory=dict)
+    leverage: Decimal = ONE
+    applied_leverage: Decimal | None = None
     track_manager: bool = True
-    cash_reserve: Decimal = Field(default=ZERO, ge=0, lt=1, allow_inf_nan=False)
+    cash_reserve: Decimal = ZERO
 
-    @field_validator("leverage", "applied_leverage")
-    @classmethod
-    def _leverage_in_range(cls, value: Decimal | None, info) -> Decimal | None:  # type: ignore[no-untyped-def]
-        # A sleeve does not know its account's cap, so only Reg T's 2.0 applies here; the store and the
-        # editor check the account's own cap with the same function.
-        problem = None if value is None else leverage_problem(value, REGT_MAX_LEVERAGE, name=info.field_name)
-        if problem:
-            raise ValueError(problem)
-        return value
-
-    @field_validator("positions")
-    @classmethod
-    def _no_negative_shares(cls, positions: dict[str, Decimal]) -> dict[str, Decimal]:
-        for symbol, qty in positions.items():
-            if not qty.is_finite() or qty < 0:
-                raise ValueError(f"shares of {symbol} must be zero or more, got {qty}")
+    def __post_init__(self) -> None:
+        check.text(self, "id", least=1)
+        check.choice(self, "kind", SLEEVE_KINDS)
+        check.text(self, "model", optional=True)
+        check.bounded(self, "cash", -MAX_AMOUNT, MAX_AMOUNT)
+        for symbol, qty in check.amounts(self, "positions", "shares", None, None).items():
+            if qty < 0:
+                raise FieldProblem("positions", f"shares of {symbol} must be zero or more, got {qty}")
             if qty > MAX_AMOUNT:
-                raise ValueError(f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
-        return positions
-
-    @model_validator(mode="after")
-    def _check_kind(self) -> Sleeve:
+                raise FieldProblem("positions", f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
         if self.applied_leverage is None:
             object.__setattr__(self, "applied_leverage", self.leverage)
+        for name in ("leverage", "applied_leverage"):
+            # A sleeve does not know its account's cap, so only Reg T's 2.0 applies here; the store and the
+            # editor check the account's own cap with the same function.
+            problem = leverage_problem(check.number(self, name, getattr(self, name)), REGT_MAX_LEVERAGE, name=name)
+            if problem:
+                raise FieldProblem(name, problem)
+        check.flag(self, "track_manager")
+        check.bounded(self, "cash_reserve", ZERO, ONE, below=True)
         if self.kind == "model" and not self.model:
-            raise ValueError("a model sleeve must name its model")
+            raise FieldProblem(None, "a model sleeve must name its model")
         if self.kind != "model" and self.leverage != ONE:
-            raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has {self.leverage}")
+            raise FieldProblem(None, f"leverage applies to model sleeves only; this {self.kind} sleeve has "
+                                     f"{self.leverage}")
         if self.kind != "model" and self.applied != ONE:
-            raise ValueError(f"leverage applies to model sleeves only; this {self.kind} sleeve has applied "
-                             f"{self.applied}")
-        return self
+            raise FieldProblem(None, f"leverage applies to model sleeves only; this {self.kind} sleeve has "
+                                     f"applied {self.applied}")
 
     @property
     def applied(self) -> Decimal:
-        """The applied leverage (never None once validated)."""
+        """The applied leverage (never None once built)."""
         return self.applied_leverage if self.applied_leverage is not None else self.leverage
 
 
-class CustodianReport(_Frozen):
+@_model
+class CustodianReport:
     """The custodian's positions and cash for one account, as its daily file states them (account level)."""
 
     as_of: date
-    positions: dict[str, Decimal] = Field(default_factory=dict)
+    positions: dict[str, Decimal] = field(default_factory=dict)
     cash: Decimal | None = None  # None: the file had no CASH line for the account, so cash is not compared
 
+    def __post_init__(self) -> None:
+        check.day(self, "as_of")
+        check.amounts(self, "positions", "shares", None, None)
+        check.bounded(self, "cash", optional=True)
 
-class Account(_Frozen):
+
+@_model
+class Account:
     """One custodial account: margin is enforced by the custodian on the whole account."""
 
-    id: str = Field(min_length=1)
+    id: str
     name: str = ""
     custodian: str = ""
     type: AccountType = "margin"
     margin_enabled: bool = False
-    house_maintenance: Decimal = Field(default=Decimal("0.30"), ge=0, le=1, allow_inf_nan=False)
+    house_maintenance: Decimal = Decimal("0.30")
     # Why a house rate below FINRA's 25 % floor is on the book (the import refuses one without it).
     # Margin still uses max(house, 25 %) for long positions; this only states the reason.
-    maintenance_exemption: str | None = Field(default=None, max_length=500)
-    max_leverage: Decimal = Field(default=REGT_MAX_LEVERAGE, ge=1, le=REGT_MAX_LEVERAGE, allow_inf_nan=False)
-    sleeves: list[Sleeve] = Field(default_factory=list)
+    maintenance_exemption: str | None = None
+    max_leverage: Decimal = REGT_MAX_LEVERAGE
+    sleeves: list[Sleeve] = field(default_factory=list)
     # What the custodian last reported for the whole account (None: never reconciled); see calc/reconcile.py.
     custodian_report: CustodianReport | None = None
 
-    @model_validator(mode="after")
-    def _one_apm(self) -> Account:
+    def __post_init__(self) -> None:
+        check.text(self, "id", least=1)
+        check.text(self, "name")
+        check.text(self, "custodian")
+        check.choice(self, "type", ACCOUNT_TYPES)
+        check.flag(self, "margin_enabled")
+        check.bounded(self, "house_maintenance", ZERO, ONE)
+        check.text(self, "maintenance_exemption", most=MAX_EXEMPTION_CHARS, optional=True)
+        check.bounded(self, "max_leverage", ONE, REGT_MAX_LEVERAGE)
+        if not isinstance(self.sleeves, list) or not all(isinstance(s, Sleeve) for s in self.sleeves):
+            raise FieldProblem("sleeves", "sleeves must be a list of sleeves")
+        if not (self.custodian_report is None or isinstance(self.custodian_report, CustodianReport)):
+            raise FieldProblem("custodian_report", "custodian_report must be a custodian report or none")
         ids = [s.id for s in self.sleeves]
         if len(ids) != len(set(ids)):
-            raise ValueError("sleeve ids must be unique within the account")
+            raise FieldProblem(None, "sleeve ids must be unique within the account")
         if sum(1 for s in self.sleeves if s.kind == "apm") > 1:
-            raise ValueError("an account has at most one APM sleeve")
-        return self
+            raise FieldProblem(None, "an account has at most one APM sleeve")
 
     @property
     def can_margin(self) -> bool:
@@ -208,7 +262,8 @@ def house_maintenance_problem(account: Account) -> str | None:
             "use 0.25 or more, or state the reason in maintenance_exemption")
 
 
-class Order(_Frozen):
+@_model
+class Order:
     """One whole-share order built by an ACR."""
 
     sleeve_id: str
@@ -217,21 +272,41 @@ class Order(_Frozen):
     quantity: Decimal
     price: Decimal
 
+    def __post_init__(self) -> None:
+        check.text(self, "sleeve_id")
+        check.text(self, "symbol")
+        check.choice(self, "side", ORDER_SIDES)
+        check.bounded(self, "quantity")
+        check.bounded(self, "price")
+
     @property
     def notional(self) -> Decimal:
         return self.quantity * self.price
 
 
-class CalcSettings(_Frozen):
+@_model
+class CalcSettings:
     """Tunable thresholds of the rules (DOMAIN.md defaults)."""
 
-    min_trade: Decimal = Field(default=ZERO, ge=0)
-    max_price_age_days: int = Field(default=5, ge=0)
-    call_distance_warning: Decimal = Field(default=Decimal("0.20"), ge=0, le=1)
-    drift_tolerance: Decimal = Field(default=Decimal("0.05"), ge=0)
-    initial_margin: Decimal = Field(default=Decimal("0.50"), gt=0, le=1)
-    annual_rate: Decimal = Field(default=ZERO, ge=0)
-    reconcile_cash_tolerance: Decimal = Field(default=ONE, ge=0)
+    min_trade: Decimal = ZERO
+    max_price_age_days: int = 5
+    call_distance_warning: Decimal = Decimal("0.20")
+    drift_tolerance: Decimal = Decimal("0.05")
+    initial_margin: Decimal = Decimal("0.50")
+    annual_rate: Decimal = ZERO
+    reconcile_cash_tolerance: Decimal = ONE
+
+    def __post_init__(self) -> None:
+        check.bounded(self, "min_trade", ZERO)
+        days = self.max_price_age_days
+        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+            raise FieldProblem("max_price_age_days", f"max_price_age_days must be a whole number of days, at least "
+                                                     f"0, got {days!r}")
+        check.bounded(self, "call_distance_warning", ZERO, ONE)
+        check.bounded(self, "drift_tolerance", ZERO)
+        check.bounded(self, "initial_margin", ZERO, ONE, above=True)
+        check.bounded(self, "annual_rate", ZERO)
+        check.bounded(self, "reconcile_cash_tolerance", ZERO)
 
 
 def price_map(prices: list[Price] | dict[str, Price]) -> dict[str, Price]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from calc.build import BuildResult, cash_movement
 from calc.margin import MarginFigures, account_margin, daily_interest
-from calc.models import Account, Model, Price
+from calc.models import Account, Model, Price, updated
 from calc.money import ONE, ZERO
 from calc.targets import invested_ratio, market_value, sleeve_equity
 
@@ -24,7 +24,7 @@ def stressed_prices(prices: dict[str, Price], move: Decimal) -> dict[str, Price]
     if not move.is_finite() or move <= -ONE:
         raise ValueError(f"a market move must be a number above -100 %, got {move}")
     factor = ONE + move
-    return {symbol: p.model_copy(update={"price": p.price * factor}) for symbol, p in prices.items()}
+    return {symbol: updated(p, price=p.price * factor) for symbol, p in prices.items()}
 
 
 def stress(account: Account, prices: dict[str, Price], move: Decimal, annual_rate: Decimal = ZERO) -> MarginFigures:

@@ -15,6 +15,7 @@ from calc import Account, Checklist
 from calc.approvals import previewed_build
 from calc.build import cash_movement
 from calc.checklist import ChecklistItem
+from calc.models import updated
 from calc.money import cents_int, from_cents
 from calc.views import AcrPreview
 from store.chain import AuditRow, append_audit
@@ -108,11 +109,11 @@ class AcrWrites:
         apm = preview.account.apm
         moved = {row["id"]: (sleeve_delta, preview.build.leverage),
                  **({apm.id: (apm_delta, None)} if apm_delta and apm else {})}
-        account = preview.account.model_copy(update={"sleeves": [
-            s if s.id not in moved else s.model_copy(update={
-                "cash": from_cents(cents_int(s.cash) + cents_int(moved[s.id][0])),
-                "applied_leverage": moved[s.id][1] if moved[s.id][1] is not None else s.applied_leverage})
-            for s in preview.account.sleeves]})
+        account = updated(preview.account, sleeves=[
+            s if s.id not in moved else updated(
+                s, cash=from_cents(cents_int(s.cash) + cents_int(moved[s.id][0])),
+                applied_leverage=moved[s.id][1] if moved[s.id][1] is not None else s.applied_leverage)
+            for s in preview.account.sleeves])
         self.accounts[account.id] = account
         return account
 

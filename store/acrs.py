@@ -26,7 +26,7 @@ from calc.approvals import Policy, four_eyes_reasons
 from calc.build import at_rate
 from calc.checklist import acknowledgement_problem
 from calc.formatting import lev, money
-from calc.models import account_debit
+from calc.models import account_debit, updated
 from calc.money import cents_int, from_cents
 from calc.views import AcrPreview, AcrRecord, Reviewed
 from store.acr_writes import AcrWrites, Fired, Planned
@@ -35,7 +35,6 @@ from store.errors import Conflict, InvalidInput, KeyReused, Refused
 from store.mapping import load_account, load_models, load_prices
 from store.operators import get_policy
 from store.queries.orders import find_acr
-from store.queries.walkthrough import open_run
 from store.rates import Tiers, rate_tiers, tier_rate
 from store.sleeves import check_account_version, check_version, refuse_unless_model, sleeve_row
 
@@ -85,7 +84,7 @@ class BookState:
                    open_runs, rate_tiers(store))
 
     def settings(self, store: Store, annual_rate: Decimal = Decimal(0)) -> CalcSettings:
-        """The store's calc settings at this rate, built once per rate (a pydantic model each time otherwise)."""
+        """The store's calc settings at this rate, built once per rate (checked each time otherwise)."""
         found = self._settings.get(annual_rate)
         if found is None:
             found = self._settings[annual_rate] = store.calc_settings(annual_rate)
@@ -112,9 +111,8 @@ def preview_acr(store: Store, sleeve_id: str, kind: str, amount: Decimal = Decim
     account, sleeve_versions, account_version = loaded
     refuse_unless_model(sleeve_id, account.sleeve(sleeve_id).kind)
     if track_manager is not None:
-        sleeve = account.sleeve(sleeve_id).model_copy(update={"track_manager": track_manager})
-        account = account.model_copy(update={"sleeves": [sleeve if s.id == sleeve_id else s
-                                                         for s in account.sleeves]})
+        sleeve = updated(account.sleeve(sleeve_id), track_manager=track_manager)
+        account = updated(account, sleeves=[sleeve if s.id == sleeve_id else s for s in account.sleeves])
     state = BookState(load_prices(store.conn), load_models(store.conn), Policy(), "",
                       rates=rate_tiers(store, account.custodian))
     return _preview(store, state, account, sleeve_id, kind, amount, acknowledged, leverage,
@@ -238,6 +236,10 @@ def plan(store: Store, sleeve_id: str, kind: str, operator: str, amount: Decimal
     refuse_unless_model(sleeve_id, row["kind"])
     check_version(row, expected_version)
     if walkthrough_run is None and state.open_runs:  # fired while a walkthrough is open on the sleeve: its ACR
+        # Imported here: the walkthrough's queries bring its rules, views and the audit trail's (~10-15 ms of `acr`),
+        # and only a book with an open run needs them.
+        from store.queries.walkthrough import open_run
+
         walkthrough_run = open_run(store, sleeve_id)
     if account is None:
         loaded = load_account(store.conn, row["account_id"])

@@ -1,30 +1,38 @@
-"""The book file: all-or-nothing validation with every bad row's JSON path (store/fill_file.py is its twin)."""
+"""The book file: all-or-nothing validation with every bad row's JSON path (store/fill_file.py is its twin).
+
+Rows become calc's models through store/book_schema.py (stdlib: the models check themselves).
+"""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from calc import Account, Model, Price
+from calc import model_checks as check
 from calc.models import house_maintenance_problem
+from calc.money import ONE, ZERO
+from store.book_schema import read_object
 from store.errors import InvalidInput
 from store.input_file import read_text
 
 MAX_PROBLEMS_LISTED = 200
 
 
-class RateTier(BaseModel):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RateTier:
     """A custodian's annual margin rate from a debit size upward."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    custodian: str = Field(min_length=1)
-    min_debit: Decimal = Field(ge=0, allow_inf_nan=False)
-    annual_rate: Decimal = Field(ge=0, le=1, allow_inf_nan=False)
+    custodian: str
+    min_debit: Decimal
+    annual_rate: Decimal
+
+    def __post_init__(self) -> None:
+        check.text(self, "custodian", least=1)
+        check.bounded(self, "min_debit", ZERO)
+        check.bounded(self, "annual_rate", ZERO, ONE)
 
 
 @dataclass
@@ -92,22 +100,6 @@ def _duplicate_paths(data: Any, marked: set[int]) -> list[str]:
     return found
 
 
-def _path(prefix: str, loc: Iterable[Any]) -> str:
-    text = prefix
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return text
-
-
-def _validate(cls: type[BaseModel], item: Any, where: str, problems: list[str]) -> Any:
-    try:
-        return cls.model_validate(item)
-    except ValidationError as error:
-        for e in error.errors():
-            problems.append(f"{_path(where, e['loc'])}: {e['msg']}")
-        return None
-
-
 def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: set[str] | None = None,
                known_sleeves: set[str] | None = None) -> Book:
     """Validate a whole book; raise InvalidInput listing every bad row, or return it ready to write."""
@@ -129,27 +121,27 @@ def parse_book(data: Any, known_accounts: set[str] | None = None, known_models: 
     book = Book()
     seen: dict[str, set[str]] = {"prices": set(), "models": set(), "accounts": set(), "sleeves": set()}
     for i, item in enumerate(sections["prices"]):
-        price = _validate(Price, item, f"$.prices[{i}]", problems)
+        price = read_object(Price, item, f"$.prices[{i}]", problems)
         if price is not None:
             if price.symbol in seen["prices"]:
                 problems.append(f"$.prices[{i}].symbol: duplicate symbol {price.symbol}")
             seen["prices"].add(price.symbol)
             book.prices.append(price)
     for i, item in enumerate(sections["models"]):
-        model = _validate(Model, item, f"$.models[{i}]", problems)
+        model = read_object(Model, item, f"$.models[{i}]", problems)
         if model is not None:
             if model.id in seen["models"]:
                 problems.append(f"$.models[{i}].id: duplicate model id {model.id}")
             seen["models"].add(model.id)
             book.models.append(model)
     for i, item in enumerate(sections["rates"]):
-        tier = _validate(RateTier, item, f"$.rates[{i}]", problems)
+        tier = read_object(RateTier, item, f"$.rates[{i}]", problems)
         if tier is not None:
             book.rates.append(tier)
     models_known = seen["models"] | (known_models or set())
     for i, item in enumerate(sections["accounts"]):
         where = f"$.accounts[{i}]"
-        account = _validate(Account, item, where, problems)
+        account = read_object(Account, item, where, problems)
         if account is None:
             continue
         already = bool(known_accounts) and account.id in known_accounts  # type: ignore[operator]

@@ -3,7 +3,7 @@ batches, the generating and summarizing spread over worker processes on a large 
 
 It is the store's one write path: each account's rows and stored summary come from store/book.py's
 `account_rows` (store/summary.py's `summarize`), the prices, models and rates from `write_reference_data`, and one
-audit row closes the store's one transaction. What is skipped is pydantic re-validating accounts our own
+audit row closes the store's one transaction. What is skipped is re-checking the accounts our own
 generator made (store/mapping.py's `account_from_book`).
 
 Account i depends only on (seed, today, i) (store/demo.py), so a batch can be made in any process; the batches are

@@ -6,27 +6,24 @@ import sqlite3
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import calc
 from calc import views
 from calc.lifecycle import LIFECYCLE_FIXES
 from calc.money import ONE, ZERO, cents_int, dec, from_cents
-from calc.views import AccountRow
 from calc.vocabulary import DIAGNOSTIC_CODES
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
     from calc.acr_views import AcrRecord, OrderRecord
     from calc.models import Account, CustodianReport, Model, Price, Sleeve
+    from calc.page_views import AccountRow
     from calc.report_views import AuditRecord
     from calc.run_views import StepRecord
 
 # The calc models are reached through `calc.` (its names load on first use): the browser's first page and the
-# audit trail map rows to plain views, and building the pydantic models would cost the console's start ~30 ms.
-# The views other than the page's are reached through `views.` for the same reason (each dataclass ~1.5 ms).
-_M = TypeVar("_M", bound="BaseModel")
+# audit trail map rows to plain views, and need no model class built. The views are reached through `views.` for
+# the same reason (each dataclass ~1 ms to build): `acr` and `show` map no page row.
 
 
 def price_from_row(row: dict[str, Any]) -> Price:
@@ -139,8 +136,8 @@ def load_account(conn: sqlite3.Connection, account_id: str) -> tuple[Account, di
 def load_accounts(conn: sqlite3.Connection, account_ids: list[str]) -> list[Account]:
     """Many accounts as calc models in three queries (the caller chunks the ids under SQLite's variable limit).
 
-    Built without re-validating (`_trusted`): the rows were validated when they were written, and building
-    pydantic models is most of the cost of refreshing a whole book's summaries after a price file.
+    Built without re-checking (`calc.trusted`): the rows were checked when they were written, and checking them
+    again would be most of the cost of refreshing a whole book's summaries after a price file.
     """
     marks = ", ".join("?" * len(account_ids))
     sleeves: dict[str, list[tuple[Any, ...]]] = {}
@@ -183,10 +180,9 @@ def load_custodian_reports(conn: sqlite3.Connection, account_ids: list[str]) -> 
 
 
 def account_from_book(data: dict[str, Any]) -> Account:
-    """An account dict our own demo generator made (store/demo.py), as pydantic's validation would build it (floats
-    through their shortest repr, ints exactly, absent keys the models' defaults) without re-validating it: 26 us an
-    account against validation's 34 here. tests/unit/test_demo_write.py proves the demo's book equals the validated
-    import's."""
+    """An account dict our own demo generator made (store/demo.py), as the book file's reader would build it (floats
+    through their shortest repr, ints exactly, absent keys the models' defaults) without re-checking it.
+    tests/unit/test_demo_write.py proves the demo's book equals the checked import's."""
     report = data.get("custodian_report")
     return _trusted(calc.Account, {
         "id": data["id"], "name": data.get("name", ""), "custodian": data.get("custodian", ""),
@@ -212,7 +208,7 @@ def _book_sleeve(data: dict[str, Any]) -> Sleeve:
 
 @lru_cache(maxsize=8)
 def _account_default(field: str) -> Any:
-    return calc.Account.model_fields[field].default
+    return calc.Account.__dataclass_fields__[field].default
 
 
 # A float and an int that are equal (1.0, 1) are different Decimals ("1.0", "1"): typed, so each keeps its own.
@@ -251,15 +247,9 @@ def _trusted_sleeve(s: tuple[Any, ...], positions: dict[str, dict[str, Decimal]]
         "cash_reserve": _decimal(s[8])})
 
 
-def _trusted(cls: type[_M], fields: dict[str, Any]) -> _M:
-    """A model from values already validated on their way into the store: pydantic's model_construct without
-    its per-field defaults pass (every field is given), about a tenth of its cost."""
-    obj = cls.__new__(cls)
-    object.__setattr__(obj, "__dict__", fields)
-    object.__setattr__(obj, "__pydantic_fields_set__", set(fields))
-    object.__setattr__(obj, "__pydantic_extra__", None)
-    object.__setattr__(obj, "__pydantic_private__", None)
-    return obj
+def _trusted(cls: type[Any], fields: dict[str, Any]) -> Any:
+    """A model from values already checked on their way into the store (every field given), not re-checked."""
+    return calc.trusted(cls, **fields)
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -277,7 +267,7 @@ rows = _rows
 def account_row_from_row(r: dict[str, Any], stale: bool) -> AccountRow:
     """A browser line from the stored summary; STALE_PRICES is live (it depends on the clock, not a write)."""
     stored = r["diag_codes"].split()
-    return AccountRow(
+    return views.AccountRow(
         id=r["id"], name=r["name"], custodian=r["custodian"], type=r["type"],
         margin_enabled=bool(r["margin_enabled"]), nav=from_cents(r["nav_cents"]),
         max_saved_leverage=Decimal(str(r["max_saved_leverage"])),

@@ -1,7 +1,7 @@
 """The root group's machinery: commands imported when invoked, and errors as one line on stderr.
 
 Light on purpose (click and store.errors only): `margin-console --help` imports this and the root command and
-nothing of the store, the calculations or pydantic; a command imports its own module when it runs.
+nothing of the store or the calculations; a command imports its own module when it runs.
 """
 from __future__ import annotations
 
@@ -34,13 +34,7 @@ class LazyCommand(NamedTuple):
 
 
 def one_line(error: Exception) -> str:
-    """An error as one line; a pydantic ValidationError as its first problem (pydantic is only checked for when a
-    command has imported it: an error raised before that cannot be one)."""
-    validation = getattr(sys.modules.get("pydantic_core"), "ValidationError", ())
-    if validation and isinstance(error, validation):
-        first = error.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        return f"{where}: {first['msg']}" if where else first["msg"]
+    """An error as one line (a model's refusal, calc.model_checks.FieldProblem, already names its field)."""
     return " ".join(str(error).split()) or type(error).__name__
 
 
@@ -48,7 +42,7 @@ class ConsoleGroup(click.Group):
     """The root group: its commands load on first use (`lazy`), its errors are one clear line and a non-zero exit.
 
     Click's lazy-loading pattern (a group overriding list_commands and get_command): a command module (and the
-    store, calc and pydantic under it) is imported only when that command is invoked or its help is asked for.
+    store and calc under it) is imported only when that command is invoked or its help is asked for.
     """
 
     def __init__(self, *args: object, lazy: dict[str, LazyCommand] | None = None, **kwargs: object) -> None:
@@ -97,7 +91,7 @@ class ConsoleGroup(click.Group):
             for problem in error.problems:
                 click.echo(f"  {problem}", err=True)
             sys.exit(1)
-        except (StoreError, ValueError) as error:  # pydantic's ValidationError is a ValueError
+        except (StoreError, ValueError) as error:  # a model's FieldProblem is a ValueError
             click.echo(f"{PROG}: error: {one_line(error)}", err=True)
             sys.exit(1)
         except tuple(BAD_INPUT) as error:  # numbers and nesting that no check before caught

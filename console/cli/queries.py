@@ -1,7 +1,7 @@
 """`accounts`, `show`, `orders`, `doctor` and `audit`: the commands of store/queries/ (read only).
 
 A command is mostly its start-up (issue 17): what only one command uses (`show`'s and `doctor`'s rules and their
-pydantic models, the ACR lifecycle, the orders' and the audit trail's queries and views) is imported in that
+models, the ACR lifecycle, the orders' and the audit trail's queries and views) is imported in that
 command, so `accounts` imports the page's query and views and nothing else (tests/unit/test_cli_layout.py).
 """
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """The trade build of an ACR (DOMAIN.md "Trade build"): orders, cash movements and every failure code."""
 from __future__ import annotations
 
+from dataclasses import asdict, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -121,9 +122,9 @@ def test_min_trade_skips_only_the_small_order():
 
 def test_build_does_not_mutate_the_input_account():
     account = make_account(leverage=D("1.5"))
-    before = account.model_dump()
+    before = asdict(account)
     result = build(account)
-    assert account.model_dump() == before
+    assert asdict(account) == before
     assert result.before == account
 
 
@@ -235,9 +236,8 @@ def test_no_orders_within_the_tolerance_is_applied():
 
 
 def test_one_dollar_acr_with_no_trades_fails_too():
-    account = built_at_one(D("1.5")).model_copy()
-    account = account.model_copy(update={"sleeves": [account.sleeves[0].model_copy(update={"cash": D(10)}),
-                                                     account.sleeves[1]]})
+    account = built_at_one(D("1.5"))
+    account = replace(account, sleeves=[replace(account.sleeves[0], cash=D(10)), account.sleeves[1]])
     assert_failed(build(account, "one-dollar", settings=CalcSettings(min_trade=D(100000))), "NO_TRADES")
 
 

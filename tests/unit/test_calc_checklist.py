@@ -1,6 +1,7 @@
 """The pre-trade checklist (DOMAIN.md "Pre-trade checklist"): evaluated vs acknowledged items and the gate."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -125,7 +126,7 @@ def test_apm_sleeve_fails_the_model_sleeve_item():
 
 
 def test_failed_build_fails_the_margin_checks_item():
-    acct = account(leverage=D("1.8")).model_copy(update={"max_leverage": D("1.5")})
+    acct = replace(account(leverage=D("1.8")), max_leverage=D("1.5"))
     cl, build = checklist(acct)
     assert build.code == "LEVERAGE_OUT_OF_RANGE"
     checks = item(cl, "margin-checks")

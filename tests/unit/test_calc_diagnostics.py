@@ -1,6 +1,7 @@
 """Diagnostics (DOMAIN.md "Diagnostics"): each code on an account that has it, none on a healthy one."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -84,8 +85,7 @@ def test_negative_apm():
 def test_negative_apm_cause(type_, apm_cash, apm_positions, cause):
     acct = account(leverage=D(1), positions=BUILT_10, cash=D(0), apm_cash=apm_cash, type=type_,
                    margin_enabled=type_ != "cash")
-    acct = acct.model_copy(update={"sleeves": [acct.sleeves[0].model_copy(update={"positions": apm_positions}),
-                                               acct.sleeves[1]]})
+    acct = replace(acct, sleeves=[replace(acct.sleeves[0], positions=apm_positions), acct.sleeves[1]])
     assert negative_apm_cause(acct) == cause
     diags = [d for d in diagnose(acct, PRICES, MODELS, TODAY) if d.code == "NEGATIVE_APM"]
     if cause:

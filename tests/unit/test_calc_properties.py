@@ -1,6 +1,7 @@
 """Hypothesis properties of targets, the trade build and the margin figures."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -131,7 +132,7 @@ def risky_accounts(draw):
         )
     sleeve = draw(sleeves(model, leverage, track=draw(st.booleans())))
     if draw(st.booleans()):
-        sleeve = sleeve.model_copy(update={"cash": -draw(cents(0, 1_000_000))})
+        sleeve = replace(sleeve, cash=-draw(cents(0, 1_000_000)))
     apm_cash = draw(cents(0, 100))
     account = Account(
         id="a", type=draw(st.sampled_from(["margin", "margin", "cash", "ira"])), margin_enabled=draw(st.booleans()),

@@ -113,6 +113,36 @@ def test_the_read_commands_that_compute_nothing_load_no_pydantic(story, command:
     assert [m for m in loaded if m.split(".")[0] in ("pydantic", "pydantic_settings") or m == "calc.models"] == []
 
 
+PYDANTIC = ("pydantic", "pydantic_core", "pydantic_settings")
+
+
+@pytest.mark.parametrize("command", [["show", "A-1001"], ["show", "A-1001", "--json"],
+                                     ["acr", "A-1001-M1", "--kind", "rebalance", "--ack", "all"]])
+def test_show_and_acr_compute_on_plain_models_without_pydantic(story, command: list[str]):
+    """Issue 17 item 2: calc's rules run on plain dataclasses, so `show` (margin figures, diagnostics) and `acr`
+    (checklist, build, write) import no pydantic: it was 83-152 ms of their start, building the models 34-52 ms."""
+    loaded = _modules_after("--db", str(story), "--operator", "alice", *command, roots=(*PROJECT_AND_HEAVY, *PYDANTIC))
+    assert {"calc.models", "calc.margin", "calc.diagnostics"} <= set(loaded)  # the rules ran on the models
+    assert command[0] != "acr" or {"calc.build", "calc.checklist", "store.acr_writes"} <= set(loaded)
+    assert [m for m in loaded if m.split(".")[0] in PYDANTIC] == []
+    if command[0] == "acr":  # the browser's page views, and the walkthrough's queries while no run is open
+        assert [m for m in loaded if m in NOT_FOR_ACR] == []
+
+
+NOT_FOR_ACR = ("calc.page_views", "calc.run_views", "calc.walkthrough", "store.queries.audit",
+               "store.queries.walkthrough")
+
+
+def test_no_module_of_the_project_imports_pydantic():
+    """pydantic is no dependency any more (the book file is read by store/book_schema.py): no module may need it."""
+    sources = [p for root in ("calc", "store", "widgets", "console") for p in (ROOT / root).rglob("*.py")]
+    importing = [str(p.relative_to(ROOT)) for p in sources
+                 if any(line.lstrip().startswith(("import pydantic", "from pydantic"))
+                        for line in p.read_text(encoding="utf-8").splitlines())]
+    assert importing == []
+    assert "pydantic" not in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
 # What `accounts` has no use for: the other views' dataclasses (~1.5 ms each to build) and the ACR lifecycle they
 # carry, the audit trail's and the orders' queries, the writer's roles, the audit chain's hashing (hashlib: a write
 # appends to the chain, a read does not) and the CSV exporter.

@@ -27,6 +27,7 @@ from store.demo import (
     iter_accounts_with_intent,
 )
 from store.demo_data import DEFAULT_TODAY, SHOWCASE, SHOWCASE_SIZE, STALE_SYMBOLS
+from tests.unit.book_values import checked
 
 BOOK_SIZE = 300
 # The demo prices every symbol it holds, so MISSING_PRICE (issue 12) is not one of its states yet: adding a
@@ -59,10 +60,10 @@ SHOWCASE_CODES: dict[str, tuple[str, ...]] = {
 
 
 def _diagnosed(book: dict, today: date = DEFAULT_TODAY) -> dict[str, tuple[str, ...]]:
-    prices = price_map([Price.model_validate(p) for p in book["prices"]])
-    models = {m["id"]: Model.model_validate(m) for m in book["models"]}
+    prices = price_map([checked(Price, p) for p in book["prices"]])
+    models = {m["id"]: checked(Model, m) for m in book["models"]}
     return {
-        a["id"]: tuple(diagnostic_codes(diagnose(Account.model_validate(a), prices, models, today)))
+        a["id"]: tuple(diagnostic_codes(diagnose(checked(Account, a), prices, models, today)))
         for a in book["accounts"]
     }
 
@@ -124,11 +125,11 @@ def test_refuses_a_bad_account_count(bad):
 
 def test_every_row_validates_with_calc(book: dict):
     for row in book["prices"]:
-        Price.model_validate(row)
+        checked(Price, row)
     for row in book["models"]:
-        Model.model_validate(row)
+        checked(Model, row)
     for row in book["accounts"]:
-        Account.model_validate(row)
+        checked(Account, row)
 
 
 def test_prices_are_realistic(book: dict):
@@ -249,12 +250,12 @@ def test_most_accounts_are_healthy(codes: dict):
 
 
 def test_healthy_sleeves_are_built_to_their_applied_leverage(book: dict, intents: dict):
-    prices = price_map([Price.model_validate(p) for p in book["prices"]])
-    models = {m["id"]: Model.model_validate(m) for m in book["models"]}
+    prices = price_map([checked(Price, p) for p in book["prices"]])
+    models = {m["id"]: checked(Model, m) for m in book["models"]}
     for row in book["accounts"]:
         if intents[row["id"]]:
             continue
-        account = Account.model_validate(row)
+        account = checked(Account, row)
         for s in account.sleeves:
             if s.kind != "model":
                 continue
@@ -273,9 +274,9 @@ def test_the_source_document_story_builds_to_150k_exposure(book: dict):
     assert row["id"] == "A-000002"
     assert (sleeve["model"], sleeve["cash"], sleeve["positions"]) == ("CORE6040", 100_000.0, {})
     assert (sleeve["leverage"], sleeve["applied_leverage"]) == (1.5, 1.0)
-    prices = price_map([Price.model_validate(p) for p in book["prices"]])
-    models = {m["id"]: Model.model_validate(m) for m in book["models"]}
-    result = build_acr(Account.model_validate(row), sleeve["id"], "rebalance", prices, models, DEFAULT_TODAY)
+    prices = price_map([checked(Price, p) for p in book["prices"]])
+    models = {m["id"]: checked(Model, m) for m in book["models"]}
+    result = build_acr(checked(Account, row), sleeve["id"], "rebalance", prices, models, DEFAULT_TODAY)
     assert result.ok, result.reason
     exposure = sum(o.notional for o in result.orders)
     assert Decimal(149_000) < exposure <= Decimal(150_000)

@@ -18,6 +18,7 @@ from store.demo import demo_models, demo_prices, generate_book, iter_accounts_wi
 from store.demo_book import DemoJob, batch_rows
 from store.mapping import account_from_book
 from tests.conftest import fixed_clock
+from tests.unit.book_values import checked
 from tests.unit.conftest import snapshot
 
 # sha256 of each table of the seed-7 300-account demo book (rows in rowid order, or key order for WITHOUT ROWID
@@ -89,7 +90,7 @@ def test_worker_processes_write_the_same_book_as_one_process(tmp_path: Path, mon
 
 def test_the_demo_is_the_validated_import_of_the_generated_book(db_path, open_store, engine: str, request,
                                                                tmp_path: Path):
-    """The demo skips pydantic for the accounts its own generator made: the book is the one the validating import
+    """The demo skips the checks for the accounts its own generator made: the book is the one the checking import
     writes from the same dicts (the same rows, summaries and audit row), on either engine."""
     other = tmp_path / "reference.db" if engine == "sqlite" else request.getfixturevalue("pg_cluster").fresh_url()
     demo, reference = open_store(), open_store(other)
@@ -137,10 +138,11 @@ def test_a_failed_batch_writes_nothing(open_store, monkeypatch: pytest.MonkeyPat
 
 
 def test_accounts_built_without_validation_are_the_validated_ones():
-    """mapping.account_from_book skips pydantic for the demo's own dicts: every value, to the Decimal's exponent
-    ("1.0" is not "1"), is what validation makes of the same dict, defaults included (an APM names no leverage)."""
+    """mapping.account_from_book skips the checks for the demo's own dicts: every value, to the Decimal's exponent
+    ("1.0" is not "1"), is what the book file's reader makes of the same dict, defaults included (an APM names no
+    leverage)."""
     for _, data in iter_accounts_with_intent(300, seed=9):
-        built, validated = account_from_book(data), Account.model_validate(data)
+        built, validated = account_from_book(data), checked(Account, data)
         assert built == validated
         assert repr(built) == repr(validated)
 

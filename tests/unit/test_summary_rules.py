@@ -24,6 +24,7 @@ from store.settings import Settings, login_name
 from store.summary import summarize
 from store.summary_rules import SUMMARY_RULES, recorded_rules
 from tests.conftest import fixed_clock
+from tests.unit.book_values import checked
 from tests.unit.conftest import as_json, raw_rows, snapshot
 
 # The rules' output on the seed-7 demo's 300 accounts (every diagnostic code but MISSING_PRICE shows in it).
@@ -36,11 +37,11 @@ def summaries_digest() -> str:
     """Every stored column and diagnostic row `summarize` gives the seed-7 demo's accounts, on a fixed day and the
     default thresholds, as one digest."""
     book = generate_book(300, seed=7, today=DEFAULT_TODAY)
-    prices = price_map([Price.model_validate(p) for p in book["prices"]])
-    models = {m["id"]: Model.model_validate(m) for m in book["models"]}
+    prices = price_map([checked(Price, p) for p in book["prices"]])
+    models = {m["id"]: checked(Model, m) for m in book["models"]}
     rows = []
     for data in book["accounts"]:
-        summary = summarize(Account.model_validate(data), prices, models, DEFAULT_TODAY, CalcSettings())
+        summary = summarize(checked(Account, data), prices, models, DEFAULT_TODAY, CalcSettings())
         rows.append([data["id"], summary.columns(), [[d.code, d.sleeve_id, d.detail] for d in summary.cached]])
     return hashlib.sha256(json.dumps(rows, sort_keys=True).encode()).hexdigest()
 
