@@ -80,7 +80,7 @@ def _console_app(book: str, live: bool = False) -> Any:
     """The console on `book` as `margin-console --db BOOK --operator bench` builds it (live book off for RSS)."""
     from bench.common import OPERATOR, PAGE_SIZE, fixed_clock
     from console.app import MarginConsoleApp
-    from console.cli.support import console_settings
+    from console.cli.start import console_settings
     from store.settings import Settings, login_name
 
     settings = Settings.load(None, db=book, operator=OPERATOR)
@@ -95,10 +95,10 @@ async def start(which: str, book: str | None) -> dict[str, Any]:
     """The first painted screen (the browser with rows; the minimal app's row): wall clock, and seconds from
     constructing the app; `imports` is the time to import what the entry point imports before that."""
     t_import = time.perf_counter()
-    if which == "console":  # what `margin-console` imports before it builds the app: the entry point's module,
-        import console.app  # noqa: F401  then in its callback the settings, the CLI's support and the app
-        import console.cli  # noqa: F401
-        import console.cli.support  # noqa: F401
+    if which == "console":  # what `margin-console --db BOOK` imports before it builds the app: the entry point's
+        import console.app  # noqa: F401  module, then (no click: only the root's options) the console's start
+        import console.cli  # noqa: F401  with the settings, and the app
+        import console.cli.start  # noqa: F401
         import store.settings  # noqa: F401
     else:
         _minimal_app_class()
