@@ -327,6 +327,13 @@ MIGRATIONS: list[Migration] = [
     # between chunks. Safe to rerun; PostgreSQL's text column in byte order, as migration 9 put every other one.
     PerEngine(sqlite=_recompute_mark,
               postgres='ALTER TABLE summary_rules ADD COLUMN IF NOT EXISTS recomputed_through TEXT COLLATE "C";'),
+    # 13: the doctor reads each code's findings from its index alone (store/queries/doctor.py): every column it
+    # reads is in the index, in the order it writes them, so a million-account book's 300,000 findings are one
+    # ordered range, not a table row fetched per finding. Both engines; safe to rerun.
+    """
+    DROP INDEX IF EXISTS account_diagnostics_code;
+    CREATE INDEX account_diagnostics_code ON account_diagnostics(code, account_id, sleeve_id, detail);
+    """,
 ]
 
 

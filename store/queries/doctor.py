@@ -84,7 +84,7 @@ def doctor_json(store: Store) -> Iterator[str]:
 
 
 def _rows(store: Store, code: str, limit: int | None = None) -> list[tuple[str, str | None, str, str]]:
-    """(account_id, sleeve_id, detail, fix) of one code in account order (an account's own in stored order),
+    """(account_id, sleeve_id, detail, fix) of one code in account order (an account's own by sleeve and detail),
     the first `limit` of them (None: all)."""
     if limit == 0:
         return []
@@ -94,8 +94,9 @@ def _rows(store: Store, code: str, limit: int | None = None) -> list[tuple[str, 
         return [(account_id, None, ", ".join(sorted(symbols.split(","))), fix)
                 for account_id, symbols in (stale.fetchall() if limit is None else stale.fetchmany(limit))]
     fix_of = _fixes(code)
-    # The (code, account_id) index gives account order; SQLite breaks ties by rowid, i.e. the order written.
-    sql = "SELECT account_id, sleeve_id, detail FROM account_diagnostics WHERE code = ? ORDER BY account_id"
+    # The (code, account_id, sleeve_id, detail) index (migration 13) gives this order and every column read.
+    sql = ("SELECT account_id, sleeve_id, detail FROM account_diagnostics WHERE code = ? "
+           "ORDER BY account_id, sleeve_id, detail")
     params: list[Any] = [code]
     if limit is not None:
         sql, params = sql + " LIMIT ?", [code, limit]
