@@ -44,8 +44,9 @@ print(json.dumps({"rows": rows, "pydantic": sorted(m for m in sys.modules if m.s
 """
 # Loaded when first used, not for the first page: click (the console's own options are parsed without it), the
 # root command, the palette's provider, the live book's watcher and its audit queries (started once the first
-# page is shown), the other screens, and hashlib (the audit chain: a write).
+# page is shown), the other screens and their results' messages, and hashlib (the audit chain: a write).
 NOT_FOR_THE_FIRST_PAGE = ("click", "console.cli.root", "console.cli.support", "console.palette",
+                          "console.result_messages",
                           "console.live_book", "store.queries.audit", "calc.integrity", "store.chain", "hashlib",
                           "console.screens.help_screen", "console.screens.detail_screen",
                           "console.screens.doctor_screen", "console.screens.approvals_screen")
