@@ -42,7 +42,7 @@ class MarginConsoleApp(App[None]):
 
     def __init__(self, settings: Settings, clock: Clock | None = None, page_size: int = 100,
                  cursor_blink: bool = True, live: bool = False, login: str | None = None,
-                 claim: str | None = None) -> None:
+                 claim: str | None = None, collector_held: bool = False) -> None:
         super().__init__()
         self.settings = settings
         # Who approves in the approvals screen: the OS login (and an admin's claim), resolved against the book.
@@ -51,7 +51,9 @@ class MarginConsoleApp(App[None]):
         self.clock = clock
         self.page_size = page_size
         self.cursor_blink = cursor_blink
-        self.workarounds = TextualWorkarounds(self)
+        # collector_held: the caller turned automatic garbage collection off for the start-up; back on once the
+        # first result is painted (console/textual_workarounds.py).
+        self.workarounds = TextualWorkarounds(self, collector_held=collector_held)
         self.live = bool(live and settings.live_seconds)
         self.live_book: LiveBook | None = None  # started once the first page is painted (_result_shown)
         # The registry under the operator's [keys]: help and palette read it, Textual's keymap moves the footer's.
@@ -123,6 +125,7 @@ class MarginConsoleApp(App[None]):
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         """The one place a failed store call becomes what the operator reads."""
+        self.workarounds.release_collector()  # a first page that failed: no result will turn it back on
         self.key_hold.failed(message.screen)  # an account that failed to open: its keys reach no other screen
         error = message.error
         if isinstance(error, StoreError):

@@ -58,8 +58,10 @@ import json, sys
 import console.app
 
 def run_console(settings, **kwargs):  # where the app would run: what was imported, and with what settings
+    import gc
     print(json.dumps({"click": sorted(m for m in sys.modules if m.split(".")[0] == "click"),
-                      "db": str(settings.db), "operator": settings.operator, "read_only": settings.read_only}))
+                      "db": str(settings.db), "operator": settings.operator, "read_only": settings.read_only,
+                      "collector": gc.isenabled(), "held": kwargs.get("collector_held")}))
 
 console.app.run_console = run_console
 from console.cli import main
@@ -71,7 +73,8 @@ def test_the_console_opens_without_importing_click(tmp_path: Path):
     done = _run(OPENED, "--db", str(tmp_path / "new.db"), "--operator", "ada", "--read-only", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     opened = json.loads(done.stdout.strip().splitlines()[-1])
-    assert opened == {"click": [], "db": str(tmp_path / "new.db"), "operator": "ada", "read_only": True}
+    assert opened == {"click": [], "db": str(tmp_path / "new.db"), "operator": "ada", "read_only": True,
+                      "collector": False, "held": True}  # the app is told to turn collection back on
 
 
 FAST = "from console.cli import main; main()"
