@@ -42,13 +42,19 @@ def open_console(settings: Settings, open_demo: bool = False, login: str | None 
             generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     # No automatic garbage collection from here until the first page is painted (the app turns it back on): the
     # app's imports and first screen allocate objects that nearly all live as long as the app, and the collector
-    # walked them 110 times on the way (40-55 ms of the start at load 2.5, the minimal app's 15-30 ms).
+    # walked them 110 times on the way (40-55 ms of the start at load 2.5, the minimal app's 15-30 ms). A caller
+    # that had it off keeps it off; an error before the app runs turns it back on here.
+    was = gc.isenabled()
     gc.disable()
-    from console.app import run_console
+    try:
+        from console.app import run_console
 
-    login = login or login_name()
-    run_console(console_settings(settings, login), login=login, claim=settings.claimed_operator(),
-                collector_held=True)
+        login = login or login_name()
+        run_console(console_settings(settings, login), login=login, claim=settings.claimed_operator(),
+                    collector_held=was)
+    finally:
+        if was:
+            gc.enable()
 
 
 def console_settings(settings: Settings, login_name: str, clock: Any = None) -> Settings:

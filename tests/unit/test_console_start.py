@@ -113,3 +113,18 @@ def test_replay_handles_an_error_as_the_root_callback_would(monkeypatch, capsys,
         replay(error)
     assert (replayed.value.code, capsys.readouterr()) == (by_click.value.code, by_root)
     assert by_root.err.startswith(("\nmargin-console: aborted", "margin-console: "))
+
+
+def test_an_error_before_the_app_runs_turns_collection_back_on(tmp_path: Path):
+    """open_console holds the collector for the app's start; if the app is never run (here: a theme Textual does
+    not have, refused as the app is built), the caller's process must not be left without collection."""
+    import gc
+
+    from console.cli.start import open_console
+    from store.config_file import ConfigError
+    from store.settings import Settings
+
+    assert gc.isenabled()
+    with pytest.raises(ConfigError, match="unknown theme"):
+        open_console(Settings(db=tmp_path / "none.db", operator="ada", theme="no-such-theme"))
+    assert gc.isenabled()
