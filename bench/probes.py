@@ -101,8 +101,8 @@ async def start(which: str, book: str | None) -> dict[str, Any]:
         # What `margin-console --db BOOK` does before it builds the app: the entry point's module, then (only the
         # root's options: no click) the console's start, which imports the settings, holds the collector until the
         # first page is painted (console/cli/start.py) and imports the app.
-        import console.cli  # noqa: F401
-        import console.cli.start  # noqa: F401
+        import console.cli
+        import console.cli.start
         import store.settings  # noqa: F401
 
         gc.disable()

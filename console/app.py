@@ -18,8 +18,10 @@ from store.engines import display_name
 from store.errors import StoreError
 from store.settings import Settings, login_name
 
-if TYPE_CHECKING:  # the first page needs none of these: the writer is resolved by the first write, the watcher
-    from textual.command import Provider  # starts after the first page is painted, the palette on its first use
+# The first page needs none of these: the writer is resolved by the first write, the watcher starts after the first
+# page is painted, the palette's provider is imported when the palette opens.
+if TYPE_CHECKING:
+    from textual.command import Provider
 
     from calc.approvals import Actor
     from console.live_book import LiveBook

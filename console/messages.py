@@ -37,6 +37,12 @@ if TYPE_CHECKING:  # annotations only: the console's first page needs none of th
         SleeveSaved,
     )
 
+__all__ = [  # every message: defined here, or in console.result_messages (loaded on first use)
+    "AccountChanged", "AccountLoaded", "AccountWritten", "AcrFired", "AcrPreviewed", "ApprovalDecided",
+    "ApprovalReviewed", "ApprovalsLoaded", "BookChanged", "DoctorLoaded", "ExportWritten", "FillsApplied",
+    "FindingLoaded", "FixApplied", "FreshnessLoaded", "HistoryLoaded", "MatchesCounted", "PageLoaded",
+    "RiskLoaded", "RunLoaded", "SleeveSaved", "StoreFailed", "WorkerResult", "WriteFailed",
+]
 __getattr__, __dir__ = lazy_names(globals(), {"console.result_messages": (
     "AccountLoaded", "RiskLoaded", "AcrPreviewed", "AcrFired", "FillsApplied", "SleeveSaved", "FixApplied",
     "DoctorLoaded", "HistoryLoaded", "FindingLoaded", "RunLoaded", "ExportWritten", "ApprovalsLoaded",

@@ -24,7 +24,7 @@ def start_console(config_file: Path | None, db: str | None, operator: str | None
         # Flags over the environment over the config file over defaults, as in the root's callback.
         settings = Settings.load(config_file, db=db, operator=operator, read_only=read_only)
         open_console(settings, open_demo)
-    except (Exception, KeyboardInterrupt) as error:
+    except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - the root's handler decides, as after click
         from console.cli.group import replay
 
         replay(error)
@@ -42,7 +42,7 @@ def open_console(settings: Settings, open_demo: bool = False, login: str | None 
             generate_demo(store, DEMO_ACCOUNTS, 7, settings.operator, step)
     # No automatic garbage collection from here until the first page is painted (the app turns it back on): the
     # app's imports and first screen allocate objects that nearly all live as long as the app, and the collector
-    # walked them 110 times on the way (40-55 ms of the start at load 2.5, the minimal app's 15-30 ms). A caller
+    # walked them 110 times on the way (50-55 ms of the start at load 2.5, the minimal app's 15-30 ms). A caller
     # that had it off keeps it off; an error before the app runs turns it back on here.
     was = gc.isenabled()
     gc.disable()

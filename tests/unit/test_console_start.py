@@ -50,7 +50,7 @@ def test_a_config_path_click_would_refuse_is_left_to_click(tmp_path: Path):
 def _run(entry: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(cwd)}
     return subprocess.run([sys.executable, "-c", entry, *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60, env=env)
+                          timeout=60, env=env, check=False)
 
 
 OPENED = """
