@@ -14,6 +14,7 @@ before it spawned the process: the interpreter's own start and every import are 
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import resource
 import sys
@@ -80,13 +81,14 @@ def _console_app(book: str, live: bool = False) -> Any:
     """The console on `book` as `margin-console --db BOOK --operator bench` builds it (live book off for RSS)."""
     from bench.common import OPERATOR, PAGE_SIZE, fixed_clock
     from console.app import MarginConsoleApp
-    from console.cli.support import console_settings
+    from console.cli.start import console_settings
     from store.settings import Settings, login_name
 
     settings = Settings.load(None, db=book, operator=OPERATOR)
     login = login_name()
     app = MarginConsoleApp(console_settings(settings, login, fixed_clock), clock=fixed_clock, page_size=PAGE_SIZE,
-                           cursor_blink=False, live=live, login=login, claim=settings.claimed_operator())
+                           cursor_blink=False, live=live, login=login, claim=settings.claimed_operator(),
+                           collector_held=True)
     app.animation_level = "none"
     return app
 
@@ -95,11 +97,16 @@ async def start(which: str, book: str | None) -> dict[str, Any]:
     """The first painted screen (the browser with rows; the minimal app's row): wall clock, and seconds from
     constructing the app; `imports` is the time to import what the entry point imports before that."""
     t_import = time.perf_counter()
-    if which == "console":  # what `margin-console` imports before it builds the app: the entry point's module,
-        import console.app  # noqa: F401  then in its callback the settings, the CLI's support and the app
-        import console.cli  # noqa: F401
-        import console.cli.support  # noqa: F401
+    if which == "console":
+        # What `margin-console --db BOOK` does before it builds the app: the entry point's module, then (only the
+        # root's options: no click) the console's start, which imports the settings, holds the collector until the
+        # first page is painted (console/cli/start.py) and imports the app.
+        import console.cli
+        import console.cli.start
         import store.settings  # noqa: F401
+
+        gc.disable()
+        import console.app  # noqa: F401
     else:
         _minimal_app_class()
     imported = time.perf_counter() - t_import

@@ -2,25 +2,36 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on
 from textual.app import App
 
-from calc.approvals import Actor
 from calc.formatting import clock_time
 from console.actions import ActionSpec, bindings
 from console.key_hold import KeyHold, ReplayHeldKeys
 from console.keymap import console_registry
-from console.live_book import LiveBook
 from console.messages import AccountChanged, AccountWritten, BookChanged, StoreFailed, WorkerResult
-from console.palette import ConsoleCommands
 from console.textual_workarounds import TextualWorkarounds
 from store.core import Clock, Store
 from store.engines import display_name
 from store.errors import StoreError
-from store.operators import resolve_actor
 from store.settings import Settings, login_name
+
+# The first page needs none of these: the writer is resolved by the first write, the watcher starts after the first
+# page is painted, the palette's provider is imported when the palette opens.
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from calc.approvals import Actor
+    from console.live_book import LiveBook
+
+
+def console_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette first opens (Textual takes a callable for that)."""
+    from console.palette import ConsoleCommands
+
+    return ConsoleCommands
 
 
 class MarginConsoleApp(App[None]):
@@ -29,11 +40,11 @@ class MarginConsoleApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "margin-console"
     BINDINGS = bindings("app")
-    COMMANDS = App.COMMANDS | {ConsoleCommands}
+    COMMANDS = App.COMMANDS | {console_commands}
 
     def __init__(self, settings: Settings, clock: Clock | None = None, page_size: int = 100,
                  cursor_blink: bool = True, live: bool = False, login: str | None = None,
-                 claim: str | None = None) -> None:
+                 claim: str | None = None, collector_held: bool = False) -> None:
         super().__init__()
         self.settings = settings
         # Who approves in the approvals screen: the OS login (and an admin's claim), resolved against the book.
@@ -42,8 +53,11 @@ class MarginConsoleApp(App[None]):
         self.clock = clock
         self.page_size = page_size
         self.cursor_blink = cursor_blink
-        self.workarounds = TextualWorkarounds(self)
-        self.live_book = LiveBook(self, settings.live_seconds) if live and settings.live_seconds else None
+        # collector_held: the caller turned automatic garbage collection off for the start-up; back on once the
+        # first result is painted (console/textual_workarounds.py).
+        self.workarounds = TextualWorkarounds(self, collector_held=collector_held)
+        self.live = bool(live and settings.live_seconds)
+        self.live_book: LiveBook | None = None  # started once the first page is painted (_result_shown)
         # The registry under the operator's [keys]: help and palette read it, Textual's keymap moves the footer's.
         self.registry: tuple[ActionSpec, ...] = console_registry(settings)
         self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
@@ -64,6 +78,9 @@ class MarginConsoleApp(App[None]):
 
     def actor(self, store: Store) -> Actor:
         """Who this console writes as, resolved against the book's operators (the settings' name on an open book)."""
+        from calc.approvals import Actor
+        from store.operators import resolve_actor
+
         found = resolve_actor(store, self.login, self.claim)
         return Actor(self.operator, self.login, None, open_book=True) if found.open_book else found
 
@@ -76,8 +93,6 @@ class MarginConsoleApp(App[None]):
 
         self.workarounds.install()
         self.push_screen(BrowserScreen())
-        if self.live_book is not None:
-            self.live_book.start()
 
     def on_unmount(self) -> None:
         if self.live_book is not None:
@@ -97,10 +112,22 @@ class MarginConsoleApp(App[None]):
     def _result_shown(self) -> None:
         """Every worker result bubbles here once its screen has shown it."""
         self.workarounds.collect_after_refresh()
+        if self.live and self.live_book is None:
+            self.call_after_refresh(self._start_live_book)
+
+    def _start_live_book(self) -> None:
+        """Watch the book for other processes' writes, from the first painted result on: the watcher's imports
+        (the audit queries), connection and thread would otherwise compete with the first page for the GIL."""
+        from console.live_book import LiveBook
+
+        if self.live_book is None and self.is_running:
+            self.live_book = LiveBook(self, self.settings.live_seconds)
+            self.live_book.start()
 
     @on(StoreFailed)
     def _store_failed(self, message: StoreFailed) -> None:
         """The one place a failed store call becomes what the operator reads."""
+        self.workarounds.release_collector()  # a first page that failed: no result will turn it back on
         self.key_hold.failed(message.screen)  # an account that failed to open: its keys reach no other screen
         error = message.error
         if isinstance(error, StoreError):

@@ -3,6 +3,10 @@
 A screen's thread worker posts a `WorkerResult` to the screen; the screen's `@on` handler shows it, then
 the message bubbles to the App, which collects garbage once it is painted. A worker that fails posts
 `StoreFailed` to the App, which turns it into the one notification an operator sees.
+
+This module is every message's name: the App's and the browser's are defined here, the other screens' results in
+console/result_messages.py, loaded on first use (PEP 562, as calc.views): each message dataclass costs ~0.4 ms to
+build, and the first page needs 9 of the 24 (issue 17 item 1).
 """
 from __future__ import annotations
 
@@ -11,19 +15,38 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
+from calc.lazy_names import lazy_names
+
 if TYPE_CHECKING:  # annotations only: the console's first page needs none of the models behind these
-    from calc.troubleshoot import Finding
-    from calc.views import (
-        AccountDetail,
-        AccountPage,
-        AcrPreview,
-        AcrRecord,
-        AuditRecord,
-        BookFreshness,
-        DoctorReport,
+    from calc.views import AccountPage, AuditRecord, BookFreshness
+    from console.result_messages import (
+        AccountLoaded,
+        AcrFired,
+        AcrPreviewed,
+        ApprovalDecided,
+        ApprovalReviewed,
+        ApprovalsLoaded,
+        DoctorLoaded,
+        ExportWritten,
+        FillsApplied,
+        FindingLoaded,
+        FixApplied,
+        HistoryLoaded,
+        RiskLoaded,
+        RunLoaded,
+        SleeveSaved,
     )
-    from calc.run_views import RunView
-    from store.risk import SleeveRisk
+
+__all__ = [  # every message: defined here, or in console.result_messages (loaded on first use)
+    "AccountChanged", "AccountLoaded", "AccountWritten", "AcrFired", "AcrPreviewed", "ApprovalDecided",
+    "ApprovalReviewed", "ApprovalsLoaded", "BookChanged", "DoctorLoaded", "ExportWritten", "FillsApplied",
+    "FindingLoaded", "FixApplied", "FreshnessLoaded", "HistoryLoaded", "MatchesCounted", "PageLoaded",
+    "RiskLoaded", "RunLoaded", "SleeveSaved", "StoreFailed", "WorkerResult", "WriteFailed",
+]
+__getattr__, __dir__ = lazy_names(globals(), {"console.result_messages": (
+    "AccountLoaded", "RiskLoaded", "AcrPreviewed", "AcrFired", "FillsApplied", "SleeveSaved", "FixApplied",
+    "DoctorLoaded", "HistoryLoaded", "FindingLoaded", "RunLoaded", "ExportWritten", "ApprovalsLoaded",
+    "ApprovalReviewed", "ApprovalDecided")})
 
 
 @dataclass
@@ -94,127 +117,3 @@ class FreshnessLoaded(WorkerResult):
     """How current the book's prices and custodian file are."""
 
     freshness: BookFreshness
-
-
-@dataclass
-class AccountLoaded(WorkerResult):
-    """One account's detail."""
-
-    detail: AccountDetail
-
-
-@dataclass
-class RiskLoaded(WorkerResult):
-    """Every model sleeve's risk (now vs saved leverage), by sleeve id."""
-
-    risks: dict[str, SleeveRisk]
-
-
-@dataclass
-class AcrPreviewed(WorkerResult):
-    """An ACR's trade preview and the risk at its leverage."""
-
-    preview: AcrPreview
-    risk: SleeveRisk
-
-
-@dataclass
-class AcrFired(WorkerResult):
-    """An ACR was recorded (built, or failed with its code)."""
-
-    record: AcrRecord
-
-
-@dataclass
-class FillsApplied(WorkerResult):
-    """An ACR's open orders were filled."""
-
-    record: AcrRecord
-
-
-@dataclass
-class SleeveSaved(WorkerResult):
-    """A sleeve's target or toggle was saved (nothing traded); `notice` tells the operator what."""
-
-    sleeve_id: str
-    version: int
-    notice: str
-
-
-@dataclass
-class FixApplied(WorkerResult):
-    """A troubleshooter fix was written; `notice` tells the operator what."""
-
-    notice: str
-
-
-@dataclass
-class DoctorLoaded(WorkerResult):
-    """Every diagnostic across the book."""
-
-    report: DoctorReport
-
-
-@dataclass
-class HistoryLoaded(WorkerResult):
-    """An account's ACRs and audit trail, newest first."""
-
-    acrs: list[AcrRecord]
-    audit: list[AuditRecord]
-
-
-@dataclass
-class FindingLoaded(WorkerResult):
-    """What the troubleshooter found for one symptom, with the versions it was read at (a fix carries them)."""
-
-    finding: Finding
-    account_version: int = 0
-    sleeve_versions: dict[str, int] | None = None
-    account_id: str = ""  # the account it was read for (a screen kept between accounts drops another's)
-
-
-@dataclass
-class RunLoaded(WorkerResult):
-    """A walkthrough run as the store says it now, with the account, after a load or a step written.
-
-    `notice` is what to tell the operator about the write (empty after a plain load); `select_next` moves the
-    cursor to the run's current step.
-    """
-
-    view: RunView
-    detail: AccountDetail
-    notice: str = ""
-    severity: str = "information"
-    select_next: bool = False
-
-
-@dataclass
-class ExportWritten(WorkerResult):
-    """A file was written for the operator (the walkthrough's Markdown): where it is."""
-
-    path: str
-
-
-@dataclass
-class ApprovalsLoaded(WorkerResult):
-    """The ACRs awaiting approval, oldest first."""
-
-    queue: list[AcrRecord]
-
-
-@dataclass
-class ApprovalReviewed(WorkerResult):
-    """One awaiting ACR as its approver sees it: the build on current data, whether it changed from the previewed
-    one beyond rounding, and the risk at its leverage."""
-
-    record: AcrRecord
-    preview: AcrPreview
-    changed: bool
-    risk: SleeveRisk
-
-
-@dataclass
-class ApprovalDecided(WorkerResult):
-    """An awaiting ACR was approved (built, or failed on current data) or rejected."""
-
-    record: AcrRecord

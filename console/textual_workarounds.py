@@ -1,6 +1,7 @@
-"""Workarounds for how Textual 8.2 keeps removed widgets alive, in one place and only on that version.
+"""Workarounds for how Textual 8.2 keeps removed widgets alive, in one place and only on that version; and when
+the garbage collector runs at all (start-up, results).
 
-Each one reaches into behaviour (or a private module) of the pinned Textual; on any other version they
+Each workaround reaches into behaviour (or a private module) of the pinned Textual; on any other version they
 are no-ops, so an upgrade loses a memory optimisation, never the app. Remove each one when its issue is
 fixed upstream (docs/PERFORMANCE.md: GC pauses).
 """
@@ -30,6 +31,7 @@ def textual_version() -> str:
 
 ACTIVE = textual_version().startswith(WRITTEN_FOR)
 GC_MIN_INTERVAL = 0.05  # seconds between two collections after results
+COLLECTOR_HOLD_LIMIT = 5.0  # seconds after mount: a held collector is back on by then, page painted or not
 
 try:  # textual#6665 reaches into a private module; degrade if it moves
     from textual._styles_cache import StylesCache
@@ -40,17 +42,28 @@ except ImportError:  # pragma: no cover - only on another Textual version
 class TextualWorkarounds:
     """Keep full garbage collections out of keystrokes: freeze what lives as long as the app, collect after results."""
 
-    def __init__(self, app: App[object], active: bool = ACTIVE) -> None:
+    def __init__(self, app: App[object], active: bool = ACTIVE, collector_held: bool = False) -> None:
         self.app = app
         self.active = active
         self._gc_at = 0.0
         self._freeze_next = False  # freeze what survives the next collection (once the app's screens are built)
+        # The start-up turned automatic collection off until the first result is painted (console/cli/start.py).
+        self.collector_held = collector_held
 
     def install(self) -> None:
         """Everything alive now (modules, classes, the stylesheet) lives as long as the app: freezing it keeps
         every later full collection from walking it again."""
         if self.active:
             gc.freeze()
+        if self.collector_held:
+            self.app.set_timer(COLLECTOR_HOLD_LIMIT, self.release_collector)
+
+    def release_collector(self) -> None:
+        """Automatic collection back on, if the start-up held it: after the first painted result, a failed first
+        load (the App's StoreFailed), COLLECTOR_HOLD_LIMIT, or the app's end, whichever comes first."""
+        if self.collector_held:
+            self.collector_held = False
+            gc.enable()
 
     def freeze_after_next_collect(self) -> None:
         """Ask for one more freeze, of what survives the next collection: called once, when a screen that lives as
@@ -62,6 +75,7 @@ class TextualWorkarounds:
     def uninstall(self) -> None:
         if self.active:
             gc.unfreeze()
+        self.release_collector()
 
     def collect_after_refresh(self) -> None:
         """Collect the cyclic garbage of the screen just replaced, once the new one is painted.
@@ -74,8 +88,11 @@ class TextualWorkarounds:
         """
         if self.active:
             self.app.call_after_refresh(self._collect)
+        elif self.collector_held:
+            self.app.call_after_refresh(self.release_collector)
 
     def _collect(self) -> None:
+        self.release_collector()
         if time.monotonic() - self._gc_at < GC_MIN_INTERVAL:
             return  # a burst of results: one collection covers them
         self._prune_watchers()

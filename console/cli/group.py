@@ -9,7 +9,7 @@ import importlib
 import os
 import sys
 from decimal import InvalidOperation
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 import click
 
@@ -105,3 +105,15 @@ class ConsoleGroup(click.Group):
                 raise
             click.echo(f"{PROG}: unexpected error ({type(error).__name__}): {one_line(error)}", err=True)
             sys.exit(70)
+
+
+def replay(error: BaseException) -> NoReturn:
+    """An error raised while the console opened without click (console/cli/start.py), handled exactly as one raised
+    in the root's callback: raised again inside a root group's main, so it passes through click's own handling (an
+    interrupt becomes click's Abort) and ConsoleGroup.main's one line and exit code, written once, here above."""
+
+    def again() -> None:
+        raise error
+
+    ConsoleGroup(PROG, callback=again, invoke_without_command=True).main([])
+    raise error  # not reached: main exits for every error it is given

@@ -154,16 +154,3 @@ def progress_bar(total: int, label: str) -> Iterator[Any]:
             yield bar.update
     else:
         yield lambda n: None
-
-
-def console_settings(settings: Settings, login_name: str, clock: Any = None) -> Settings:
-    """The console's settings for this login: the writer's name as it will be recorded, and read-only for a viewer
-    or a login the book does not know (the console hides and refuses its write keys, as under --read-only)."""
-    if isinstance(settings.db, Path) and not settings.db.exists():  # a server's book is opened to know its operators
-        return settings
-    from store.operators import resolve_actor
-
-    with Store(settings.db, settings, clock) as store:
-        writer = resolve_actor(store, login_name, settings.claimed_operator())
-    named = settings.replace(operator=writer.recorded)
-    return named if writer.may("operator") else named.as_viewer()

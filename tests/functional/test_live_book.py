@@ -79,3 +79,25 @@ async def test_our_own_writes_do_not_announce_themselves(story_db, settings, not
         await wait_for(pilot, lambda: any(r.operator == "alice" for m in seen for r in m.records))
         await settle(pilot)
         assert notes.titled("Book changed") == []
+
+
+async def test_the_watcher_starts_once_the_first_page_is_shown(story_db, settings):
+    """Issue 17 item 1: the watcher's imports, connection and thread wait until the first page is on screen."""
+    from console.messages import PageLoaded
+
+    app = live_app(settings)
+    when_loaded: list[object] = []
+
+    def hook(message: Message) -> None:
+        if isinstance(message, PageLoaded):
+            when_loaded.append(app.live_book)
+
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await settle(pilot)
+        assert when_loaded and when_loaded[0] is None  # not yet watching when the first page arrived
+        assert app.live_book is not None and app.live_book._thread.is_alive()
+        await settle(pilot)
+        watcher = app.live_book
+        app.screen.post_message(PageLoaded(app.screen.page, "", None))  # a later result starts no second one
+        await settle(pilot)
+        assert app.live_book is watcher

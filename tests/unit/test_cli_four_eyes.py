@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 import console.cli
-from console.cli.support import console_settings
+from console.cli.start import console_settings
 from store.errors import Refused
 from store.settings import Settings
 from tests.conftest import FIXED_NOW, fixed_clock

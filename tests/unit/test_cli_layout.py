@@ -17,7 +17,8 @@ from console.cli.output import csv_option, json_option
 
 PACKAGE = Path(console.cli.__file__).parent
 SHARED = {"console.cli.group", "console.cli.support", "console.cli.output"}
-COMMAND_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.stem not in {"__init__", "group", "support", "output"})
+COMMAND_MODULES = sorted(p for p in PACKAGE.glob("*.py")
+                         if p.stem not in {"__init__", "root", "start", "group", "support", "output"})
 ROOT = PACKAGE.parents[1]
 
 
@@ -93,13 +94,15 @@ def _modules_after(*args: str, roots: tuple[str, ...] = PROJECT_AND_HEAVY) -> li
 
 def test_help_imports_no_command_and_none_of_calc_store_pydantic_or_textual():
     loaded = _modules_after("--help", roots=(*PROJECT_AND_HEAVY, "tomllib"))  # the help reads no config file
-    assert loaded == ["console", "console.cli", "console.cli.group", "store", "store.config_file", "store.errors"]
+    assert loaded == ["console", "console.cli", "console.cli.group", "console.cli.root", "store", "store.config_file",
+                      "store.errors"]
 
 
 def test_a_command_imports_its_own_module_only(tmp_path: Path):
     loaded = _modules_after("--db", str(tmp_path / "none" / "book.db"), "show", "A-1")  # refused: no book there
     assert [m for m in loaded if m.startswith("console.")] == [
-        "console.cli", "console.cli.group", "console.cli.output", "console.cli.queries", "console.cli.support"]
+        "console.cli", "console.cli.group", "console.cli.output", "console.cli.queries", "console.cli.root",
+        "console.cli.support"]
     assert "textual" not in loaded
 
 
