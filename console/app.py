@@ -58,6 +58,7 @@ class MarginConsoleApp(App[None]):
         self.workarounds = TextualWorkarounds(self, collector_held=collector_held)
         self.live = bool(live and settings.live_seconds)
         self.live_book: LiveBook | None = None  # started once the first page is painted (_result_shown)
+        self.first_read_head: int | None = None  # the audit head before the first read (open_store)
         # The registry under the operator's [keys]: help and palette read it, Textual's keymap moves the footer's.
         self.registry: tuple[ActionSpec, ...] = console_registry(settings)
         self.set_keymap({spec.id: spec.keys for spec in self.registry if spec.id in settings.keys})
@@ -85,8 +86,12 @@ class MarginConsoleApp(App[None]):
         return Actor(self.operator, self.login, None, open_book=True) if found.open_book else found
 
     def open_store(self) -> Store:
-        """A new connection for the calling thread (SQLite connections are per thread)."""
-        return Store(self.settings.db, self.settings, self.clock)
+        """A new connection for the calling thread (SQLite connections are per thread). The first one also notes
+        the audit head, before anything is read: the live book, started later, announces every write after it."""
+        store = Store(self.settings.db, self.settings, self.clock)
+        if self.live and self.first_read_head is None:
+            self.first_read_head = store.audit_head()
+        return store
 
     def on_mount(self) -> None:
         from console.screens.browser_screen import BrowserScreen
@@ -121,7 +126,7 @@ class MarginConsoleApp(App[None]):
         from console.live_book import LiveBook
 
         if self.live_book is None and self.is_running:
-            self.live_book = LiveBook(self, self.settings.live_seconds)
+            self.live_book = LiveBook(self, self.settings.live_seconds, since=self.first_read_head)
             self.live_book.start()
 
     @on(StoreFailed)

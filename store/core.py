@@ -115,6 +115,10 @@ class Store:
         with self.transaction():
             return append_audit(self.conn, [(self.now(), operator, action, account_id, sleeve_id, detail)])
 
+    def audit_head(self) -> int:
+        """The audit log's last id (0 when empty): where a reader's view of the book ends."""
+        return int(self.scalar("SELECT coalesce(max(id), 0) FROM audit"))
+
     def account_count(self) -> int:
         """How many accounts the book holds (the engine's cheapest exact count)."""
         return int(self.scalar(self.conn.dialect.ACCOUNT_COUNT))  # type: ignore[attr-defined]

@@ -23,7 +23,6 @@ from store.acrs import acr_by_request_key
 from store.core import Store
 from store.errors import InvalidInput, Refused
 from store.mapping import load_account
-from store.queries.audit import audit_head
 from store.queries.orders import find_acr
 from store.queries.walkthrough import (
     as_run_acr,
@@ -53,7 +52,7 @@ def start_run(store: Store, sleeve_id: str, operator: str) -> int:
         cursor = store.execute(
             "INSERT INTO walkthrough_runs (account_id, sleeve_id, operator, started_at, status, audit_mark) "
             "VALUES (?, ?, ?, ?, 'open', ?)", [sleeve["account_id"], sleeve_id, operator, store.now(),
-                                                audit_head(store)])
+                                                store.audit_head()])
         run_id = int(cursor.lastrowid or 0)
         store.audit(operator, "walkthrough-start", sleeve["account_id"], sleeve_id, {"run": run_id})
         return run_id
@@ -140,7 +139,7 @@ def finish_run(store: Store, run_id: int, operator: str) -> str:
         store.audit(operator, "walkthrough-finish", run["account_id"], run["sleeve_id"],
                     {"run": run_id, "status": status, **states})
         store.execute("UPDATE walkthrough_runs SET status = ?, finished_at = ?, audit_end = ? WHERE id = ?",
-                      [status, store.now(), audit_head(store), run_id])
+                      [status, store.now(), store.audit_head(), run_id])
         return status
 
 

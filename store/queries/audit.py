@@ -22,11 +22,6 @@ def audit_trail(store: Store, account_id: str | None = None, limit: int = 200) -
     return [audit_from_row(r) for r in found]
 
 
-def audit_head(store: Store) -> int:
-    """The audit log's last id (0 when empty)."""
-    return int(store.scalar("SELECT coalesce(max(id), 0) FROM audit"))
-
-
 def data_version(store: Store) -> int:
     """A number that moves when another connection commits (SQLite's PRAGMA data_version; one poll per connection)."""
     return store.conn.dialect.data_version(store.conn)

@@ -14,7 +14,6 @@ from calc.walkthrough import STEPS, RunAcr, StepEvaluation, evaluate_step, step_
 from store.core import Store
 from store.errors import NotFound
 from store.mapping import load_account, load_models, step_from_row
-from store.queries.audit import audit_head
 from store.queries.orders import find_acr
 from store.sleeves import sleeve_account_id
 
@@ -102,7 +101,7 @@ def evaluate(store: Store, run: dict[str, Any], account: Account, acrs: list[Acr
 def load_run(store: Store, run_id: int) -> RunView:
     """The run, its records and ACRs, and what the store says now about each of its steps (one snapshot)."""
     with store.snapshot():
-        head = audit_head(store)
+        head = store.audit_head()
         run = run_row(store, run_id)
         loaded = load_account(store.conn, run["account_id"])
         if loaded is None:

@@ -101,3 +101,28 @@ async def test_the_watcher_starts_once_the_first_page_is_shown(story_db, setting
         app.screen.post_message(PageLoaded(app.screen.page, "", None))  # a later result starts no second one
         await settle(pilot)
         assert app.live_book is watcher
+
+
+async def test_a_write_before_the_watcher_starts_is_still_announced(story_db, settings):
+    """The watcher starts after the first page is painted (issue 17 item 1); a write that lands between the first
+    page's read and the watcher's first look used to be its baseline, so the page stayed stale and nobody was
+    told. The watcher starts from the book as the console's first read saw it."""
+    app = live_app(settings)
+    start_watching = app._start_live_book
+    seen: list[BookChanged] = []
+
+    def write_then_start() -> None:  # each result shown before the watcher runs asks for it: write only once
+        if app.live_book is None:
+            other_operator_sets(settings, "A-1001-M1", "1.7")
+        start_watching()
+
+    def hook(message: Message) -> None:
+        if isinstance(message, BookChanged):
+            seen.append(message)
+
+    app._start_live_book = write_then_start  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await wait_for(pilot, lambda: seen)
+        assert [(r.account_id, r.operator, r.action) for r in seen[0].records] == [("A-1001", "bob", "set-leverage")]
+        table = app.screen.query_one("#accounts")  # the page refreshed: A-1001, its first row, saved at 1.70x
+        await wait_for(pilot, lambda: "1.70x" in "".join(table.render_line(y).text for y in range(4)))

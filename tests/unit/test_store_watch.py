@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from decimal import Decimal
 
-from store.queries.audit import audit_head, audit_since, data_version
+from store.queries.audit import audit_since, data_version
 from store.sleeves import set_leverage
 
 
@@ -22,7 +22,7 @@ def moved(watcher, version: int, within: float = 2.0) -> bool:
 
 def test_another_connections_write_moves_data_version_and_shows_in_the_audit(story_store, open_store):
     watcher = open_store()
-    version, head = data_version(watcher), audit_head(watcher)
+    version, head = data_version(watcher), watcher.audit_head()
     assert data_version(watcher) == version  # nothing committed: no change
     set_leverage(story_store, "A-1001-M1", Decimal("1.7"), "bob")
     assert moved(watcher, version)
