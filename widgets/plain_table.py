@@ -71,6 +71,7 @@ class PlainTable(KeyTable):
         per-row work done once (add_row sorts the columns twice, re-validates the cursor and checks idle per row:
         half of showing a page of 100)."""
         columns = [column.key for column in self.ordered_columns]
+        first_rows = not self.rows  # add_row highlights the cursor when a table's first row arrives
         for key, cells in rows:
             row_key = RowKey(key)
             if row_key in self._row_locations:
@@ -80,8 +81,8 @@ class PlainTable(KeyTable):
             self.rows[row_key] = Row(row_key, 1, None, False)
         self._require_update_dimensions = True
         self.cursor_coordinate = self.cursor_coordinate
-        if rows and columns and self.show_cursor and self.cursor_type != "none":
-            self._highlight_cursor()  # as add_row does for a table's first row
+        if rows and first_rows and columns and self.show_cursor and self.cursor_type != "none":
+            self._highlight_cursor()
         self._update_count += 1
         self.check_idle()
 

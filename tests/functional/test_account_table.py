@@ -154,3 +154,8 @@ async def test_a_page_added_at_once_is_the_table_add_row_builds():
         assert table.selected_account == rows[3].id
         with pytest.raises(DuplicateKey):
             table._add_rows([(rows[0].id, table._cells(rows[0]))])
+        seen = len(highlighted)
+        more = _row(99, "Added Later")
+        table._add_rows([(more.id, table._cells(more))])  # to a table with rows: no new highlight, as add_row
+        await pilot.pause()
+        assert len(highlighted) == seen and table.get_row_at(len(rows))[0].plain == more.id
