@@ -128,6 +128,15 @@ def _keystrokes() -> list[tuple[str, str]]:
     return strokes
 
 
+def slowest_keystrokes(values: list[float], shown: int = 8) -> str:
+    """The slowest keystrokes with the filter text each left (the values are in _keystrokes' order)."""
+    strokes = _keystrokes()
+    ranked = sorted(range(len(values)), key=values.__getitem__, reverse=True)[:shown]
+    return "slowest: " + ", ".join(
+        f"{strokes[i][0] if strokes[i][0] == 'backspace' else 'typed'} -> '{strokes[i][1]}' {values[i] * 1000:.0f} ms"
+        for i in ranked)
+
+
 def spread_ids(book: Path, n: int) -> list[str]:
     """n account ids spread evenly across the book."""
     conn = sqlite3.connect(f"file:{book}?mode=ro", uri=True)
@@ -175,6 +184,7 @@ async def _tui(book: Path, detail_ids: list[str]) -> dict[str, Samples]:
                 lambda: send_key(app, key)))  # noqa: B023
             await app.workers.wait_for_complete()
             await pilot.pause()  # the next key comes once the app is idle again: typing pace, not a key storm
+        filter_samples.note = slowest_keystrokes(filter_samples.values)
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -73,3 +73,35 @@ def test_a_kept_book_size_is_not_counted_again(open_store):
     assert account_page(store, "", 5).book_size == 60
     page = account_page(store, "", 5, book_size=61)  # what the caller kept is what the page says
     assert page.book_size == 61 and page.total == 61
+
+
+class _Recorded:
+    """The store's connection, recording every statement it runs (either engine)."""
+
+    def __init__(self, conn) -> None:
+        self._conn, self.statements = conn, []
+
+    def execute(self, sql, params=()):
+        self.statements.append(" ".join(sql.split()))
+        return self._conn.execute(sql, params)
+
+    def __getattr__(self, name):
+        return getattr(self._conn, name)
+
+
+@pytest.mark.parametrize("order", ["in-order", "shuffled"])
+def test_counting_matches_counts_and_builds_no_page(open_store, order):
+    """Issue 17: the count after a capped page asked for a page of one row, whose id-ordered walk probed every
+    account before the first match ("A-04" at 1,000,000: 20-27 s). It is one count, the same total as the page's."""
+    store = open_store()
+    import_book(store, _book(order), "alice")
+    for text in TEXTS:
+        for code in (None, "PENDING_LEVERAGE", "STALE_PRICES"):
+            expected = account_page(store, text, 5, 0, code=code).total
+            recorded = store.conn = _Recorded(store.conn)
+            try:
+                assert match_count(store, text, code, book_size=60) == expected, (text, code)
+            finally:
+                store.conn = recorded._conn
+            assert len(recorded.statements) <= 1, recorded.statements
+            assert not any("ORDER BY" in s or "LIMIT" in s for s in recorded.statements), recorded.statements

@@ -35,6 +35,7 @@ def test_bench_runs_on_a_200_account_book(tmp_path: Path) -> None:
     tmux_row = next(line for line in text.splitlines() if line.startswith(f"| {FIGURES[1].label} | 0 |"))
     assert "-" in tmux_row  # --no-tmux: the real-terminal row is reported, not measured
     assert "not measured (--no-tmux)" in text
+    assert "filter keystroke to updated table (console, Pilot): slowest: " in text  # per keystroke, with its text
     # The scratch copies are gone; the book stays cached next to the raw numbers of the run.
     assert sorted(p.name for p in books.iterdir()) == ["demo-200-seed7.db", "last-run.json"]
 
