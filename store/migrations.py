@@ -327,13 +327,18 @@ MIGRATIONS: list[Migration] = [
     # between chunks. Safe to rerun; PostgreSQL's text column in byte order, as migration 9 put every other one.
     PerEngine(sqlite=_recompute_mark,
               postgres='ALTER TABLE summary_rules ADD COLUMN IF NOT EXISTS recomputed_through TEXT COLLATE "C";'),
-    # 13: the doctor reads each code's findings from its index alone (store/queries/doctor.py): every column it
-    # reads is in the index, in the order it writes them, so a million-account book's 300,000 findings are one
-    # ordered range, not a table row fetched per finding. Both engines; safe to rerun.
-    """
+    # 13: the doctor reads each code's findings in the order it writes them (store/queries/doctor.py). On SQLite the
+    # index holds every column it reads, so a million-account book's 300,000 findings are one ordered range, not a
+    # table row fetched per finding. PostgreSQL's index leaves the detail out: a detail is free text (MISSING_PRICE
+    # lists every unpriced symbol) and an index entry over 2,704 bytes is refused, which would make such an account
+    # unwritable. Safe to rerun.
+    PerEngine(sqlite="""
     DROP INDEX IF EXISTS account_diagnostics_code;
     CREATE INDEX account_diagnostics_code ON account_diagnostics(code, account_id, sleeve_id, detail);
-    """,
+    """, postgres="""
+    DROP INDEX IF EXISTS account_diagnostics_code;
+    CREATE INDEX account_diagnostics_code ON account_diagnostics(code, account_id, sleeve_id);
+    """),
 ]
 
 
