@@ -13,13 +13,15 @@ if TYPE_CHECKING:  # annotations only
     from calc.troubleshoot import Finding
     from calc.views import AccountDetail, AcrPreview, AcrRecord, AuditRecord, DoctorReport
     from store.risk import SleeveRisk
+    from widgets.detail_body import DetailView
 
 
 @dataclass
 class AccountLoaded(WorkerResult):
-    """One account's detail."""
+    """One account's detail, with what the detail screen draws for it (built on the worker that read it)."""
 
     detail: AccountDetail
+    view: DetailView
 
 
 @dataclass

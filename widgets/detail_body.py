@@ -20,7 +20,9 @@ from widgets.sleeve_card import SleeveCard
 @dataclass(frozen=True)
 class DetailView:
     """Everything the detail draws for one account, as text: built once, on the read's worker (`of`), so the UI
-    thread only swaps it in (issue 17 item 4). Names are the book's text, never markup."""
+    thread only swaps it in (issue 17 item 4). Names are the book's text, never markup. A widget redraws only a
+    text that changed; Textual's Content compares the plain text alone, which is enough because every style here
+    follows from the text (a reload that changed only a style would not be drawn)."""
 
     detail: AccountDetail
     title: Content

@@ -1,7 +1,6 @@
 """One account: sleeve cards, the margin panel, diagnostics with their fixes, and the keys that perform them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import Decimal
 
 from textual import on, work
@@ -25,13 +24,6 @@ from store.troubleshoot import troubleshoot, versions
 from widgets.detail_body import DetailBody, DetailView
 from widgets.risk_panel import RiskPanel
 from widgets.sleeve_card import SleeveCard
-
-
-@dataclass
-class DetailLoaded(AccountLoaded):
-    """The account with what the screen draws for it, built on the worker that read it."""
-
-    view: DetailView | None = None
 
 
 class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None]):
@@ -61,8 +53,9 @@ class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None])
 
     def push_now(self) -> None:
         """A read slower than the key hold: the screen is shown loading, titled with the account being opened and
-        nothing of the last account's on it (its cards stay hidden until this account's arrive)."""
-        if self._push_pending:
+        nothing of the last account's on it (its cards stay hidden until this account's arrive). Once the account
+        has arrived (its extra cards still mounting), its title and banner are already up: they stay."""
+        if self._push_pending and self.detail is None:
             self.query_one("#account-title", Static).update(f"{self.account_id} · loading…")
             self.query_one("#banner", Static).update("")
             self.query_one("#banner").set_class(False, "-visible")
@@ -83,14 +76,14 @@ class DetailScreen(RefilledPush, SleeveSaves, FixPerformer, ConsoleScreen[None])
     def load(self) -> None:
         with self.store_failures(), self.app.open_store() as store:
             detail = account_detail(store, self.account_id)
-            self.deliver(DetailLoaded(detail, DetailView.of(detail)))  # the text too: the UI thread only swaps it in
+            self.deliver(AccountLoaded(detail, DetailView.of(detail)))  # the text too: the UI thread only swaps it in
 
     @on(AccountLoaded)
     async def _show(self, message: AccountLoaded) -> None:
         detail = message.detail
         if detail.account.id != self.account_id:
             return  # loaded for the account this screen showed before
-        view = getattr(message, "view", None) or DetailView.of(detail)
+        view = message.view
         focused = self.selected_sleeve
         keep = self._focus_sleeve or (focused.id if focused else None)
         reload = self.detail is not None

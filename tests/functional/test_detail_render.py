@@ -1,6 +1,8 @@
 """Issue 17 item 4: what an open draws, built once on the read's worker, and what a refill leaves alone."""
 from __future__ import annotations
 
+import asyncio
+
 import json
 
 from console import key_hold
@@ -11,7 +13,7 @@ from store.queries.detail import account_detail
 from tests.conftest import fixed_clock, settle
 from tests.functional.conftest import DATA
 from tests.functional.test_detail import card, open_detail, shown_cards, text
-from tests.functional.test_detail_reuse import kept_screen_then_browser, read_waits
+from tests.functional.test_detail_reuse import kept_screen_then_browser, read_waits, until_pushed_loading
 from widgets.detail_body import DetailBody
 from widgets.margin_panel import MarginPanel
 from widgets.sleeve_card import SleeveCard
@@ -51,10 +53,7 @@ async def test_a_slow_open_shows_nothing_of_the_last_account(story_db, make_app,
         gate = read_waits(monkeypatch)
         app.open_account("A-1003")
         screen = app.get_screen("detail")
-        for _ in range(100):  # not settle: it waits for workers, and this one is slow
-            if app.screen is screen and not app.key_hold.holding:
-                break
-            await pilot.pause(0.02)
+        await until_pushed_loading(pilot, screen)
         assert app.screen is screen and screen.detail is None
         assert str(screen.query_one("#account-title").content) == "A-1003 · loading…"
         assert not screen.query_one(DetailBody).display  # no card, panel or diagnostic of A-1001 drawn
@@ -62,6 +61,37 @@ async def test_a_slow_open_shows_nothing_of_the_last_account(story_db, make_app,
         await settle(pilot)
         assert screen.query_one(DetailBody).display
         assert [c.sleeve.id for c in screen.query(SleeveCard)] == ["A-1003-APM", "A-1003-M1"]
+
+
+async def test_a_push_while_the_cards_mount_keeps_the_accounts_title(demo_db, make_app, settings, monkeypatch):
+    """The key hold gave up while the arrived account's extra cards were mounting: the push set the title back to
+    "· loading…" and cleared the banner over the account already shown, and nothing set them again."""
+    with Store(settings.db, settings, fixed_clock) as store:
+        sleeves = {f"A-{n:06d}": len(account_detail(store, f"A-{n:06d}").sleeves) for n in range(1, 41)}
+    few, many = min(sleeves, key=sleeves.get), max(sleeves, key=sleeves.get)
+    assert sleeves[many] > sleeves[few]
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_detail(pilot, few)  # the kept screen holds only `few`'s cards
+        await pilot.press("escape")
+        await settle(pilot)
+        monkeypatch.setattr(key_hold, "HOLD_LIMIT", 0.2)
+        mount_all = DetailBody.mount_all
+
+        async def slow_mount(self, *widgets, **where):  # the extra cards' mount outlasts the key hold
+            await asyncio.sleep(0.4)
+            return await mount_all(self, *widgets, **where)
+
+        monkeypatch.setattr(DetailBody, "mount_all", slow_mount)
+        app.open_account(many)
+        screen = app.get_screen("detail")
+        await until_pushed_loading(pilot, screen)
+        await settle(pilot)
+        await pilot.pause(0.3)
+        assert app.screen is screen and screen.detail.account.id == many
+        title = str(screen.query_one("#account-title").content)
+        assert title.startswith(f"{many} · ") and "loading" not in title
+        assert screen.query_one(DetailBody).display and len(shown_cards(screen)) == sleeves[many]
 
 
 async def test_a_reload_redraws_only_what_changed(story_db, make_app):

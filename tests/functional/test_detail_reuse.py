@@ -24,6 +24,7 @@ from tests.conftest import Notes, fixed_clock, settle
 from tests.functional.test_detail import card, open_detail, shown_cards, text
 from tests.functional.test_live_book import live_app, other_operator_sets
 from widgets.account_table import AccountTable
+from widgets.detail_body import DetailView
 from widgets.diagnostics_list import DiagnosticsList
 from widgets.margin_panel import MarginPanel
 from widgets.risk_panel import RiskPanel
@@ -133,7 +134,7 @@ async def test_results_read_for_the_last_account_are_dropped(story_db, make_app,
     async with app.run_test(size=(80, 24)) as pilot:
         await open_detail(pilot, "A-1001")
         screen = await reopen(pilot, "A-1003")
-        screen.post_message(AccountLoaded(last))
+        screen.post_message(AccountLoaded(last, DetailView.of(last)))
         screen.post_message(RiskLoaded(risks))
         screen.post_message(FindingLoaded(finding, last.version, {s.id: s.version for s in last.sleeves}, "A-1001"))
         await settle(pilot)
@@ -229,6 +230,16 @@ async def kept_screen_then_browser(pilot) -> None:
     await settle(pilot)
 
 
+async def until_pushed_loading(pilot, screen) -> None:
+    """Give the app turns until the key hold has given up and pushed `screen` (not settle: it waits for workers,
+    and the read under test is slow)."""
+    app = pilot.app
+    for _ in range(100):
+        if app.screen is screen and not app.key_hold.holding:
+            return
+        await pilot.pause(0.02)
+
+
 def read_waits(monkeypatch, failing: bool = False) -> threading.Event:
     """From now on the detail screen's account read waits for the returned event (at most 10 s), then reads the
     account, or fails as a broken disk would (`failing`)."""
@@ -311,10 +322,7 @@ async def test_a_slow_open_shows_its_screen_loading_and_it_takes_the_keys(story_
         app.open_account("A-1003")
         await pilot.press("down")
         screen = app.get_screen("detail")
-        for _ in range(100):  # not settle: it waits for workers, and this one is slow
-            if app.screen is screen and not app.key_hold.holding:
-                break
-            await pilot.pause(0.02)
+        await until_pushed_loading(pilot, screen)
         assert app.screen is screen and screen.detail is None
         assert str(screen.query_one("#account-title").content) == "A-1003 · loading…"
         assert table.cursor_row == row  # the held key went to the loading screen, not the browser
