@@ -30,9 +30,12 @@ class RateTier:
     annual_rate: Decimal
 
     def __post_init__(self) -> None:
-        check.text(self, "custodian", least=1)
-        check.bounded(self, "min_debit", ZERO)
-        check.bounded(self, "annual_rate", ZERO, ONE)
+        check.report(self.field_problems())
+
+    def field_problems(self) -> tuple[check.FieldProblem | None, ...]:
+        return (check.text(self, "custodian", least=1),
+                check.bounded(self, "min_debit", ZERO),
+                check.bounded(self, "annual_rate", ZERO, ONE))
 
 
 @dataclass

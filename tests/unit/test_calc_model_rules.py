@@ -51,7 +51,7 @@ REFUSED: list[tuple[type, dict[str, Any], dict[str, Any], str | None, str]] = [
     (Model, MODEL, {"weights": {"SPY": D("0.5")}, "cash": D("1.5")}, "cash",
      "cash must be between 0 and 1, got 1.5"),
     (Model, MODEL, {"weights": {"SPY": 0.5, "AGG": 0.5}}, "weights",
-     "weight of SPY must be a decimal number, got 0.5"),
+     "weight of SPY must be a decimal number, got 0.5 (and 1 more)"),
     (Model, MODEL, {"weights": [("SPY", D(1))]}, "weights",
      "weights must map symbols to numbers, got [('SPY', Decimal('1'))]"),
     (Model, MODEL, {"weights": {"SPY": D("0.5")}}, None, "weights plus cash must sum to 1, got 0.5"),
