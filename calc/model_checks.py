@@ -8,9 +8,9 @@ on a partial object (store/book_schema.py) while the ones it could not are alrea
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from collections.abc import Callable
 from typing import Any
 
 # The one wording of a value of the wrong type, used by the models and by every reader of a file or setting.

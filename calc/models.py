@@ -233,10 +233,8 @@ class Account:
                 check.bounded(self, "house_maintenance", ZERO, ONE),
                 check.text(self, "maintenance_exemption", most=MAX_EXEMPTION_CHARS, optional=True),
                 check.bounded(self, "max_leverage", ONE, REGT_MAX_LEVERAGE),
-                check.kind_of(self, "sleeves", "a list of sleeves", lambda v: isinstance(v, list) and all(
-                    isinstance(s, Sleeve) for s in v)),
-                check.kind_of(self, "custodian_report", "a custodian report or none",
-                              lambda v: v is None or isinstance(v, CustodianReport)))
+                check.kind_of(self, "sleeves", "a list of sleeves", _sleeve_list),
+                check.kind_of(self, "custodian_report", "a custodian report or none", _report_or_none))
 
     @property
     def can_margin(self) -> bool:
@@ -262,14 +260,29 @@ class Account:
         raise KeyError(sleeve_id)
 
 
+def _sleeve_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(s, Sleeve) for s in value)
+
+
+def _report_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, CustodianReport)
+
+
+def _whole_days(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
 def _shares(sleeve: Sleeve) -> FieldProblem | None:
     """A sleeve's positions: whole numbers of shares, each from zero to MAX_AMOUNT (every bad symbol listed)."""
     found = check.amounts(sleeve, "positions", "shares", None, None)
-    if found is not None or not hasattr(sleeve, "positions"):
+    positions = getattr(sleeve, "positions", None)  # unset: a file's reader already reported it
+    if not isinstance(positions, dict):
         return found
-    problems = [FieldProblem("positions", f"shares of {symbol} must be zero or more, got {qty}") if qty < 0 else
-                FieldProblem("positions", f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
-                for symbol, qty in sleeve.positions.items() if qty < 0 or qty > MAX_AMOUNT]
+    problems = list(found.problems) if found is not None else []
+    problems += [FieldProblem("positions", f"shares of {symbol} must be zero or more, got {qty}") if qty < 0 else
+                 FieldProblem("positions", f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
+                 for symbol, qty in positions.items()
+                 if isinstance(qty, Decimal) and qty.is_finite() and (qty < 0 or qty > MAX_AMOUNT)]
     return check.joined(problems) if problems else None
 
 
@@ -341,7 +354,7 @@ class CalcSettings:
     def __post_init__(self) -> None:
         check.report((check.bounded(self, "min_trade", ZERO),
                       check.kind_of(self, "max_price_age_days", "a whole number of days, at least 0",
-                                    lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, shown=True),
+                                    _whole_days, shown=True),
                       check.bounded(self, "call_distance_warning", ZERO, ONE),
                       check.bounded(self, "drift_tolerance", ZERO),
                       check.bounded(self, "initial_margin", ZERO, ONE, above=True),

@@ -20,7 +20,14 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
-from calc.model_checks import FALSE_WORDS, MUST_BE_FLAG, MUST_BE_NUMBER, MUST_BE_TEXT, TRUE_WORDS, FieldProblem
+from calc.model_checks import (
+    FALSE_WORDS,
+    MUST_BE_FLAG,
+    MUST_BE_NUMBER,
+    MUST_BE_TEXT,
+    TRUE_WORDS,
+    FieldProblem,
+)
 from calc.money import dec
 
 # A value that could not be read (its problem is already listed).

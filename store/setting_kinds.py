@@ -19,7 +19,6 @@ from calc.model_checks import FALSE_WORDS, TRUE_WORDS
 from store.engines import book_location
 
 
-
 class Invalid(ValueError):
     """A value a setting cannot take; `table_key` names the entry of a table setting ([keys] help) it is about."""
 
