@@ -103,6 +103,7 @@ class Price:
         check.report(self.field_problems())
 
     def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
         return (check.text(self, "symbol", least=1, most=16),
                 check.bounded(self, "price", ZERO, MAX_AMOUNT, above=True),
                 check.day(self, "as_of"),
@@ -129,6 +130,7 @@ class Model:
             raise FieldProblem(None, f"weights plus cash must sum to 1, got {total}")
 
     def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
         return (check.text(self, "id", least=1),
                 check.text(self, "name"),
                 check.text(self, "manager"),
@@ -165,6 +167,7 @@ class Sleeve:
                                      f"applied {self.applied}")
 
     def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
         return (check.text(self, "id", least=1),
                 check.choice(self, "kind", SLEEVE_KINDS),
                 check.text(self, "model", optional=True),
@@ -193,6 +196,7 @@ class CustodianReport:
         check.report(self.field_problems())
 
     def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
         return (check.day(self, "as_of"),
                 check.amounts(self, "positions", "shares", None, None),
                 check.bounded(self, "cash", optional=True))
@@ -225,6 +229,7 @@ class Account:
             raise FieldProblem(None, "an account has at most one APM sleeve")
 
     def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
         return (check.text(self, "id", least=1),
                 check.text(self, "name"),
                 check.text(self, "custodian"),

@@ -55,8 +55,8 @@ def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> A
         return None
     try:
         return cls(**values)
-    except FieldProblem as refused:  # each names its field; a rule of the whole object names none
-        problems += [_located(where, one) for one in refused.problems]
+    except ValueError as refused:  # a FieldProblem names each field; a rule of the whole object names none
+        problems += [_located(where, one) for one in getattr(refused, "problems", (FieldProblem(None, str(refused)),))]
         return None
 
 
