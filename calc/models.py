@@ -1,9 +1,11 @@
 """The book's values: prices, models, sleeves, accounts, orders, and calculation settings.
 
 Frozen, slotted stdlib dataclasses whose `__post_init__` enforces each rule with a one-line message (a
-FieldProblem naming the field): the store's and calc's rules import no validation library (issue 17: pydantic
-and building its models were most of `show` and `acr`). Reading a book file converts JSON to these in
-store/book_file.py; rows already checked on their way into the store are built without re-checking (`trusted`).
+FieldProblem naming the field, carrying every other problem found with it): the store's and calc's rules import
+no validation library (issue 17: pydantic and building its models were most of `show` and `acr`). Each model's
+`field_problems` checks its fields one by one (a file's reader runs them on the fields it could read); its
+`__post_init__` raises them all, then checks the rules of the whole object. Reading a book file converts JSON to
+these in store/book_schema.py; stored rows are built without re-checking (`trusted`).
 """
 from __future__ import annotations
 
@@ -27,7 +29,8 @@ SleeveKind = Literal["apm", "model", "transition", "protected", "funding"]
 READ_ONLY_KINDS = frozenset({"transition", "protected", "funding"})
 ACCOUNT_TYPES: tuple[str, ...] = get_args(AccountType)
 SLEEVE_KINDS: tuple[str, ...] = get_args(SleeveKind)
-ORDER_SIDES = ("buy", "sell")
+OrderSide = Literal["buy", "sell"]
+ORDER_SIDES: tuple[str, ...] = get_args(OrderSide)
 MAX_EXEMPTION_CHARS = 500
 
 
@@ -65,9 +68,12 @@ _new, _set = object.__new__, object.__setattr__
 
 
 def trusted(cls: type[_T], **values: Any) -> _T:
-    """A model from values already checked (a stored row, a copy of a checked model), without re-checking them.
+    """A model from values its caller vouches for, without checking them: a stored row (checked on its way in), a
+    copy of a checked model, calc.build's orders, the demo generator's own book (store/mapping.account_from_book;
+    tests/unit/test_demo_write.py proves it equals the checked import's).
 
-    Every field must be given; its callers are the store's loaders, calc.build's orders and `updated`."""
+    Every field must be given (asserted: a missing one would be an unset slot that fails far from here)."""
+    assert len(values) == len(cls.__slots__), f"{cls.__name__}: every field must be given"  # type: ignore[attr-defined]
     obj = _new(cls)
     for name, value in values.items():
         _set(obj, name, value)
@@ -94,12 +100,16 @@ class Price:
     leverage_factor: Decimal | None = None
 
     def __post_init__(self) -> None:
-        check.text(self, "symbol", least=1, most=16)
-        check.bounded(self, "price", ZERO, MAX_AMOUNT, above=True)
-        check.day(self, "as_of")
-        check.flag(self, "marginable")
-        check.bounded(self, "maintenance", ZERO, ONE, optional=True)
-        check.bounded(self, "leverage_factor", ZERO, above=True, optional=True)
+        check.report(self.field_problems())
+
+    def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
+        return (check.text(self, "symbol", least=1, most=16),
+                check.bounded(self, "price", ZERO, MAX_AMOUNT, above=True),
+                check.day(self, "as_of"),
+                check.flag(self, "marginable"),
+                check.bounded(self, "maintenance", ZERO, ONE, optional=True),
+                check.bounded(self, "leverage_factor", ZERO, above=True, optional=True))
 
 
 @_model
@@ -114,15 +124,19 @@ class Model:
     cash: Decimal = ZERO
 
     def __post_init__(self) -> None:
-        check.text(self, "id", least=1)
-        check.text(self, "name")
-        check.text(self, "manager")
-        check.flag(self, "tactical")
-        weights = check.amounts(self, "weights", "weight", ZERO, ONE)
-        check.bounded(self, "cash", ZERO, ONE)
-        total = sum(weights.values(), ZERO) + self.cash
+        check.report(self.field_problems())
+        total = sum(self.weights.values(), ZERO) + self.cash
         if abs(total - ONE) > WEIGHT_TOLERANCE:
             raise FieldProblem(None, f"weights plus cash must sum to 1, got {total}")
+
+    def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
+        return (check.text(self, "id", least=1),
+                check.text(self, "name"),
+                check.text(self, "manager"),
+                check.flag(self, "tactical"),
+                check.amounts(self, "weights", "weight", ZERO, ONE),
+                check.bounded(self, "cash", ZERO, ONE))
 
 
 @_model
@@ -140,25 +154,9 @@ class Sleeve:
     cash_reserve: Decimal = ZERO
 
     def __post_init__(self) -> None:
-        check.text(self, "id", least=1)
-        check.choice(self, "kind", SLEEVE_KINDS)
-        check.text(self, "model", optional=True)
-        check.bounded(self, "cash", -MAX_AMOUNT, MAX_AMOUNT)
-        for symbol, qty in check.amounts(self, "positions", "shares", None, None).items():
-            if qty < 0:
-                raise FieldProblem("positions", f"shares of {symbol} must be zero or more, got {qty}")
-            if qty > MAX_AMOUNT:
-                raise FieldProblem("positions", f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
         if self.applied_leverage is None:
             object.__setattr__(self, "applied_leverage", self.leverage)
-        for name in ("leverage", "applied_leverage"):
-            # A sleeve does not know its account's cap, so only Reg T's 2.0 applies here; the store and the
-            # editor check the account's own cap with the same function.
-            problem = leverage_problem(check.number(self, name, getattr(self, name)), REGT_MAX_LEVERAGE, name=name)
-            if problem:
-                raise FieldProblem(name, problem)
-        check.flag(self, "track_manager")
-        check.bounded(self, "cash_reserve", ZERO, ONE, below=True)
+        check.report(self.field_problems())
         if self.kind == "model" and not self.model:
             raise FieldProblem(None, "a model sleeve must name its model")
         if self.kind != "model" and self.leverage != ONE:
@@ -167,6 +165,18 @@ class Sleeve:
         if self.kind != "model" and self.applied != ONE:
             raise FieldProblem(None, f"leverage applies to model sleeves only; this {self.kind} sleeve has "
                                      f"applied {self.applied}")
+
+    def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
+        return (check.text(self, "id", least=1),
+                check.choice(self, "kind", SLEEVE_KINDS),
+                check.text(self, "model", optional=True),
+                check.bounded(self, "cash", -MAX_AMOUNT, MAX_AMOUNT),
+                _shares(self),
+                _leverage(self, "leverage"),
+                _leverage(self, "applied_leverage"),
+                check.flag(self, "track_manager"),
+                check.bounded(self, "cash_reserve", ZERO, ONE, below=True))
 
     @property
     def applied(self) -> Decimal:
@@ -183,9 +193,13 @@ class CustodianReport:
     cash: Decimal | None = None  # None: the file had no CASH line for the account, so cash is not compared
 
     def __post_init__(self) -> None:
-        check.day(self, "as_of")
-        check.amounts(self, "positions", "shares", None, None)
-        check.bounded(self, "cash", optional=True)
+        check.report(self.field_problems())
+
+    def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
+        return (check.day(self, "as_of"),
+                check.amounts(self, "positions", "shares", None, None),
+                check.bounded(self, "cash", optional=True))
 
 
 @_model
@@ -207,23 +221,25 @@ class Account:
     custodian_report: CustodianReport | None = None
 
     def __post_init__(self) -> None:
-        check.text(self, "id", least=1)
-        check.text(self, "name")
-        check.text(self, "custodian")
-        check.choice(self, "type", ACCOUNT_TYPES)
-        check.flag(self, "margin_enabled")
-        check.bounded(self, "house_maintenance", ZERO, ONE)
-        check.text(self, "maintenance_exemption", most=MAX_EXEMPTION_CHARS, optional=True)
-        check.bounded(self, "max_leverage", ONE, REGT_MAX_LEVERAGE)
-        if not isinstance(self.sleeves, list) or not all(isinstance(s, Sleeve) for s in self.sleeves):
-            raise FieldProblem("sleeves", "sleeves must be a list of sleeves")
-        if not (self.custodian_report is None or isinstance(self.custodian_report, CustodianReport)):
-            raise FieldProblem("custodian_report", "custodian_report must be a custodian report or none")
+        check.report(self.field_problems())
         ids = [s.id for s in self.sleeves]
         if len(ids) != len(set(ids)):
             raise FieldProblem(None, "sleeve ids must be unique within the account")
         if sum(1 for s in self.sleeves if s.kind == "apm") > 1:
             raise FieldProblem(None, "an account has at most one APM sleeve")
+
+    def field_problems(self) -> tuple[FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (calc.model_checks: a field not set is skipped)."""
+        return (check.text(self, "id", least=1),
+                check.text(self, "name"),
+                check.text(self, "custodian"),
+                check.choice(self, "type", ACCOUNT_TYPES),
+                check.flag(self, "margin_enabled"),
+                check.bounded(self, "house_maintenance", ZERO, ONE),
+                check.text(self, "maintenance_exemption", most=MAX_EXEMPTION_CHARS, optional=True),
+                check.bounded(self, "max_leverage", ONE, REGT_MAX_LEVERAGE),
+                check.kind_of(self, "sleeves", "a list of sleeves", _sleeve_list),
+                check.kind_of(self, "custodian_report", "a custodian report or none", _report_or_none))
 
     @property
     def can_margin(self) -> bool:
@@ -249,6 +265,50 @@ class Account:
         raise KeyError(sleeve_id)
 
 
+def _sleeve_list(value: Any) -> bool:
+    return isinstance(value, list) and all(isinstance(s, Sleeve) for s in value)
+
+
+def _report_or_none(value: Any) -> bool:
+    return value is None or isinstance(value, CustodianReport)
+
+
+def _whole_days(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _shares(sleeve: Sleeve) -> FieldProblem | None:
+    """A sleeve's positions: whole numbers of shares, each from zero to MAX_AMOUNT (every bad symbol listed)."""
+    found = check.amounts(sleeve, "positions", "shares", None, None)
+    positions = getattr(sleeve, "positions", None)  # unset: a file's reader already reported it
+    if not isinstance(positions, dict):
+        return found
+    problems = list(found.problems) if found is not None else []
+    problems += [FieldProblem("positions", f"shares of {symbol} must be zero or more, got {qty}") if qty < 0 else
+                 FieldProblem("positions", f"shares of {symbol} must be at most {MAX_AMOUNT:,.0f}, got {qty}")
+                 for symbol, qty in positions.items()
+                 if isinstance(qty, Decimal) and qty.is_finite() and (qty < 0 or qty > MAX_AMOUNT)]
+    return check.joined(problems) if problems else None
+
+
+def _leverage(sleeve: Sleeve, name: str) -> FieldProblem | None:
+    """A sleeve's leverage or applied leverage within Reg T's range.
+
+    A sleeve does not know its account's cap, so only Reg T's 2.0 applies here; the store and the editor check
+    the account's own cap with the same function (`leverage_problem`)."""
+    try:
+        value = getattr(sleeve, name)
+    except AttributeError:  # not read from a file: already reported
+        return None
+    if value is None or (name == "applied_leverage" and value is getattr(sleeve, "leverage", None)):
+        return None  # left out, so the leverage's own (the same value: its problem is listed once)
+    try:
+        problem = leverage_problem(check.number(sleeve, name, value), REGT_MAX_LEVERAGE, name=name)
+    except FieldProblem as refused:
+        return refused
+    return None if problem is None else FieldProblem(name, problem)
+
+
 def percent_text(rate: Decimal) -> str:
     """A rate as a plain percentage number: 0.2 -> "20", 0.225 -> "22.5"."""
     return f"{(rate * 100).normalize():f}"
@@ -268,16 +328,16 @@ class Order:
 
     sleeve_id: str
     symbol: str
-    side: Literal["buy", "sell"]
+    side: OrderSide
     quantity: Decimal
     price: Decimal
 
     def __post_init__(self) -> None:
-        check.text(self, "sleeve_id")
-        check.text(self, "symbol")
-        check.choice(self, "side", ORDER_SIDES)
-        check.bounded(self, "quantity")
-        check.bounded(self, "price")
+        check.report((check.text(self, "sleeve_id"),
+                      check.text(self, "symbol"),
+                      check.choice(self, "side", ORDER_SIDES),
+                      check.bounded(self, "quantity"),
+                      check.bounded(self, "price")))
 
     @property
     def notional(self) -> Decimal:
@@ -297,16 +357,14 @@ class CalcSettings:
     reconcile_cash_tolerance: Decimal = ONE
 
     def __post_init__(self) -> None:
-        check.bounded(self, "min_trade", ZERO)
-        days = self.max_price_age_days
-        if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-            raise FieldProblem("max_price_age_days", f"max_price_age_days must be a whole number of days, at least "
-                                                     f"0, got {days!r}")
-        check.bounded(self, "call_distance_warning", ZERO, ONE)
-        check.bounded(self, "drift_tolerance", ZERO)
-        check.bounded(self, "initial_margin", ZERO, ONE, above=True)
-        check.bounded(self, "annual_rate", ZERO)
-        check.bounded(self, "reconcile_cash_tolerance", ZERO)
+        check.report((check.bounded(self, "min_trade", ZERO),
+                      check.kind_of(self, "max_price_age_days", "a whole number of days, at least 0",
+                                    _whole_days, shown=True),
+                      check.bounded(self, "call_distance_warning", ZERO, ONE),
+                      check.bounded(self, "drift_tolerance", ZERO),
+                      check.bounded(self, "initial_margin", ZERO, ONE, above=True),
+                      check.bounded(self, "annual_rate", ZERO),
+                      check.bounded(self, "reconcile_cash_tolerance", ZERO)))
 
 
 def price_map(prices: list[Price] | dict[str, Price]) -> dict[str, Price]:

@@ -30,9 +30,13 @@ class RateTier:
     annual_rate: Decimal
 
     def __post_init__(self) -> None:
-        check.text(self, "custodian", least=1)
-        check.bounded(self, "min_debit", ZERO)
-        check.bounded(self, "annual_rate", ZERO, ONE)
+        check.report(self.field_problems())
+
+    def field_problems(self) -> tuple[check.FieldProblem | None, ...]:
+        """Each field's problem, None when it is fine (as calc's models)."""
+        return (check.text(self, "custodian", least=1),
+                check.bounded(self, "min_debit", ZERO),
+                check.bounded(self, "annual_rate", ZERO, ONE))
 
 
 @dataclass

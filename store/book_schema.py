@@ -1,12 +1,16 @@
 """A book file's JSON values as calc's models, every problem named by its JSON path (store/book_file.py's reader).
 
-The fields and their types are the models' own (their dataclass annotations): JSON numbers and numeric text
-become Decimals (a float through its shortest repr, calc.money.dec), ISO text becomes a date, true/false (or the
-usual spellings of them) a bool; the models' `__post_init__` then checks ranges and rules, and a refusal names its
-field (calc.model_checks.FieldProblem). Stdlib only: no validation library is imported, not even by `import`.
+The fields and their types are the models' own (their dataclass annotations): JSON numbers, numeric text and
+Decimals (a book built in Python, store.book.import_book) become Decimals (a float through its shortest repr,
+calc.money.dec); text as YYYY-MM-DD, and nothing else, becomes a date; a flag is true/false, one of the words in
+calc.model_checks.TRUE_WORDS/FALSE_WORDS in any case, or the number 1 or 0. The models then check ranges and
+rules, each refusal naming its field (calc.model_checks.FieldProblem); every problem is listed at its path, and
+the fields that could be read are range-checked even when another field of the object could not (as pydantic
+did). Stdlib only: no validation library is imported, not even by `import`.
 """
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable
@@ -16,15 +20,22 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Any
 
+from calc.model_checks import (
+    FALSE_WORDS,
+    MUST_BE_FLAG,
+    MUST_BE_NUMBER,
+    MUST_BE_TEXT,
+    TRUE_WORDS,
+    FieldProblem,
+)
 from calc.money import dec
 
 # A value that could not be read (its problem is already listed).
 BAD: Any = object()
 Reader = Callable[[Any, str, list[str]], Any]
-# What JSON writers use for a flag besides true/false (the spellings pydantic's lax mode took before).
-TRUE_WORDS = frozenset({"1", "on", "t", "true", "y", "yes"})
-FALSE_WORDS = frozenset({"0", "off", "f", "false", "n", "no"})
-NUMERIC = frozenset({int, float, str})
+NUMERIC = frozenset({int, float, str, Decimal})
+# Exactly YYYY-MM-DD: date.fromisoformat also takes 20261120, 2026-W47-5 and more (3.11), which no book writes.
+DAY_TEXT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> Any:
@@ -40,13 +51,28 @@ def read_object(cls: type[Any], item: Any, where: str, problems: list[str]) -> A
         problems += [f"{where}.{name}: required" for name in readers if name in required and name not in item]
     values = {name: reader(item[name], f"{where}.{name}", problems) for name, reader in readers.items() if name in item}
     if len(problems) > found:
+        _check_what_was_read(cls, values, where, problems)
         return None
     try:
         return cls(**values)
-    except ValueError as refused:  # a FieldProblem names its field; a rule of the whole object names none
-        name = getattr(refused, "field", None)
-        problems.append(f"{where}.{name}: {refused}" if name else f"{where}: {refused}")
+    except ValueError as refused:  # a FieldProblem names each field; a rule of the whole object names none
+        problems += [_located(where, one) for one in getattr(refused, "problems", (FieldProblem(None, str(refused)),))]
         return None
+
+
+def _check_what_was_read(cls: type[Any], values: dict[str, Any], where: str, problems: list[str]) -> None:
+    """List the range problems of the fields that were read, when others were not (their checks skip unset fields;
+    the rules of the whole object wait for every field, as pydantic's model validators did)."""
+    partial = object.__new__(cls)
+    for name, value in values.items():
+        if value is not BAD:
+            object.__setattr__(partial, name, value)
+    found = partial.field_problems()
+    problems += [_located(where, one) for problem in found if problem is not None for one in problem.problems]
+
+
+def _located(where: str, problem: FieldProblem) -> str:
+    return f"{where}.{problem.field}: {problem.message}" if problem.field else f"{where}: {problem.message}"
 
 
 @cache
@@ -86,7 +112,7 @@ def _shown(value: Any) -> str:
 
 
 def _text(value: Any, where: str, problems: list[str]) -> Any:
-    return value if isinstance(value, str) else _problem(problems, where, f"must be text, got {_shown(value)}")
+    return value if isinstance(value, str) else _problem(problems, where, f"{MUST_BE_TEXT}, got {_shown(value)}")
 
 
 def _number(value: Any, where: str, problems: list[str]) -> Any:
@@ -95,25 +121,26 @@ def _number(value: Any, where: str, problems: list[str]) -> Any:
             return dec(value)
         except (InvalidOperation, ValueError):
             pass
-    return _problem(problems, where, f"must be a decimal number, got {_shown(value)}")
+    return _problem(problems, where, f"{MUST_BE_NUMBER}, got {_shown(value)}")
 
 
 def _flag(value: Any, where: str, problems: list[str]) -> Any:
     if isinstance(value, bool):
         return value
-    word = str(value).strip().lower() if isinstance(value, (int, float, str)) else None
-    if word in TRUE_WORDS or word in FALSE_WORDS or word in ("1.0", "0.0"):
-        return word in TRUE_WORDS or word == "1.0"
-    return _problem(problems, where, f"must be true or false (a boolean), got {_shown(value)}")
+    if type(value) in (int, float) and value in (0, 1):  # JSON's 1, 0, 1.0 and 0.0
+        return value == 1
+    if isinstance(value, str) and (value.lower() in TRUE_WORDS or value.lower() in FALSE_WORDS):
+        return value.lower() in TRUE_WORDS
+    return _problem(problems, where, f"{MUST_BE_FLAG} (a boolean), got {_shown(value)}")
 
 
 def _day(value: Any, where: str, problems: list[str]) -> Any:
     if isinstance(value, date) and not isinstance(value, datetime):  # a book made in Python (the demo's)
         return value
-    if isinstance(value, str):
+    if isinstance(value, str) and DAY_TEXT.fullmatch(value):
         try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
+            return date.fromisoformat(value)
+        except ValueError:  # 2026-02-30
             pass
     return _problem(problems, where, f"must be a date as YYYY-MM-DD, got {_shown(value)}")
 

@@ -155,12 +155,12 @@ def load_accounts(conn: sqlite3.Connection, account_ids: list[str]) -> list[Acco
     for acc_id, name, custodian, type_, margin_enabled, house, max_leverage in conn.execute(
             "SELECT id, name, custodian, type, margin_enabled, house_maintenance, max_leverage FROM accounts "
             f"WHERE id IN ({marks}) ORDER BY id", account_ids):
-        accounts.append(_trusted(calc.Account, {
-            "id": acc_id, "name": name, "custodian": custodian, "type": type_,
-            "margin_enabled": bool(margin_enabled), "house_maintenance": _decimal(house),
-            "max_leverage": _decimal(max_leverage), "maintenance_exemption": None,
-            "custodian_report": reports.get(acc_id),
-            "sleeves": [_trusted_sleeve(s, positions) for s in sleeves.get(acc_id, [])]}))
+        accounts.append(calc.trusted(calc.Account,
+            id=acc_id, name=name, custodian=custodian, type=type_,
+            margin_enabled=bool(margin_enabled), house_maintenance=_decimal(house),
+            max_leverage=_decimal(max_leverage), maintenance_exemption=None,
+            custodian_report=reports.get(acc_id),
+            sleeves=[_trusted_sleeve(s, positions) for s in sleeves.get(acc_id, [])]))
     return accounts
 
 
@@ -172,9 +172,9 @@ def load_custodian_reports(conn: sqlite3.Connection, account_ids: list[str]) -> 
             f"SELECT account_id, symbol, quantity FROM custodian_positions WHERE account_id IN ({marks})",
             account_ids):
         held.setdefault(account_id, {})[symbol] = _decimal(quantity)
-    return {account_id: _trusted(calc.CustodianReport, {
-                "as_of": date.fromisoformat(as_of), "positions": held.get(account_id, {}),
-                "cash": None if cash is None else _decimal(cash)})
+    return {account_id: calc.trusted(calc.CustodianReport,
+                as_of=date.fromisoformat(as_of), positions=held.get(account_id, {}),
+                cash=None if cash is None else _decimal(cash))
             for account_id, as_of, cash in conn.execute(
                 f"SELECT account_id, as_of, cash FROM custodian_reports WHERE account_id IN ({marks})", account_ids)}
 
@@ -184,26 +184,26 @@ def account_from_book(data: dict[str, Any]) -> Account:
     through their shortest repr, ints exactly, absent keys the models' defaults) without re-checking it.
     tests/unit/test_demo_write.py proves the demo's book equals the checked import's."""
     report = data.get("custodian_report")
-    return _trusted(calc.Account, {
-        "id": data["id"], "name": data.get("name", ""), "custodian": data.get("custodian", ""),
-        "type": data.get("type", "margin"), "margin_enabled": data.get("margin_enabled", False),
-        "house_maintenance": _given(data, "house_maintenance", _account_default("house_maintenance")),
-        "maintenance_exemption": data.get("maintenance_exemption"),
-        "max_leverage": _given(data, "max_leverage", _account_default("max_leverage")),
-        "sleeves": [_book_sleeve(s) for s in data.get("sleeves", ())],
-        "custodian_report": None if report is None else _trusted(calc.CustodianReport, {
-            "as_of": _date(report["as_of"]), "positions": _shares(report.get("positions", {})),
-            "cash": None if report.get("cash") is None else dec(report["cash"])})})
+    return calc.trusted(calc.Account,
+        id=data["id"], name=data.get("name", ""), custodian=data.get("custodian", ""),
+        type=data.get("type", "margin"), margin_enabled=data.get("margin_enabled", False),
+        house_maintenance=_given(data, "house_maintenance", _account_default("house_maintenance")),
+        maintenance_exemption=data.get("maintenance_exemption"),
+        max_leverage=_given(data, "max_leverage", _account_default("max_leverage")),
+        sleeves=[_book_sleeve(s) for s in data.get("sleeves", ())],
+        custodian_report=None if report is None else calc.trusted(calc.CustodianReport,
+            as_of=_date(report["as_of"]), positions=_shares(report.get("positions", {})),
+            cash=None if report.get("cash") is None else dec(report["cash"])))
 
 
 def _book_sleeve(data: dict[str, Any]) -> Sleeve:
     leverage = _given(data, "leverage", ONE)
     applied = data.get("applied_leverage")
-    return _trusted(calc.Sleeve, {
-        "id": data["id"], "kind": data["kind"], "model": data.get("model"), "cash": _given(data, "cash", ZERO),
-        "positions": _shares(data.get("positions", {})), "leverage": leverage,
-        "applied_leverage": leverage if applied is None else _number(applied),
-        "track_manager": data.get("track_manager", True), "cash_reserve": _given(data, "cash_reserve", ZERO)})
+    return calc.trusted(calc.Sleeve,
+        id=data["id"], kind=data["kind"], model=data.get("model"), cash=_given(data, "cash", ZERO),
+        positions=_shares(data.get("positions", {})), leverage=leverage,
+        applied_leverage=leverage if applied is None else _number(applied),
+        track_manager=data.get("track_manager", True), cash_reserve=_given(data, "cash_reserve", ZERO))
 
 
 @lru_cache(maxsize=8)
@@ -241,15 +241,10 @@ _decimal = lru_cache(maxsize=65536)(Decimal)
 
 def _trusted_sleeve(s: tuple[Any, ...], positions: dict[str, dict[str, Decimal]]) -> Sleeve:
     """A sleeve from its row (account_id, id, kind, model, cash_cents, leverage, applied, track, reserve)."""
-    return _trusted(calc.Sleeve, {
-        "id": s[1], "kind": s[2], "model": s[3], "cash": from_cents(s[4]), "positions": positions.get(s[1], {}),
-        "leverage": _decimal(s[5]), "applied_leverage": _decimal(s[6]), "track_manager": bool(s[7]),
-        "cash_reserve": _decimal(s[8])})
-
-
-def _trusted(cls: type[Any], fields: dict[str, Any]) -> Any:
-    """A model from values already checked on their way into the store (every field given), not re-checked."""
-    return calc.trusted(cls, **fields)
+    return calc.trusted(calc.Sleeve,
+        id=s[1], kind=s[2], model=s[3], cash=from_cents(s[4]), positions=positions.get(s[1], {}),
+        leverage=_decimal(s[5]), applied_leverage=_decimal(s[6]), track_manager=bool(s[7]),
+        cash_reserve=_decimal(s[8]))
 
 
 def _rows(conn: sqlite3.Connection, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from calc.model_checks import FALSE_WORDS, MUST_BE_FLAG, TRUE_WORDS
 from calc.money import MAX_AMOUNT
 from store.errors import InvalidInput
 from store.input_file import csv_records
@@ -19,8 +20,6 @@ from store.input_file import csv_records
 REQUIRED_COLUMNS = ("symbol", "price", "as_of")
 OPTIONAL_COLUMNS = ("marginable", "maintenance", "leverage_factor")
 PRICE_COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-TRUE_WORDS = frozenset({"true", "yes", "y", "1"})
-FALSE_WORDS = frozenset({"false", "no", "n", "0"})
 
 
 @dataclass(frozen=True)
@@ -119,7 +118,7 @@ def _line(where: str, record: dict[str, Any], today: date, problems: list[str]) 
         found.append(f"as_of {as_of.isoformat()} is in the future (today is {today.isoformat()})")
     marginable = _flag(record.get("marginable", ""))
     if marginable == "bad":
-        found.append(f"marginable must be true or false, got {_show(record.get('marginable'))}")
+        found.append(f"marginable {MUST_BE_FLAG}, got {_show(record.get('marginable'))}")
     maintenance = _optional(record, "maintenance", lambda d: 0 <= d <= 1, "a fraction from 0 to 1", found)
     factor = _optional(record, "leverage_factor", lambda d: d > 0, "a positive number", found)
     if found:

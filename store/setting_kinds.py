@@ -15,10 +15,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from calc.model_checks import FALSE_WORDS, TRUE_WORDS
 from store.engines import book_location
-
-TRUE = frozenset({"1", "on", "t", "true", "y", "yes"})
-FALSE = frozenset({"0", "off", "f", "false", "n", "no"})
 
 
 class Invalid(ValueError):
@@ -90,8 +88,8 @@ def parse_boolean(value: Any) -> bool:
         return value
     if isinstance(value, int) and value in (0, 1):
         return bool(value)
-    if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
-        return value.strip().lower() in TRUE
+    if isinstance(value, str) and value.strip().lower() in TRUE_WORDS | FALSE_WORDS:
+        return value.strip().lower() in TRUE_WORDS
     raise _must_be("true or false", value)
 
 

@@ -3,6 +3,7 @@ models are frozen dataclasses that check themselves, no pydantic)."""
 from __future__ import annotations
 
 import dataclasses
+import typing
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -51,7 +52,7 @@ REFUSED: list[tuple[type, dict[str, Any], dict[str, Any], str | None, str]] = [
     (Model, MODEL, {"weights": {"SPY": D("0.5")}, "cash": D("1.5")}, "cash",
      "cash must be between 0 and 1, got 1.5"),
     (Model, MODEL, {"weights": {"SPY": 0.5, "AGG": 0.5}}, "weights",
-     "weight of SPY must be a decimal number, got 0.5"),
+     "weight of SPY must be a decimal number, got 0.5 (and 1 more)"),
     (Model, MODEL, {"weights": [("SPY", D(1))]}, "weights",
      "weights must map symbols to numbers, got [('SPY', Decimal('1'))]"),
     (Model, MODEL, {"weights": {"SPY": D("0.5")}}, None, "weights plus cash must sum to 1, got 0.5"),
@@ -157,3 +158,48 @@ def test_trusted_builds_the_same_value_without_the_checks():
     values = {name: getattr(checked, name) for name in checked.__slots__}
     assert trusted(Sleeve, **values) == checked
     assert trusted(Order, **{**ORDER, "quantity": D(-1)}).quantity == D(-1)  # no check ran
+
+
+def test_every_problem_of_a_model_is_carried_by_its_one_refusal():
+    """Review finding 3: the checks stopped at the first bad field; the str stays one clear line."""
+    with pytest.raises(FieldProblem) as refused:
+        Sleeve(id="", kind="model", model="m", leverage=D("2.5"), cash_reserve=D(1), positions={"A": D(-1), "B": 1.5})
+    assert str(refused.value) == "id must not be empty (and 4 more)" and refused.value.field == "id"
+    assert [(p.field, str(p)) for p in refused.value.problems] == [
+        ("id", "id must not be empty"),
+        ("positions", "shares of B must be a decimal number, got 1.5"),
+        ("positions", "shares of A must be zero or more, got -1"),
+        ("leverage", "leverage must be between 1.00 and 2.00, got 2.5"),
+        ("cash_reserve", "cash_reserve must be at least 0 and below 1, got 1")]
+
+
+def test_a_models_amounts_are_its_own_copy():
+    """Review finding 5: the frozen model kept the caller's dict, so changing that dict changed the model."""
+    weights = {"SPY": D("0.6"), "AGG": D("0.4")}
+    model = Model(id="m", weights=weights)
+    weights["QQQ"] = D(1)
+    assert model.weights == {"SPY": D("0.6"), "AGG": D("0.4")}
+    positions = {"SPY": D(3)}
+    sleeve, report = Sleeve(**SLEEVE, positions=positions), CustodianReport(as_of=TODAY, positions=positions)
+    positions["SPY"] = D(-3)
+    assert sleeve.positions == report.positions == {"SPY": D(3)}
+
+
+def test_a_datetime_is_not_a_date():
+    """Review finding 5: a datetime was kept, saved as 2026-11-20T10:30:00, which the loader cannot read back."""
+    from datetime import datetime
+    with pytest.raises(FieldProblem, match=r"as_of must be a date, got datetime\.datetime\(2026, 11, 20, 10, 30\)"):
+        Price(**{**PRICE, "as_of": datetime(2026, 11, 20, 10, 30)})
+    with pytest.raises(FieldProblem, match="as_of must be a date"):
+        CustodianReport(as_of=datetime(2026, 11, 20))
+
+
+def test_trusted_needs_every_field():
+    """Review finding 5: a missing field left an unset slot that failed far away, at its first read."""
+    with pytest.raises(AssertionError, match="Order: every field must be given"):
+        trusted(Order, **{k: v for k, v in ORDER.items() if k != "price"})
+
+
+def test_order_sides_are_the_literals():
+    from calc.models import ORDER_SIDES, OrderSide
+    assert ORDER_SIDES == ("buy", "sell") == typing.get_args(OrderSide)
