@@ -22,6 +22,10 @@ MUST_BE_FLAG = "must be true or false"
 TRUE_WORDS = frozenset({"true", "t", "yes", "y", "on", "1"})
 FALSE_WORDS = frozenset({"false", "f", "no", "n", "off", "0"})
 
+# A field left unset: the book reader builds a model from the fields it could read, so each check skips a field
+# whose file value had the wrong type (that problem is reported already).
+UNSET: Any = object()
+
 
 class FieldProblem(ValueError):
     """A value a model refuses, with the field it belongs to (None: the object as a whole).
@@ -81,9 +85,8 @@ def number(obj: Any, name: str, value: Any) -> Decimal:
 def bounded(obj: Any, name: str, low: Decimal | None = None, high: Decimal | None = None, *,
             above: bool = False, below: bool = False, optional: bool = False) -> FieldProblem | None:
     """Field `name` is a finite number within [low, high] (`above`/`below`: the end itself excluded)."""
-    try:
-        value = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    value = getattr(obj, name, UNSET)
+    if value is UNSET:
         return None
     if value is None and optional:
         return None
@@ -113,9 +116,8 @@ def range_words(low: Decimal | None, high: Decimal | None, above: bool = False, 
 def text(obj: Any, name: str, *, least: int = 0, most: int | None = None,
          optional: bool = False) -> FieldProblem | None:
     """Field `name` is a string of `least` to `most` characters (or None, when `optional`)."""
-    try:
-        value = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    value = getattr(obj, name, UNSET)
+    if value is UNSET:
         return None
     if value is None and optional:
         return None
@@ -131,9 +133,8 @@ def text(obj: Any, name: str, *, least: int = 0, most: int | None = None,
 
 def flag(obj: Any, name: str) -> FieldProblem | None:
     """Field `name` is true or false."""
-    try:
-        value = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    value = getattr(obj, name, UNSET)
+    if value is UNSET:
         return None
     if not isinstance(value, bool):
         return FieldProblem(name, f"{name} {MUST_BE_FLAG} (a boolean), got {value!r}")
@@ -142,9 +143,8 @@ def flag(obj: Any, name: str) -> FieldProblem | None:
 
 def choice(obj: Any, name: str, choices: tuple[str, ...]) -> FieldProblem | None:
     """Field `name` is one of `choices`."""
-    try:
-        value = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    value = getattr(obj, name, UNSET)
+    if value is UNSET:
         return None
     if value not in choices:
         return FieldProblem(name, f"{name} must be one of {', '.join(choices)}, got {value!r}")
@@ -153,9 +153,8 @@ def choice(obj: Any, name: str, choices: tuple[str, ...]) -> FieldProblem | None
 
 def day(obj: Any, name: str) -> FieldProblem | None:
     """Field `name` is a date, never a datetime (stored as its ISO text, a datetime's could not be read back)."""
-    try:
-        value = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    value = getattr(obj, name, UNSET)
+    if value is UNSET:
         return None
     if not isinstance(value, date) or isinstance(value, datetime):
         return FieldProblem(name, f"{name} must be a date, got {value!r}")
@@ -167,9 +166,8 @@ def amounts(obj: Any, name: str, what: str, low: Decimal | None, high: Decimal |
 
     The field becomes a copy of the given dict, ints as Decimals: the frozen model is not changed through the
     caller's dict (pydantic copied it too). Every bad symbol is a problem of its own."""
-    try:
-        given = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    given = getattr(obj, name, UNSET)
+    if given is UNSET:
         return None
     if not isinstance(given, dict):
         return FieldProblem(name, f"{name} must map symbols to numbers, got {given!r}")
@@ -194,9 +192,8 @@ def amounts(obj: Any, name: str, what: str, low: Decimal | None, high: Decimal |
 
 def kind_of(obj: Any, name: str, what: str, test: Callable[[Any], bool], *, shown: bool = False) -> FieldProblem | None:
     """Field `name` passes `test`: "`name` must be `what`" (with the value given, when `shown`) otherwise."""
-    try:
-        value = getattr(obj, name)
-    except AttributeError:  # not read from a file: already reported
+    value = getattr(obj, name, UNSET)
+    if value is UNSET:
         return None
     if test(value):
         return None
