@@ -128,14 +128,31 @@ class BrowserScreen(ConsoleScreen[None]):
         first = page.offset + 1 if page.rows else 0
         last = page.offset + len(page.rows)
         total = f"{page.total:,}" + ("" if page.exact else "+")
-        scope = f"{total} match '{self.filter_text}'" if self.filter_text else "all"
-        if self.page_code and "code:" not in self.filter_text.lower():
-            scope += f" with {self.page_code}"
         order = f" · by {SORT_LABELS[self.sort]}" if self.sort != "id" else ""
         reconciled = f" ({self.freshness.reconciled_today:,} reconciled today)" if self.freshness else ""
-        self.query_one("#status", Static).update(
-            f"{page.book_size:,} accounts{reconciled} · {scope}{order} · rows {first:,}-{last:,} of {total}"
-            + (" · n/p" if page.total > page.limit else ""))
+        more = " · n/p" if page.total > page.limit else ""
+        room = self.query_one("#status", Static).content_region.width or self.app.size.width - 2
+
+        def line(reconciled: str, more: str, shown_filter: str) -> str:
+            scope = f"{total} match '{shown_filter}'" if self.filter_text else "all"
+            if self.page_code and "code:" not in self.filter_text.lower():
+                scope += f" with {self.page_code}"
+            return (f"{page.book_size:,} accounts{reconciled} · {scope}{order} · rows {first:,}-{last:,} of "
+                    f"{total}{more}")
+
+        # On a narrow terminal the line gives up, in order, the reconciled count, the paging hint and the end of
+        # a long filter, so the match count and the rows shown stay on screen.
+        text = line(reconciled, more, self.filter_text)
+        for text in (text, line("", more, self.filter_text), line("", "", self.filter_text)):
+            if len(text) <= room:
+                break
+        else:
+            cut = len(self.filter_text) - (len(text) - room) - 1
+            text = line("", "", self.filter_text[:max(cut, 1)] + "…")
+        self.query_one("#status", Static).update(text)
+
+    def on_resize(self) -> None:
+        self._show_status()  # a narrower or wider terminal fits the status line again
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

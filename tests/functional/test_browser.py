@@ -236,3 +236,20 @@ async def test_a_broad_filter_is_counted_after_its_page(demo_db, make_app, monke
         await pilot.press("n")
         await settle(pilot)
         assert "rows 11-20 of 20" in status(app)  # no page past the counted end
+
+
+async def test_a_long_filter_keeps_the_match_count_and_rows_on_a_narrow_status_line(demo_db, make_app):
+    """At 80 columns a long filter pushed "rows … of …" off the status line (cut at the edge): the line now gives
+    up the reconciled count, the paging hint, then the end of the filter text."""
+    words = "smith family revocable living trust under agreement"
+    app = make_app(page_size=10)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *words)
+        await settle(pilot)
+        text = status(app)
+        assert len(text) <= app.screen.query_one("#status").content_region.width, text
+        assert text.startswith("40 accounts · 0 match 'smith family") and text.endswith("…' · rows 0-0 of 0")
+        await pilot.resize_terminal(160, 24)
+        await settle(pilot)
+        assert status(app) == f"40 accounts ({app.screen.freshness.reconciled_today:,} reconciled today) · 0 match '{words}' · rows 0-0 of 0"
