@@ -4,10 +4,18 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
 HEAVY = ("textual", "sqlite3", "sqlite_utils")
+
+
+def printed_json(code: str) -> Any:
+    """What `code`, run in a clean interpreter, printed as JSON."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
 
 
 def test_import_calc_loads_no_ui_or_database_modules():
@@ -15,9 +23,7 @@ def test_import_calc_loads_no_ui_or_database_modules():
         "import json, sys; import calc; "
         f"print(json.dumps([m for m in {list(HEAVY)!r} if m in sys.modules]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert printed_json(code) == []
 
 
 def test_every_calc_submodule_is_pure():
@@ -27,9 +33,7 @@ def test_every_calc_submodule_is_pure():
         "    importlib.import_module(info.name)\n"
         f"print(json.dumps([m for m in sys.modules if m.split('.')[0] in {list(HEAVY)!r}]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == []
+    assert printed_json(code) == []
 
 
 def test_calc_names_load_on_first_use_from_their_home():
@@ -45,9 +49,7 @@ def test_calc_names_load_on_first_use_from_their_home():
         "wrong = [n for n, m in homes.items() if getattr(calc, n) is not getattr(importlib.import_module(m), n)]\n"
         "print(json.dumps([before, light, sorted(homes) == sorted(calc.__all__), wrong]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    before, light, same_names, wrong = json.loads(done.stdout)
+    before, light, same_names, wrong = printed_json(code)
     assert before == []
     assert light == ["calc.vocabulary"]
     assert same_names and wrong == []
@@ -65,9 +67,7 @@ def test_views_load_on_first_use_from_their_home():
         "wrong = [n for n, m in homes.items() if getattr(views, n) is not getattr(importlib.import_module(m), n)]\n"
         "print(json.dumps([light, sorted(homes) == sorted(views.__all__), wrong]))"
     )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False)
-    assert done.returncode == 0, done.stderr
-    light, same_names, wrong = json.loads(done.stdout)
+    light, same_names, wrong = printed_json(code)
     assert light == ["calc.money", "calc.page_views", "calc.views"]
     assert same_names and wrong == []
 
