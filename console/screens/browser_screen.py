@@ -142,11 +142,9 @@ class BrowserScreen(ConsoleScreen[None]):
 
         # On a narrow terminal the line gives up, in order, the reconciled count, the paging hint and the end of
         # a long filter, so the match count and the rows shown stay on screen.
-        text = line(reconciled, more, self.filter_text)
-        for text in (text, line("", more, self.filter_text), line("", "", self.filter_text)):
-            if len(text) <= room:
-                break
-        else:
+        fitting = (line(reconciled, more, self.filter_text), line("", more, self.filter_text))
+        text = next((t for t in fitting if len(t) <= room), line("", "", self.filter_text))
+        if len(text) > room:
             cut = len(self.filter_text) - (len(text) - room) - 1
             text = line("", "", self.filter_text[:max(cut, 1)] + "…")
         self.query_one("#status", Static).update(text)
