@@ -87,7 +87,6 @@ async def test_a_push_while_the_cards_mount_keeps_the_accounts_title(demo_db, ma
         screen = app.get_screen("detail")
         await until_pushed_loading(pilot, screen)
         await settle(pilot)
-        await pilot.pause(0.3)
         assert app.screen is screen and screen.detail.account.id == many
         title = str(screen.query_one("#account-title").content)
         assert title.startswith(f"{many} · ") and "loading" not in title
